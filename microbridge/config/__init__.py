@@ -1,0 +1,1 @@
+"""The ground floor: settings, database, Celery, key-value store. Imports nothing above it."""

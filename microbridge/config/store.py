@@ -1,0 +1,166 @@
+"""A small key-value store with expiry for launch state, nonces, caches and rate limits.
+
+Redis when ``MICROBRIDGE_REDIS_URL`` is set; the database otherwise (the embedded default).
+Every operation is atomic on its own, so a nonce can be consumed exactly once even when many
+web processes race for it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import redis
+from sqlalchemy import Integer, String, Text, cast, delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from microbridge.config.database import Base, UTCDateTime, utcnow
+
+
+class KeyValueStore(Protocol):
+    def put(self, key: str, value: str, ttl: int) -> None: ...
+
+    def add(self, key: str, value: str, ttl: int) -> bool:
+        """Store only if absent; True when this call stored it."""
+        ...
+
+    def get(self, key: str) -> str | None: ...
+
+    def take(self, key: str) -> str | None:
+        """Return and delete in one step: only one caller ever gets the value."""
+        ...
+
+    def delete(self, key: str) -> None: ...
+
+    def incr(self, key: str, ttl: int) -> int:
+        """Count up; the window starts with the first count and lasts ``ttl`` seconds."""
+        ...
+
+
+class StoreEntry(Base):
+    __tablename__ = "store_entry"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class DatabaseStore:
+    """Store rows in ``store_entry``; each call is its own short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+
+    def put(self, key: str, value: str, ttl: int) -> None:
+        expires = utcnow() + timedelta(seconds=ttl)
+        stmt = self._insert(StoreEntry).values(key=key, value=value, expires_at=expires)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[StoreEntry.key], set_={"value": value, "expires_at": expires}
+        )
+        with self._engine.begin() as conn:
+            conn.execute(stmt)
+
+    def add(self, key: str, value: str, ttl: int) -> bool:
+        now = utcnow()
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(
+                    delete(StoreEntry).where(StoreEntry.key == key, StoreEntry.expires_at <= now)
+                )
+                conn.execute(
+                    insert(StoreEntry).values(
+                        key=key, value=value, expires_at=now + timedelta(seconds=ttl)
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def get(self, key: str) -> str | None:
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(StoreEntry.value).where(
+                    StoreEntry.key == key, StoreEntry.expires_at > utcnow()
+                )
+            ).scalar_one_or_none()
+
+    def take(self, key: str) -> str | None:
+        with self._engine.begin() as conn:
+            row = conn.execute(
+                delete(StoreEntry)
+                .where(StoreEntry.key == key, StoreEntry.expires_at > utcnow())
+                .returning(StoreEntry.value)
+            ).first()
+        return None if row is None else str(row[0])
+
+    def delete(self, key: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(delete(StoreEntry).where(StoreEntry.key == key))
+
+    def incr(self, key: str, ttl: int) -> int:
+        now = utcnow()
+        with self._engine.begin() as conn:
+            conn.execute(
+                delete(StoreEntry).where(StoreEntry.key == key, StoreEntry.expires_at <= now)
+            )
+            stmt = self._insert(StoreEntry).values(
+                key=key, value="1", expires_at=now + timedelta(seconds=ttl)
+            )
+            counted = stmt.on_conflict_do_update(
+                index_elements=[StoreEntry.key],
+                set_={"value": cast(cast(StoreEntry.value, Integer) + 1, String)},
+            ).returning(StoreEntry.value)
+            return int(conn.execute(counted).scalar_one())
+
+    def purge_expired(self) -> int:
+        with self._engine.begin() as conn:
+            result = conn.execute(delete(StoreEntry).where(StoreEntry.expires_at <= utcnow()))
+        return int(result.rowcount or 0)
+
+
+class RedisStore:
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    @classmethod
+    def from_url(cls, url: str) -> RedisStore:
+        return cls(redis.Redis.from_url(url, decode_responses=True, socket_timeout=5))
+
+    def put(self, key: str, value: str, ttl: int) -> None:
+        if ttl <= 0:  # already expired: Redis refuses a non-positive expiry
+            self._redis.delete(key)
+            return
+        self._redis.set(key, value, ex=ttl)
+
+    def add(self, key: str, value: str, ttl: int) -> bool:
+        return bool(self._redis.set(key, value, ex=ttl, nx=True))
+
+    def get(self, key: str) -> str | None:
+        value = self._redis.get(key)
+        return None if value is None else str(value)
+
+    def take(self, key: str) -> str | None:
+        value = self._redis.getdel(key)
+        return None if value is None else str(value)
+
+    def delete(self, key: str) -> None:
+        self._redis.delete(key)
+
+    def incr(self, key: str, ttl: int) -> int:
+        pipe = self._redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, ttl, nx=True)
+        count, _ = pipe.execute()
+        return int(count)
+
+    def purge_expired(self) -> int:
+        return 0  # Redis expires keys itself
+
+
+def make_store(engine: Engine, redis_url: str) -> KeyValueStore:
+    return RedisStore.from_url(redis_url) if redis_url else DatabaseStore(engine)

@@ -1,0 +1,133 @@
+"""What every part's views share: the request's database session, the signed-in identity,
+and errors meant for people.
+
+Kept on the ground floor so catalog/ and grading/ views need nothing from lti_tool/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import g
+from sqlalchemy.orm import Session
+
+from microbridge.config import runtime
+
+
+def db() -> Session:
+    """The request's one session; the view commits, teardown closes it."""
+    session: Session | None = g.get("_db_session")
+    if session is None:
+        session = runtime.current().session_factory()
+        g._db_session = session
+    return session
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    session: Session | None = g.pop("_db_session", None)
+    if session is not None:
+        session.close()
+
+
+class UserFacingError(Exception):
+    """An error whose message is written for the person who sees it (always a 4xx)."""
+
+    status = 400
+
+    def __init__(self, message: str, *, title: str = "", hint: str = "", status: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.title = title or "This request could not be completed"
+        self.hint = hint
+        if status:
+            self.status = status
+
+
+class NotAllowed(UserFacingError):
+    status = 403
+
+
+class NotFound(UserFacingError):
+    status = 404
+
+
+class Roles:
+    """The roles Microbridge acts on, whichever LTI URI the platform used."""
+
+    INSTRUCTOR = "Instructor"
+    TEACHING_ASSISTANT = "TeachingAssistant"
+    LEARNER = "Learner"
+    ADMINISTRATOR = "Administrator"
+
+
+@dataclass(frozen=True)
+class LaunchIdentity:
+    """Who is acting inside the LMS, from a validated LTI launch."""
+
+    session_id: str
+    person_id: int
+    platform_id: int
+    deployment_id: str
+    course_id: int | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    launch_id: str = ""
+    message_type: str = ""
+
+    @property
+    def is_instructor(self) -> bool:
+        return bool(self.roles & {Roles.INSTRUCTOR, Roles.TEACHING_ASSISTANT, Roles.ADMINISTRATOR})
+
+    @property
+    def is_learner(self) -> bool:
+        return Roles.LEARNER in self.roles and not self.is_instructor
+
+    @property
+    def is_admin(self) -> bool:
+        return Roles.ADMINISTRATOR in self.roles
+
+
+def launch_identity() -> LaunchIdentity | None:
+    identity: LaunchIdentity | None = g.get("launch_identity")
+    return identity
+
+
+def require_launch() -> LaunchIdentity:
+    identity = launch_identity()
+    if identity is None:
+        raise UserFacingError(
+            "This page opens from your course in the LMS, and your session with it has ended "
+            "or was never started.",
+            title="Please open Microbridge from your course",
+            hint="Go back to your course in Canvas or Moodle and open the Microbridge link again.",
+            status=401,
+        )
+    return identity
+
+
+def require_instructor() -> LaunchIdentity:
+    identity = require_launch()
+    if not identity.is_instructor:
+        raise NotAllowed(
+            "This page is for the course's instructors.",
+            title="Instructors only",
+            hint="If you teach this course, ask your LMS administrator to check your role.",
+        )
+    return identity
+
+
+LAUNCH_TOKEN_PARAM = "lt"  # noqa: S105 (a parameter name, not a secret)
+
+
+def url(endpoint: str, **values: Any) -> str:
+    """``url_for`` that carries the launch-scoped session token inside the LMS iframe.
+
+    Third-party cookies are often blocked in the iframe, so every link and redirect of a
+    launched page names its session explicitly.
+    """
+    from flask import url_for
+
+    token = g.get("launch_token")
+    if token and LAUNCH_TOKEN_PARAM not in values:
+        values[LAUNCH_TOKEN_PARAM] = token
+    return url_for(endpoint, **values)

@@ -1,0 +1,50 @@
+"""People known through LTI launches, and the courses they launch from.
+
+A person is one LTI user on one platform: the same ``sub`` on two platforms is two people.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from microbridge.config.database import Base, CreatedMixin, UTCDateTime, utcnow
+
+
+class Person(CreatedMixin, Base):
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("platform_id", "sub", name="uq__person__platform_sub"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Table-name foreign key: grading never imports lti_tool's code, only its table.
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    sub: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    given_name: Mapped[str] = mapped_column(String(200), default="")
+    family_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def display_name(self) -> str:
+        full = self.name or " ".join(p for p in (self.given_name, self.family_name) if p)
+        return full or "Unnamed user"
+
+
+class Course(CreatedMixin, Base):
+    __tablename__ = "course"
+    __table_args__ = (
+        UniqueConstraint("platform_id", "context_id", name="uq__course__context"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    context_id: Mapped[str] = mapped_column(String(255))
+    label: Mapped[str] = mapped_column(String(255), default="")
+    title: Mapped[str] = mapped_column(String(500), default="")
+    last_launch_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def display_title(self) -> str:
+        return self.title or self.label or self.context_id

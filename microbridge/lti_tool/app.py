@@ -1,0 +1,124 @@
+"""The Flask app factory: the composition root that wires every part together."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from microbridge.config import runtime as runtime_module
+from microbridge.config.celery_app import configure_celery
+from microbridge.config.migrate import check_migrated
+from microbridge.config.runtime import Runtime, build_runtime
+from microbridge.config.settings import Settings, load_settings
+from microbridge.config.web import UserFacingError, close_db, url
+
+log = logging.getLogger(__name__)
+
+PACKAGE_ROOT = __name__.rsplit(".", 2)[0]
+
+
+def create_app(settings: Settings | None = None, *, check_schema: bool = True) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(
+        PACKAGE_ROOT,
+        template_folder="templates",
+        static_folder="static",
+        instance_path=str(settings.instance_path),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=None,
+        MICROBRIDGE=settings,
+        # Session cookies are only used top-level (employer portal, admin); inside the
+        # LMS iframe the launch token carries the session.
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https"),
+    )
+    rt = runtime_module.install(build_runtime(settings))
+    if check_schema:
+        check_migrated(rt.engine, settings.database_url)
+    configure_celery(settings)
+    app.extensions["microbridge"] = rt
+    app.teardown_appcontext(close_db)
+    app.jinja_env.globals["url"] = url
+    _register_blueprints(app)
+    _register_error_pages(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def app_runtime(app: Flask) -> Runtime:
+    rt: Runtime = app.extensions["microbridge"]
+    return rt
+
+
+def _register_blueprints(app: Flask) -> None:
+    from microbridge.lti_tool.blueprints import all_blueprints
+
+    for blueprint in all_blueprints():
+        app.register_blueprint(blueprint)
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(UserFacingError)
+    def user_facing(error: UserFacingError) -> tuple[str, int]:
+        log.info("refused %s %s: %s", request.method, request.path, error.message)
+        return _error_page(error.title, error.message, error.hint), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        status = error.code or 500
+        title, message = _HTTP_TEXT.get(status, ("Something went wrong", error.description or ""))
+        return _error_page(title, message, ""), status
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        reference = secrets.token_hex(4)
+        log.exception("unexpected error %s on %s %s", reference, request.method, request.path)
+        return (
+            _error_page(
+                "Something went wrong on our side",
+                "Microbridge hit an unexpected problem and did not finish this request. "
+                "Nothing you sent was half-saved.",
+                "Try again in a minute. If it keeps happening, give your administrator the "
+                "reference below.",
+                reference,
+            ),
+            500,
+        )
+
+
+_HTTP_TEXT: dict[int, tuple[str, str]] = {
+    400: ("This request could not be understood", "Some of what was sent is missing or malformed."),
+    401: ("Please sign in", "This page needs you to be signed in."),
+    403: ("Not allowed", "You do not have permission to see this page."),
+    404: ("Page not found", "There is no page at this address."),
+    405: ("Not allowed here", "This address does not accept that kind of request."),
+    413: ("Too large", "What you sent is larger than Microbridge accepts."),
+    429: ("Too many requests", "Please wait a moment before trying again."),
+}
+
+
+def _error_page(title: str, message: str, hint: str, reference: str = "") -> str:
+    return render_template(
+        "error.html.jinja2", title=title, message=message, hint=hint, reference=reference
+    )
+
+
+def _security_headers(response: Any) -> Any:
+    # The tool is framed by whichever LMS installed it, so framing is allowed; everything
+    # else is locked to our own origin.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action *; frame-ancestors *; base-uri 'none'; object-src 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response
