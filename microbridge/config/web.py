@@ -70,6 +70,7 @@ class LaunchIdentity:
     platform_id: int
     deployment_id: str
     course_id: int | None
+    institution_id: int | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
     launch_id: str = ""
     message_type: str = ""
