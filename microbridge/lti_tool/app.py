@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.teardown_appcontext(close_db)
     app.jinja_env.globals["url"] = url
     _register_blueprints(app)
+    from microbridge.lti_tool.launch.views import load_launch_identity
+
+    app.before_request(load_launch_identity)
     _register_error_pages(app)
     app.after_request(_security_headers)
     return app

@@ -37,6 +37,9 @@ class Platform(CreatedMixin, Base):
     # The OAuth2 audience for client assertions when it differs from the token URL.
     token_audience: Mapped[str] = mapped_column(String(1000), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Canvas reports deployment ids only at the first launch after an admin installs the
+    # key, so a dynamically registered Canvas platform accepts new deployments it signs for.
+    auto_register_deployments: Mapped[bool] = mapped_column(Boolean, default=False)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
 
     deployments: Mapped[list[Deployment]] = relationship(

@@ -59,6 +59,7 @@ def upgrade() -> None:
     sa.Column('flavour', sa.String(length=20), nullable=False),
     sa.Column('token_audience', sa.String(length=1000), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('auto_register_deployments', sa.Boolean(), nullable=False),
     sa.Column('institution_id', sa.Integer(), nullable=True),
     sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk__lti_platform__institution_id__institution')),

@@ -1,0 +1,217 @@
+"""The ``microbridge`` command: serve, worker, beat, db, platform, keys, registration-link, demo."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+
+import click
+
+from microbridge.config import runtime
+from microbridge.config.database import transaction
+from microbridge.config.migrate import DatabaseNotMigrated, check_migrated, upgrade
+from microbridge.config.runtime import build_runtime
+from microbridge.config.settings import load_settings
+from microbridge.config.web import UserFacingError
+
+
+def _runtime(check: bool = True) -> runtime.Runtime:
+    settings = load_settings()
+    rt = runtime.install(build_runtime(settings))
+    if check:
+        try:
+            check_migrated(rt.engine, settings.database_url)
+        except DatabaseNotMigrated as error:
+            raise click.ClickException(str(error)) from None
+    import microbridge.lti_tool.models_index  # noqa: F401
+
+    return rt
+
+
+@click.group(help="Microbridge: employer micro-internship projects for Canvas and Moodle.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Serve the tool with gunicorn (production settings).")
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=0, type=int, help="Default: 2 x CPU cores + 1.")
+def serve(host: str, port: int, workers: int) -> None:
+    _runtime()  # refuse to start on an unmigrated database, with the message
+    count = workers or (os.cpu_count() or 1) * 2 + 1
+    args = [
+        "gunicorn", "--bind", f"{host}:{port}", "--workers", str(count),
+        "--access-logfile", "-", "--forwarded-allow-ips", "*", "microbridge.lti_tool.wsgi:app",
+    ]
+    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
+
+
+@main.command(help="Run a Celery worker (needs MICROBRIDGE_REDIS_URL).")
+@click.option("--concurrency", default=2, show_default=True, type=int)
+def worker(concurrency: int) -> None:
+    _celery(["worker", "--concurrency", str(concurrency), "--loglevel", "INFO",
+             "-Q", "microbridge"])
+
+
+@main.command(help="Run Celery beat: periodic sweeps (needs MICROBRIDGE_REDIS_URL).")
+def beat() -> None:
+    _celery(["beat", "--loglevel", "INFO"])
+
+
+def _celery(args: list[str]) -> None:
+    if not load_settings().redis_url:
+        raise click.ClickException(
+            "Set MICROBRIDGE_REDIS_URL: without Redis, tasks run inside the web process."
+        )
+    _runtime()
+    argv = [sys.executable, "-m", "celery", "-A", "microbridge.lti_tool.worker", *args]
+    os.execvp(sys.executable, argv)  # noqa: S606
+
+
+@main.group(help="Database schema.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Migrate the database to this version of Microbridge.")
+def db_upgrade() -> None:
+    settings = load_settings()
+    upgrade(settings.database_url)
+    click.echo("Database is up to date.")
+
+
+@main.group(help="LMS platforms registered with this tool.")
+def platform() -> None:
+    pass
+
+
+@platform.command("add", help="Register a platform (an LMS's registration of this tool).")
+@click.option("--issuer", required=True)
+@click.option("--client-id", required=True)
+@click.option("--auth-url", required=True, help="The platform's OIDC authorization URL.")
+@click.option("--token-url", required=True)
+@click.option("--jwks-url", required=True)
+@click.option("--flavour", type=click.Choice(["canvas", "moodle", "other"]), default="other")
+@click.option("--deployment", "deployments", multiple=True, help="A deployment id (repeatable).")
+@click.option("--name", default="")
+@click.option("--institution", default="", help="Institution name; created when new.")
+def platform_add(
+    issuer: str, client_id: str, auth_url: str, token_url: str, jwks_url: str, flavour: str,
+    deployments: tuple[str, ...], name: str, institution: str,
+) -> None:
+    from microbridge.catalog.institutions.service import get_or_create
+    from microbridge.lti_tool.registry import service
+
+    rt = _runtime()
+    try:
+        with transaction(rt.session_factory) as session:
+            inst = get_or_create(session, name=institution or name or issuer)
+            found = service.add_platform(
+                session, issuer=issuer, client_id=client_id, auth_login_url=auth_url,
+                token_url=token_url, jwks_url=jwks_url, flavour=flavour, name=name,
+                deployment_ids=list(deployments), institution_id=inst.id,
+            )
+            click.echo(f"Registered platform {found.id}: {found.label()}")
+    except UserFacingError as error:
+        raise click.ClickException(error.message) from None
+
+
+@platform.command("add-deployment", help="Add a deployment id to a registered platform.")
+@click.argument("platform_id", type=int)
+@click.argument("deployment_id")
+def platform_add_deployment(platform_id: int, deployment_id: str) -> None:
+    from microbridge.lti_tool.registry import service
+    from microbridge.lti_tool.registry.models import Platform
+
+    rt = _runtime()
+    with transaction(rt.session_factory) as session:
+        found = session.get(Platform, platform_id)
+        if found is None:
+            raise click.ClickException(f"There is no platform with id {platform_id}.")
+        service.add_deployment(session, platform=found, deployment_id=deployment_id)
+    click.echo(f"Added deployment {deployment_id} to platform {platform_id}.")
+
+
+@platform.command("list", help="List registered platforms and their deployments.")
+def platform_list() -> None:
+    from microbridge.lti_tool.registry import service
+
+    rt = _runtime()
+    with transaction(rt.session_factory) as session:
+        rows = service.list_platforms(session)
+        if not rows:
+            click.echo("No platforms registered.")
+        for row in rows:
+            deployments = ", ".join(d.deployment_id for d in row.deployments) or "none"
+            state = "" if row.active else " (inactive)"
+            click.echo(
+                f"{row.id}\t{row.flavour}\t{row.issuer}\tclient {row.client_id}\t"
+                f"deployments: {deployments}{state}"
+            )
+
+
+@platform.command("remove", help="Remove a platform (it can no longer launch the tool).")
+@click.argument("platform_id", type=int)
+def platform_remove(platform_id: int) -> None:
+    from microbridge.lti_tool.registry import service
+
+    rt = _runtime()
+    try:
+        with transaction(rt.session_factory) as session:
+            removed = service.remove_platform(session, platform_id=platform_id)
+            click.echo(f"Removed platform {platform_id}: {removed.label()}")
+    except UserFacingError as error:
+        raise click.ClickException(error.message) from None
+
+
+@main.group(help="The tool's signing keys.")
+def keys() -> None:
+    pass
+
+
+@keys.command("rotate", help="Sign with a new key; keep the old public key published a while.")
+@click.option("--grace-hours", type=int, default=None, help="Default: MICROBRIDGE_KEY_GRACE_HOURS.")
+def keys_rotate(grace_hours: int | None) -> None:
+    from microbridge.lti_tool.keys import service
+
+    rt = _runtime()
+    hours = rt.settings.key_grace_hours if grace_hours is None else grace_hours
+    with transaction(rt.session_factory) as session:
+        key = service.rotate(session, grace_hours=hours)
+        click.echo(f"Now signing with key {key.kid}; old keys stay published for {hours} h.")
+
+
+@main.command("registration-link", help="Print a single-use LTI Dynamic Registration link.")
+@click.option("--hours", default=24, show_default=True, type=int, help="How long it is valid.")
+@click.option("--note", default="", help="Who it is for, kept for the record.")
+@click.option("--institution", default="", help="Institution the new platform belongs to.")
+def registration_link(hours: int, note: str, institution: str) -> None:
+    from microbridge.lti_tool.registration import service
+
+    rt = _runtime()
+    with transaction(rt.session_factory) as session:
+        link = service.create_link(
+            session, base_url=rt.settings.base_url, valid_for=timedelta(hours=hours),
+            note=note, institution_name=institution,
+        )
+    click.echo(link)
+
+
+@main.command("admin-link", help="Print a 15-minute sign-in link to the platform admin page.")
+def admin_link() -> None:
+    from microbridge.lti_tool.registry.admin import operator_link_token
+
+    rt = _runtime()
+    token = operator_link_token(rt.settings.secret_key)
+    click.echo(f"{rt.settings.base_url}/admin/sign-in?token={token}")
+
+
+@main.command(help="Try Microbridge: migrate, seed demo data, start the tool and the demo LMS.")
+@click.option("--tool-port", default=5000, show_default=True, type=int)
+@click.option("--lms-port", default=5001, show_default=True, type=int)
+def demo(tool_port: int, lms_port: int) -> None:
+    from microbridge.lti_tool.demo import run_demo
+
+    run_demo(tool_port=tool_port, lms_port=lms_port)

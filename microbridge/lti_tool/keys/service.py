@@ -1,0 +1,85 @@
+"""Create, rotate and publish the tool's RSA signing keys.
+
+Platforms cache our JWKS (Canvas for five minutes, others longer), so a retired key stays
+published for a grace period: signatures made just before a rotation still verify.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto.jwk import JWK
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from microbridge.config.database import utcnow
+from microbridge.lti_tool.keys.models import ToolKey
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    private_pem: str
+
+
+def _new_key() -> ToolKey:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    jwk = JWK.from_pem(pem.encode())
+    kid = jwk.thumbprint()
+    public = jwk.export_public(as_dict=True)
+    public.update({"kid": kid, "alg": "RS256", "use": "sig"})
+    return ToolKey(kid=kid, private_pem=pem, public_jwk=json.dumps(public, sort_keys=True))
+
+
+def current_key(session: Session) -> ToolKey | None:
+    return session.scalar(
+        select(ToolKey).where(ToolKey.retired_at.is_(None)).order_by(ToolKey.id.desc()).limit(1)
+    )
+
+
+def ensure_signing_key(session: Session) -> ToolKey:
+    """The key that signs now; created on first start."""
+    key = current_key(session)
+    if key is None:
+        key = _new_key()
+        session.add(key)
+        session.flush()
+    return key
+
+
+def rotate(session: Session, *, grace_hours: int) -> ToolKey:
+    """Add a new signing key; keep the old ones published for ``grace_hours``."""
+    now = utcnow()
+    for old in session.scalars(select(ToolKey).where(ToolKey.retired_at.is_(None))):
+        old.retired_at = now
+        old.publish_until = now + timedelta(hours=grace_hours)
+    key = _new_key()
+    session.add(key)
+    session.flush()
+    return key
+
+
+def published_keys(session: Session) -> list[dict[str, Any]]:
+    """The public JWKS: the signing key and retired keys still inside their grace period."""
+    now = utcnow()
+    rows = session.scalars(
+        select(ToolKey)
+        .where(or_(ToolKey.retired_at.is_(None), ToolKey.publish_until > now))
+        .order_by(ToolKey.id.desc())
+    )
+    return [json.loads(row.public_jwk) for row in rows]
+
+
+def signing_key(session: Session) -> SigningKey:
+    key = ensure_signing_key(session)
+    return SigningKey(kid=key.kid, private_pem=key.private_pem)

@@ -1,0 +1,16 @@
+"""Where a launch lands: instructors on the course home, learners on their project."""
+
+from __future__ import annotations
+
+from microbridge.config.web import LaunchIdentity
+from microbridge.lti_tool.launch import claims
+
+
+def landing_endpoint(identity: LaunchIdentity) -> str:
+    if identity.message_type == claims.DEEP_LINKING_REQUEST:
+        return "deep_linking.picker"
+    if identity.message_type == claims.SUBMISSION_REVIEW_REQUEST:
+        return "courses.submission_review"
+    if identity.is_instructor:
+        return "courses.home"
+    return "courses.my_project"

@@ -1,0 +1,107 @@
+"""OIDC third-party login initiation (LTI Core 1.3 §5.1.1), step one of every launch.
+
+pylti1p3 validates the request and builds the authorization URL; we keep the state and its
+nonce in our store, so the launch can consume both exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from pylti1p3.exception import OIDCException
+from pylti1p3.oidc_login import OIDCLogin
+from sqlalchemy.orm import Session
+
+from microbridge.config.store import KeyValueStore
+from microbridge.lti_tool.launch.adapters import (
+    CapturingCookies,
+    CapturingSession,
+    FormRequest,
+    UrlRedirect,
+)
+from microbridge.lti_tool.launch.errors import LaunchRejected, unknown_platform
+from microbridge.lti_tool.registry import service as registry
+from microbridge.lti_tool.registry.tool_conf import DatabaseToolConf
+
+STATE_TTL = 600
+# Login parameters kept with the state so a blocked-cookie launch can restart in a new window.
+RESTART_PARAMS = (
+    "iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id",
+)
+
+
+@dataclass(frozen=True)
+class LoginStart:
+    auth_url: str
+    state: str
+    nonce: str
+    # Set when the platform offers LTI platform storage (Canvas): the frame to postMessage to.
+    storage_target: str
+    platform_origin: str
+
+
+class _Login(OIDCLogin[FormRequest, DatabaseToolConf, CapturingSession, CapturingCookies, str]):
+    def get_redirect(self, url: str) -> UrlRedirect:
+        return UrlRedirect(url)
+
+
+def begin_login(
+    session: Session, store: KeyValueStore, params: Mapping[str, str], *, launch_url: str
+) -> LoginStart:
+    issuer, client_id = params.get("iss", ""), params.get("client_id", "")
+    if not issuer or not params.get("login_hint"):
+        raise LaunchRejected(
+            "login_incomplete",
+            "The LMS started a Microbridge login without its issuer or login hint.",
+        )
+    tool_conf = DatabaseToolConf(session)
+    if not client_id:
+        # LTI 1.3 makes client_id optional in login initiation; it is only usable when the
+        # issuer has exactly one registration.
+        candidates = registry.platforms_for_issuer(session, issuer=issuer)
+        if len(candidates) != 1:
+            raise unknown_platform(issuer, client_id)
+        client_id = candidates[0].client_id
+        params = {**params, "client_id": client_id}
+    request = FormRequest(params, secure=launch_url.startswith("https"))
+    cookies = CapturingCookies()
+    nonce_capture = CapturingSession(request)
+    login = _Login(request, tool_conf, session_service=nonce_capture, cookie_service=cookies)
+    try:
+        auth_url = login.get_redirect_object(launch_url).get_redirect_url()
+    except OIDCException:
+        raise unknown_platform(issuer, client_id) from None
+    platform = tool_conf.platform
+    assert platform is not None
+    state = next(iter(cookies.to_set.values()))
+    record: dict[str, Any] = {
+        "nonce": nonce_capture.nonce,
+        "issuer": issuer,
+        "client_id": client_id,
+        "platform_id": platform.id,
+        "created": int(time.time()),
+        "restart": {k: params[k] for k in RESTART_PARAMS if params.get(k)},
+    }
+    store.put(state_key(state), json.dumps(record), STATE_TTL)
+    auth = urlsplit(platform.auth_login_url)
+    return LoginStart(
+        auth_url=auth_url,
+        state=state,
+        nonce=nonce_capture.nonce,
+        storage_target=params.get("lti_storage_target", ""),
+        platform_origin=f"{auth.scheme}://{auth.netloc}",
+    )
+
+
+def state_key(state: str) -> str:
+    return f"lti-state:{state}"
+
+
+def load_state(store: KeyValueStore, state: str) -> dict[str, Any] | None:
+    raw = store.get(state_key(state)) if state else None
+    return None if raw is None else dict(json.loads(raw))

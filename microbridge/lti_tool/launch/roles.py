@@ -1,0 +1,46 @@
+"""Map LTI role URIs (long and short forms, context and institution) to Microbridge roles.
+
+Context roles decide what a person may do in a course. Of the institution and system roles
+only Administrator counts: a faculty member is not an instructor of every course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from microbridge.config.web import Roles
+
+_MEMBERSHIP_ROOT = "http://purl.imsglobal.org/vocab/lis/v2/membership"
+_MEMBERSHIP = _MEMBERSHIP_ROOT + "#"
+_TA = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
+_ADMIN_URIS = {
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin",
+    _MEMBERSHIP + "Administrator",
+}
+
+_CONTEXT_ROLES = {
+    "Instructor": Roles.INSTRUCTOR,
+    "Learner": Roles.LEARNER,
+    "Administrator": Roles.ADMINISTRATOR,
+    "TeachingAssistant": Roles.TEACHING_ASSISTANT,
+}
+
+
+def map_roles(role_uris: Iterable[str]) -> frozenset[str]:
+    found: set[str] = set()
+    for raw in role_uris:
+        role = raw.strip()
+        if role in _ADMIN_URIS:
+            found.add(Roles.ADMINISTRATOR)
+        elif role == _TA or (role.startswith(_MEMBERSHIP_ROOT) and role.endswith("#TeachingAssistant")):
+            found.add(Roles.TEACHING_ASSISTANT)
+        elif role.startswith(_MEMBERSHIP):
+            mapped = _CONTEXT_ROLES.get(role.removeprefix(_MEMBERSHIP))
+            if mapped:
+                found.add(mapped)
+        elif role in _CONTEXT_ROLES:
+            # Short (simple-name) context roles, deprecated in LTI 1.3 but still sent.
+            found.add(_CONTEXT_ROLES[role])
+    return frozenset(found)

@@ -1,0 +1,203 @@
+"""OIDC login initiation and the launch: thin views over login.py, message.py, service.py.
+
+A launch is bound to the browser that started it by the state value, proven one of three
+ways: a partitioned state cookie, the platform's storage frame (LTI platform storage, which
+Canvas offers as ``lti_storage_target``), or, failing both, by restarting in a new window.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+from flask import Blueprint, current_app, g, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from microbridge.config import runtime
+from microbridge.config.web import LAUNCH_TOKEN_PARAM, db, url
+from microbridge.lti_tool.launch import login as login_service
+from microbridge.lti_tool.launch import service, session_token
+from microbridge.lti_tool.launch.errors import LaunchRejected, expired_or_used
+from microbridge.lti_tool.launch.landing import landing_endpoint
+from microbridge.lti_tool.launch.message import ToolMessageLaunch
+from microbridge.lti_tool.launch.platform_keys import PlatformKeys
+from microbridge.lti_tool.registry.models import Platform
+from microbridge.lti_tool.registry.tool_conf import DatabaseToolConf
+
+bp = Blueprint("lti_launch", __name__)
+
+STATE_COOKIE_PREFIX = "lti_state_"
+TICKET_TTL = 120
+
+
+def _launch_url() -> str:
+    return runtime.current().settings.base_url + "/lti/launch"
+
+
+def _platform_keys() -> PlatformKeys:
+    keys: PlatformKeys | None = current_app.extensions.get("microbridge.platform_keys")
+    if keys is None:
+        rt = runtime.current()
+        http = requests.Session()
+        http.headers["User-Agent"] = "Microbridge LTI tool"
+        keys = PlatformKeys(
+            rt.store, cache_seconds=rt.settings.platform_jwks_cache_seconds, http=http
+        )
+        current_app.extensions["microbridge.platform_keys"] = keys
+    return keys
+
+
+def _set_partitioned(response: Response, name: str, value: str, max_age: int, path: str) -> None:
+    # SameSite=None; Secure; Partitioned (CHIPS): accepted in a cross-site iframe even when
+    # third-party cookies are blocked, and sent back only under the same top-level site.
+    response.set_cookie(
+        name, value, max_age=max_age, path=path, secure=True, httponly=True,
+        samesite="None", partitioned=True,
+    )
+
+
+@bp.route("/lti/login", methods=["GET", "POST"])
+def login() -> Response | str:
+    params = request.values.to_dict()
+    start = login_service.begin_login(
+        db(), runtime.current().store, params, launch_url=_launch_url()
+    )
+    if start.storage_target:
+        response = Response(
+            render_template(
+                "lti/storage_login.html.jinja2",
+                auth_url=start.auth_url,
+                state=start.state,
+                nonce=start.nonce,
+                target=start.storage_target,
+                origin=start.platform_origin,
+            )
+        )
+    else:
+        response = redirect(start.auth_url, code=302)
+    _set_partitioned(
+        response, STATE_COOKIE_PREFIX + start.state, start.state,
+        login_service.STATE_TTL, "/lti/",
+    )
+    return response
+
+
+@bp.post("/lti/launch")
+def launch() -> Response | str:
+    form = request.form.to_dict()
+    state = form.get("state", "")
+    if not form.get("id_token"):
+        raise LaunchRejected("id_token_missing", "The LMS sent no launch message (id_token).")
+    rt = runtime.current()
+    record = login_service.load_state(rt.store, state)
+    if record is None:
+        raise expired_or_used()
+    session = db()
+    tool_conf = DatabaseToolConf(session)
+    message = ToolMessageLaunch(
+        form, tool_conf, keys=_platform_keys(), leeway=rt.settings.jwt_leeway_seconds,
+        expected_nonce=str(record["nonce"]),
+    ).check()
+    platform = tool_conf.platform
+    assert platform is not None
+    if platform.id != record["platform_id"]:
+        raise LaunchRejected("state_mismatch", "The launch does not match the login that began it.")
+    body = message.body()
+    if request.cookies.get(STATE_COOKIE_PREFIX + state) == state:
+        return _finish(platform, state, body)
+    if form.get("lti_storage_target"):
+        return _confirm_with_platform_storage(state, record, body, form["lti_storage_target"])
+    return _offer_new_window(record)
+
+
+@bp.post("/lti/launch/confirm")
+def confirm() -> Response | str:
+    """Second half of a platform-storage launch: the page read the state back from the LMS."""
+    rt = runtime.current()
+    ticket = rt.store.take(f"lti-ticket:{request.form.get('ticket', '')}")
+    if ticket is None:
+        raise expired_or_used()
+    pending = json.loads(ticket)
+    if not secrets.compare_digest(str(request.form.get("state", "")), pending["state"]):
+        raise LaunchRejected(
+            "state_mismatch",
+            "The launch could not be confirmed with the LMS in this browser.",
+            hint="Go back to your course and open the Microbridge link again.",
+        )
+    platform = db().get(Platform, pending["platform_id"])
+    if platform is None:
+        raise expired_or_used()
+    return _finish(platform, pending["state"], pending["body"])
+
+
+def _finish(platform: Platform, state: str, body: dict[str, Any]) -> Response:
+    rt = runtime.current()
+    service.consume_launch(
+        rt.store,
+        state_key=login_service.state_key(state),
+        issuer=platform.issuer,
+        nonce=str(body.get("nonce", "")),
+    )
+    session = db()
+    identity = service.record_launch(session, rt.store, platform=platform, body=body)
+    session.commit()
+    token = session_token.issue(rt.settings.secret_key, identity)
+    g.launch_token = token
+    g.launch_identity = identity
+    response = redirect(url(landing_endpoint(identity)), code=303)
+    _set_partitioned(
+        response, session_token.COOKIE_NAME, token, rt.settings.launch_session_hours * 3600, "/"
+    )
+    response.delete_cookie(STATE_COOKIE_PREFIX + state, path="/lti/")
+    return response
+
+
+def _confirm_with_platform_storage(
+    state: str, record: dict[str, Any], body: dict[str, Any], target: str
+) -> str:
+    rt = runtime.current()
+    ticket = secrets.token_urlsafe(24)
+    pending = {"state": state, "platform_id": record["platform_id"], "body": body}
+    rt.store.put(f"lti-ticket:{ticket}", json.dumps(pending), TICKET_TTL)
+    platform = db().get(Platform, record["platform_id"])
+    assert platform is not None
+    auth = urlsplit(platform.auth_login_url)
+    return render_template(
+        "lti/storage_confirm.html.jinja2",
+        ticket=ticket,
+        state=state,
+        target=target,
+        origin=f"{auth.scheme}://{auth.netloc}",
+        restart_url=_restart_url(record),
+    )
+
+
+def _offer_new_window(record: dict[str, Any]) -> str:
+    return render_template("lti/new_window.html.jinja2", restart_url=_restart_url(record))
+
+
+def _restart_url(record: dict[str, Any]) -> str:
+    params = dict(record.get("restart", {}))
+    return runtime.current().settings.base_url + "/lti/login?" + urlencode(params)
+
+
+def load_launch_identity() -> None:
+    """before_request: find the launch session in the token (query, form, header) or cookie."""
+    token = (
+        request.args.get(LAUNCH_TOKEN_PARAM)
+        or (request.form.get(LAUNCH_TOKEN_PARAM) if request.method == "POST" else None)
+        or request.headers.get("X-Launch-Token")
+        or request.cookies.get(session_token.COOKIE_NAME)
+    )
+    if not token:
+        return
+    settings = runtime.current().settings
+    identity = session_token.read(
+        settings.secret_key, token, max_age=settings.launch_session_hours * 3600
+    )
+    if identity is not None:
+        g.launch_identity = identity
+        g.launch_token = token

@@ -1,0 +1,102 @@
+"""Dynamic registration pages, and Canvas's developer-key JSON for manual installs."""
+
+from __future__ import annotations
+
+import requests
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from microbridge.config import runtime
+from microbridge.config.web import db
+from microbridge.lti_tool.registration import service
+
+bp = Blueprint("registration", __name__)
+
+
+def _http() -> requests.Session:
+    http = requests.Session()
+    http.headers["User-Agent"] = "Microbridge LTI tool"
+    return http
+
+
+@bp.get("/lti/register")
+def start() -> str:
+    secret = request.args.get("rt", "")
+    service.usable_link(db(), secret)
+    config_url = request.args.get("openid_configuration", "")
+    token = request.args.get("registration_token", "")
+    if not config_url:
+        raise service.RegistrationFailed(
+            "Open this link from your LMS's “register a tool by URL” page, not directly: "
+            "the LMS adds what Microbridge needs to register."
+        )
+    config = service.fetch_configuration(_http(), url=config_url, registration_token=token)
+    return render_template(
+        "lti/register_confirm.html.jinja2", config=config, rt=secret, config_url=config_url,
+        registration_token=token,
+    )
+
+
+@bp.post("/lti/register")
+def complete() -> str:
+    session = db()
+    link = service.usable_link(session, request.form.get("rt", ""))
+    token = request.form.get("registration_token", "")
+    http = _http()
+    config = service.fetch_configuration(
+        http, url=request.form.get("openid_configuration", ""), registration_token=token
+    )
+    platform = service.register(
+        session, http, link=link, config=config, registration_token=token,
+        base_url=runtime.current().settings.base_url,
+    )
+    session.commit()
+    return render_template("lti/register_done.html.jinja2", platform=platform)
+
+
+@bp.get("/lti/canvas.json")
+def canvas_json() -> Response:
+    """Canvas developer-key configuration (LTI 1.3 "Enter URL" install)."""
+    base = runtime.current().settings.base_url
+    launch = base + "/lti/launch"
+    placements = [
+        {"placement": p, "message_type": "LtiDeepLinkingRequest", "target_link_uri": launch}
+        for p in ("link_selection", "assignment_selection")
+    ]
+    placements.append(
+        {
+            "placement": "course_navigation",
+            "message_type": "LtiResourceLinkRequest",
+            "target_link_uri": launch,
+            "default": "enabled",
+            "text": "Microbridge",
+        }
+    )
+    return jsonify(
+        {
+            "title": "Microbridge",
+            "description": "Employer micro-internship projects, reviewed by employers, "
+            "graded in Canvas.",
+            "oidc_initiation_url": base + "/lti/login",
+            "target_link_uri": launch,
+            "public_jwk_url": base + "/.well-known/jwks.json",
+            "scopes": list(service.SCOPES),
+            "custom_fields": {
+                **service.CUSTOM_PARAMETERS,
+                "canvas_due_at": "$Canvas.assignment.dueAt.iso8601",
+            },
+            "extensions": [
+                {
+                    "platform": "canvas.instructure.com",
+                    "domain": base.split("://", 1)[-1],
+                    "tool_id": "microbridge",
+                    "privacy_level": "public",
+                    "settings": {
+                        "text": "Microbridge",
+                        "selection_height": 800,
+                        "selection_width": 1000,
+                        "placements": placements,
+                    },
+                }
+            ],
+        }
+    )
