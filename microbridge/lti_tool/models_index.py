@@ -6,6 +6,7 @@ from microbridge.catalog.institutions import models as _institutions  # noqa: F4
 from microbridge.config import store as _store  # noqa: F401
 from microbridge.config.database import Base
 from microbridge.grading.people import models as _people  # noqa: F401
+from microbridge.grading.placements import models as _placements  # noqa: F401
 from microbridge.lti_tool.keys import models as _keys  # noqa: F401
 from microbridge.lti_tool.registration import models as _registration  # noqa: F401
 from microbridge.lti_tool.registry import models as _registry  # noqa: F401

@@ -45,6 +45,9 @@ class Course(CreatedMixin, Base):
     label: Mapped[str] = mapped_column(String(255), default="")
     title: Mapped[str] = mapped_column(String(500), default="")
     last_launch_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Service endpoints from the latest launch (AGS line items container, NRPS memberships).
+    lineitems_url: Mapped[str] = mapped_column(String(1000), default="")
+    memberships_url: Mapped[str] = mapped_column(String(1000), default="")
 
     def display_title(self) -> str:
         return self.title or self.label or self.context_id

@@ -71,6 +71,7 @@ def record_launch(
         deployment_id=str(body[claims.DEPLOYMENT_ID]),
         context=context,
     )
+    _remember_service_urls(course, body)
     launch_id = secrets.token_urlsafe(18)
     store.put(f"lti-launch:{launch_id}", json.dumps(body), LAUNCH_DATA_TTL)
     return LaunchIdentity(
@@ -125,6 +126,15 @@ def _upsert_course(
     course.deployment_id = deployment_id
     course.last_launch_at = utcnow()
     return course
+
+
+def _remember_service_urls(course: Course, body: dict[str, Any]) -> None:
+    ags = body.get(claims.AGS_ENDPOINT)
+    if isinstance(ags, dict) and isinstance(ags.get("lineitems"), str):
+        course.lineitems_url = ags["lineitems"][:1000]
+    nrps = body.get(claims.NRPS)
+    if isinstance(nrps, dict) and isinstance(nrps.get("context_memberships_url"), str):
+        course.memberships_url = nrps["context_memberships_url"][:1000]
 
 
 def _find_or_insert(session: Session, query: Select[T], make: Callable[[], T]) -> T:

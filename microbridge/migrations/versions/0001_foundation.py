@@ -77,6 +77,8 @@ def upgrade() -> None:
     sa.Column('label', sa.String(length=255), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
     sa.Column('last_launch_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lineitems_url', sa.String(length=1000), nullable=False),
+    sa.Column('memberships_url', sa.String(length=1000), nullable=False),
     sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name=op.f('fk__course__platform_id__lti_platform'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__course')),

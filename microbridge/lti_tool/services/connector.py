@@ -1,0 +1,217 @@
+"""Authenticated calls to a platform's LTI services (AGS, NRPS), shared by web and workers.
+
+Built on pylti1p3's ServiceConnector, with what it lacks (LTI-NOTES pitfalls 1, 4, 5, 6, 13):
+access tokens cached in our store keyed by issuer, client id and scopes until shortly before
+they expire; PUT and DELETE; Link-header paging that keeps cursors' case; URLs with a query
+string (Moodle's ``?type_id=``) extended before the query; and errors sorted into "try again
+later" and "will never work" so the outbox knows what to do.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from pylti1p3.exception import LtiServiceException
+from pylti1p3.service_connector import ServiceConnector
+from sqlalchemy.orm import Session
+
+from microbridge.config.store import KeyValueStore
+from microbridge.lti_tool.keys.service import SigningKey, signing_key
+from microbridge.lti_tool.registry.models import Platform
+from microbridge.lti_tool.registry.tool_conf import registration_for
+
+TIMEOUT = (5, 20)
+TOKEN_EARLY_EXPIRY = 60
+_NEXT_LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?next"?', re.IGNORECASE)
+
+
+class ServiceError(Exception):
+    def __init__(self, message: str, *, status: int = 0, body: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class TransientServiceError(ServiceError):
+    """Worth retrying later: timeouts, 5xx, 429, Canvas's 403 "Rate Limit Exceeded"."""
+
+    def __init__(
+        self, message: str, *, status: int = 0, body: str = "", retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, status=status, body=body)
+        self.retry_after = retry_after
+
+
+class PermanentServiceError(ServiceError):
+    """The platform refused for good (for example 422 "not a student"): record, don't retry."""
+
+
+@dataclass(frozen=True)
+class ServiceResponse:
+    status: int
+    headers: dict[str, str]
+    body: Any
+    next_url: str | None
+
+
+def add_path(url: str, segment: str) -> str:
+    """Append a path segment before any query string: Moodle's line item URLs carry one."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") + "/" + segment.lstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
+
+
+def next_link(link_header: str) -> str | None:
+    """The rel="next" URL, exactly as sent: Canvas cursors are case-sensitive."""
+    for part in link_header.split(","):
+        match = _NEXT_LINK.search(part)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class PlatformConnector(ServiceConnector):
+    def __init__(
+        self, platform: Platform, key: SigningKey, store: KeyValueStore, http: requests.Session
+    ) -> None:
+        super().__init__(registration_for(platform, key), requests_session=http)
+        self._platform = platform
+        self._key = key
+        self._store = store
+        self.tokens_fetched = 0
+
+    # -- access tokens -------------------------------------------------------------------
+
+    def _scope_key(self, scopes: Iterable[str]) -> str:
+        # Canvas cloud shares one issuer among all institutions: the client id must be part
+        # of the key or one institution could be handed another's token.
+        raw = "|".join([self._platform.issuer, self._platform.client_id, *sorted(scopes)])
+        return "lti-token:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    def _get_cached_access_token(self, scope_key: str) -> str | None:
+        return self._store.get(scope_key)
+
+    def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
+        self.tokens_fetched += 1
+        ttl = int(float(expires_in or 0)) - TOKEN_EARLY_EXPIRY
+        if ttl > 0:
+            self._store.put(scope_key, access_token, ttl)
+
+    def encode_jwt(
+        self, message: dict[str, str | int], private_key: str, headers: dict[str, str]
+    ) -> str:
+        return super().encode_jwt(message, private_key, {**headers, "kid": self._key.kid})
+
+    def token(self, scopes: Sequence[str]) -> str:
+        try:
+            return self.get_access_token(list(scopes))
+        except LtiServiceException as error:
+            raise _classify(error.response, "getting an access token") from None
+        except requests.RequestException as error:
+            raise TransientServiceError(f"the platform's token endpoint failed: {error}") from None
+
+    # -- requests --------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        scopes: Sequence[str],
+        *,
+        body: Any = None,
+        content_type: str = "application/json",
+        accept: str = "application/json",
+    ) -> ServiceResponse:
+        for attempt in (1, 2):
+            headers = {"Authorization": f"Bearer {self.token(scopes)}", "Accept": accept}
+            data = None
+            if body is not None:
+                headers["Content-Type"] = content_type
+                data = json.dumps(body)
+            try:
+                response = self._requests_session.request(
+                    method, url, data=data, headers=headers, timeout=TIMEOUT
+                )
+            except requests.RequestException as error:
+                raise TransientServiceError(f"{method} {url} failed: {error}") from None
+            if response.status_code == 401 and attempt == 1:
+                # A cached token the platform no longer honours: fetch a new one once.
+                self._store.delete(self._scope_key(scopes))
+                continue
+            if response.status_code >= 400:
+                raise _classify(response, f"{method} {url}")
+            return ServiceResponse(
+                status=response.status_code,
+                headers=dict(response.headers),
+                body=_json_or_none(response),
+                next_url=next_link(response.headers.get("Link", "")),
+            )
+        raise AssertionError("unreachable")
+
+    def pages(
+        self, url: str, scopes: Sequence[str], *, accept: str = "application/json"
+    ) -> Iterator[ServiceResponse]:
+        """Every page, following rel="next" until there is none (a short page is not the end)."""
+        seen: set[str] = set()
+        next_url: str | None = url
+        while next_url and next_url not in seen:
+            seen.add(next_url)
+            page = self.request("GET", next_url, scopes, accept=accept)
+            yield page
+            next_url = page.next_url
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _classify(response: requests.Response, what: str) -> ServiceError:
+    status, text = response.status_code, response.text[:1000]
+    message = f"{what}: the platform answered {status} {text}".strip()
+    if status >= 500 or status in (408, 429) or _is_canvas_throttle(status, text):
+        return TransientServiceError(
+            message, status=status, body=text,
+            retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+        )
+    return PermanentServiceError(message, status=status, body=text)
+
+
+def _is_canvas_throttle(status: int, text: str) -> bool:
+    # Canvas throttles with 403 "Rate Limit Exceeded", not 429 (LTI-NOTES pitfall 6).
+    return status == 403 and "rate limit exceeded" in text.lower()
+
+
+def connector_for(
+    session: Session, store: KeyValueStore, *, platform_id: int, http: requests.Session | None = None
+) -> PlatformConnector:
+    platform = session.get(Platform, platform_id)
+    if platform is None:
+        raise PermanentServiceError(f"platform {platform_id} is no longer registered")
+    if http is None:
+        http = requests.Session()
+        http.headers["User-Agent"] = "Microbridge LTI tool"
+    return PlatformConnector(platform, signing_key(session), store, http)
