@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import g
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from microbridge.config import runtime
@@ -132,3 +133,11 @@ def url(endpoint: str, **values: Any) -> str:
     if token and LAUNCH_TOKEN_PARAM not in values:
         values[LAUNCH_TOKEN_PARAM] = token
     return url_for(endpoint, **values)
+
+
+def launch_field() -> Markup:
+    """A hidden form field naming the launch session, for forms inside the LMS iframe."""
+    token = g.get("launch_token")
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(LAUNCH_TOKEN_PARAM, token)

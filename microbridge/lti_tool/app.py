@@ -14,7 +14,7 @@ from microbridge.config.celery_app import configure_celery
 from microbridge.config.migrate import check_migrated
 from microbridge.config.runtime import Runtime, build_runtime
 from microbridge.config.settings import Settings, load_settings
-from microbridge.config.web import UserFacingError, close_db, url
+from microbridge.config.web import UserFacingError, close_db, launch_field, url
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.extensions["microbridge"] = rt
     app.teardown_appcontext(close_db)
     app.jinja_env.globals["url"] = url
+    # Forms inside the LMS iframe carry the launch session: {{ launch_field() }}.
+    app.jinja_env.globals["launch_field"] = launch_field
     _register_blueprints(app)
     from microbridge.lti_tool.launch.views import load_launch_identity
 
