@@ -2,7 +2,8 @@
 
 Redis when ``MICROBRIDGE_REDIS_URL`` is set; the database otherwise (the embedded default).
 Every operation is atomic on its own, so a nonce can be consumed exactly once even when many
-web processes race for it.
+web processes race for it. On SQLite the store writes on its own connection: commit the
+request's session before writing to the store, or the two writers wait on each other.
 """
 
 from __future__ import annotations

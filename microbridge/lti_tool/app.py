@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     configure_celery(settings)
     app.extensions["microbridge"] = rt
     app.teardown_appcontext(close_db)
+    # Flask autoescapes only *.html names; ours end in .html.jinja2, so switch it on for all.
+    app.jinja_env.autoescape = True
     app.jinja_env.globals["url"] = url
     # Forms inside the LMS iframe carry the launch session: {{ launch_field() }}.
     app.jinja_env.globals["launch_field"] = launch_field

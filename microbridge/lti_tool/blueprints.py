@@ -6,6 +6,12 @@ from flask import Blueprint
 
 
 def all_blueprints() -> list[Blueprint]:
+    from microbridge.catalog.curation.views import bp as curation_bp
+    from microbridge.catalog.employers.views import bp as employers_bp
+    from microbridge.catalog.portal.views import bp as outbox_bp
+    from microbridge.catalog.projects.views import bp as projects_bp
+    from microbridge.catalog.recommend.views import bp as recommend_bp
+    from microbridge.catalog.search.views import bp as catalog_bp
     from microbridge.grading.courses.views import bp as courses_bp
     from microbridge.lti_tool.deep_linking.views import bp as deep_linking_bp
     from microbridge.lti_tool.keys.views import bp as keys_bp
@@ -16,4 +22,5 @@ def all_blueprints() -> list[Blueprint]:
 
     return [
         home_bp, keys_bp, launch_bp, registration_bp, platform_admin_bp, deep_linking_bp, courses_bp,
+        employers_bp, projects_bp, curation_bp, catalog_bp, recommend_bp, outbox_bp,
     ]

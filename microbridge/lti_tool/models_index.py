@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from microbridge.catalog.curation import models as _curation  # noqa: F401
+from microbridge.catalog.employers import models as _employers  # noqa: F401
 from microbridge.catalog.institutions import models as _institutions  # noqa: F401
+from microbridge.catalog.portal import models as _portal  # noqa: F401
+from microbridge.catalog.projects import models as _projects  # noqa: F401
+from microbridge.config import mail as _mail  # noqa: F401
 from microbridge.config import store as _store  # noqa: F401
 from microbridge.config.database import Base
 from microbridge.grading.people import models as _people  # noqa: F401

@@ -19,6 +19,7 @@ from microbridge.lti_tool.launch import claims
 from microbridge.lti_tool.launch.adapters import CapturingCookies, CapturingSession, FormRequest
 from microbridge.lti_tool.launch.errors import LaunchRejected, unknown_platform
 from microbridge.lti_tool.launch.platform_keys import PlatformKeyError, PlatformKeys
+from microbridge.lti_tool.registry import service as registry
 from microbridge.lti_tool.registry.tool_conf import DatabaseToolConf
 
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "nonce"]
@@ -105,8 +106,13 @@ class ToolMessageLaunch(
         try:
             super().validate_registration()
         except LtiException:
-            body = self._get_jwt_body()
-            raise unknown_platform(str(body.get("iss", "")), self.get_client_id()) from None
+            issuer, client_id = str(self._get_jwt_body().get("iss", "")), self.get_client_id()
+            if registry.platforms_for_issuer(self._tool_config.session, issuer=issuer):
+                raise LaunchRejected(
+                    "aud_invalid",
+                    f"The launch message is meant for another tool (client id {client_id}).",
+                ) from None
+            raise unknown_platform(issuer, client_id) from None
         return self
 
     def validate_jwt_signature(self) -> ToolMessageLaunch:

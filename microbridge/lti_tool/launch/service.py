@@ -42,9 +42,8 @@ def consume_launch(store: KeyValueStore, *, state_key: str, issuer: str, nonce: 
         )
 
 
-def record_launch(
-    session: Session, store: KeyValueStore, *, platform: Platform, body: dict[str, Any]
-) -> LaunchIdentity:
+def record_launch(session: Session, *, platform: Platform, body: dict[str, Any]) -> LaunchIdentity:
+    """Upsert the person and course; the caller commits, then calls ``keep_launch_data``."""
     message_type = str(body.get(claims.MESSAGE_TYPE, ""))
     roles = map_roles(_string_list(body.get(claims.ROLES)))
     context = body.get(claims.CONTEXT)
@@ -73,7 +72,6 @@ def record_launch(
     )
     _remember_service_urls(course, body)
     launch_id = secrets.token_urlsafe(18)
-    store.put(f"lti-launch:{launch_id}", json.dumps(body), LAUNCH_DATA_TTL)
     return LaunchIdentity(
         session_id=secrets.token_urlsafe(12),
         person_id=person.id,
@@ -85,6 +83,10 @@ def record_launch(
         launch_id=launch_id,
         message_type=message_type,
     )
+
+
+def keep_launch_data(store: KeyValueStore, identity: LaunchIdentity, body: dict[str, Any]) -> None:
+    store.put(f"lti-launch:{identity.launch_id}", json.dumps(body), LAUNCH_DATA_TTL)
 
 
 def launch_data(store: KeyValueStore, launch_id: str) -> dict[str, Any] | None:

@@ -101,6 +101,9 @@ def launch() -> Response | str:
         form, tool_conf, keys=_platform_keys(), leeway=rt.settings.jwt_leeway_seconds,
         expected_nonce=str(record["nonce"]),
     ).check()
+    # Commit what validation may have written (a Canvas deployment seen for the first time)
+    # before the store is written: on SQLite two open write transactions would deadlock.
+    session.commit()
     platform = tool_conf.platform
     assert platform is not None
     if platform.id != record["platform_id"]:
@@ -142,8 +145,9 @@ def _finish(platform: Platform, state: str, body: dict[str, Any]) -> Response:
         nonce=str(body.get("nonce", "")),
     )
     session = db()
-    identity = service.record_launch(session, rt.store, platform=platform, body=body)
+    identity = service.record_launch(session, platform=platform, body=body)
     session.commit()
+    service.keep_launch_data(rt.store, identity, body)
     token = session_token.issue(rt.settings.secret_key, identity)
     g.launch_token = token
     g.launch_identity = identity

@@ -33,7 +33,7 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
-        self._session = session
+        self.session = session
         self.platform: Platform | None = None
 
     def check_iss_has_one_client(self, iss: str) -> bool:
@@ -61,10 +61,10 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
         platform = self._platform(iss, client_id)
         if platform is None:
             return None
-        found = service.find_deployment(self._session, platform=platform, deployment_id=deployment_id)
+        found = service.find_deployment(self.session, platform=platform, deployment_id=deployment_id)
         if found is None and platform.auto_register_deployments and deployment_id:
             # Runs after the signature check: the platform itself vouches for this deployment.
-            found = service.add_deployment(self._session, platform=platform, deployment_id=deployment_id)
+            found = service.add_deployment(self.session, platform=platform, deployment_id=deployment_id)
         return None if found is None else LtiDeployment().set_deployment_id(found.deployment_id)
 
     def _platform(self, iss: str, client_id: str | None) -> Platform | None:
@@ -75,5 +75,5 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
             client_id,
         ):
             return self.platform
-        self.platform = service.find_platform(self._session, issuer=iss, client_id=client_id)
+        self.platform = service.find_platform(self.session, issuer=iss, client_id=client_id)
         return self.platform

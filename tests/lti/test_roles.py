@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from microbridge.config.web import Roles
+from microbridge.lti_tool.launch.roles import map_roles
+
+M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+
+
+@pytest.mark.parametrize(
+    ("uris", "expected"),
+    [
+        ([M + "Instructor"], {Roles.INSTRUCTOR}),
+        (["Instructor"], {Roles.INSTRUCTOR}),
+        ([M + "Learner"], {Roles.LEARNER}),
+        (["Learner"], {Roles.LEARNER}),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
+            {Roles.TEACHING_ASSISTANT},
+        ),
+        (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"], {Roles.ADMINISTRATOR}),
+        (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], {Roles.ADMINISTRATOR}),
+        ([M + "Administrator"], {Roles.ADMINISTRATOR}),
+        # A faculty member of the institution is not an instructor of this course.
+        (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"], set()),
+        (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student"], set()),
+        ([M + "Mentor", M + "Learner"], {Roles.LEARNER}),
+        ([], set()),
+    ],
+)
+def test_role_uris_map_to_microbridge_roles(uris: list[str], expected: set[str]) -> None:
+    assert map_roles(uris) == frozenset(expected)
