@@ -61,7 +61,8 @@ def make_engine(database_url: str, *, pool: bool = True) -> Engine:
         engine = create_engine(database_url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # No pre-ping: it costs a round trip per request; recycle connections hourly instead.
+    return create_engine(database_url, pool_recycle=3600, pool_size=5, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

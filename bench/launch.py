@@ -1,0 +1,207 @@
+"""Launch benchmark: the tool under gunicorn (production settings, PostgreSQL + Redis) and
+the emulated LMS in its own process; N complete launches (login initiation, auth redirect,
+id_token post, landing page) from C concurrent clients.
+
+Prints launches/s, latency percentiles, and the CPU milliseconds the tool's own processes
+(gunicorn master and workers, read from /proc) spent per launch.
+
+    .venv/bin/python bench/launch.py [-n 2000] [-c 8] [--runs 3] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+DB_NAME = "mb_bench_launch"
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+REDIS_URL = "redis://127.0.0.1:6379/11"
+CLIENT_ID = "10000000000077"
+DEPLOYMENT = "77:bench"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not come up")
+
+
+def fresh_database() -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {DB_NAME}"))
+    engine.dispose()
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def cpu_ms(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * 1000 / TICKS
+
+
+def tool_pids(master: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{master}/task").iterdir():
+        text = (task / "children").read_text().split()
+        children.extend(int(p) for p in text)
+    return [master, *children]
+
+
+def one_launch(http: requests.Session, lms: str, tool: str, index: int) -> float:
+    start = time.perf_counter()
+    init = http.get(f"{lms}/bench/initiate", params={"i": index}, timeout=10).json()
+    path = urlsplit(init["url"]).path
+    if init["method"] == "GET":
+        login = http.get(tool + path, params=init["params"], allow_redirects=False, timeout=10)
+    else:
+        login = http.post(tool + path, data=init["params"], allow_redirects=False, timeout=10)
+    assert login.status_code == 302, re.findall(r"<p>(.*?)</p>", login.text)
+    auth = http.get(login.headers["Location"], timeout=10)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', auth.text))
+    # requests keeps Secure cookies away from http URLs; browsers treat loopback as secure.
+    state_cookie = {c.name: c.value for c in login.cookies}
+    launch = http.post(tool + "/lti/launch", data={k: unescape(v) for k, v in fields.items()},
+                       cookies=state_cookie, allow_redirects=False, timeout=10)
+    assert launch.status_code == 303, re.findall(r"<p>(.*?)</p>", launch.text)
+    landing = http.get(tool + launch.headers["Location"], timeout=10)
+    assert landing.status_code == 200, re.findall(r"<p>(.*?)</p>", landing.text)
+    return time.perf_counter() - start
+
+
+def run(n: int, c: int, lms: str, tool: str, offset: int) -> list[float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    counter = iter(range(offset, offset + n))
+
+    def worker() -> None:
+        http = requests.Session()
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            took = one_launch(http, lms, tool, index)
+            with lock:
+                latencies.append(took)
+
+    threads = [threading.Thread(target=worker) for _ in range(c)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("-n", type=int, default=1500, help="launches per run")
+    parser.add_argument("-c", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    args = parser.parse_args()
+
+    fresh_database()
+    tool_port, lms_port = free_port(), free_port()
+    tool, lms = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{lms_port}"
+    instance = ROOT / ".bench" / "launch-instance"
+    instance.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "MICROBRIDGE_DATABASE_URL": DB_URL, "MICROBRIDGE_REDIS_URL": REDIS_URL,
+        "MICROBRIDGE_INSTANCE_PATH": str(instance), "MICROBRIDGE_BASE_URL": tool,
+        "MICROBRIDGE_SECRET_KEY": "bench-secret-key", "MICROBRIDGE_LOG_LEVEL": "WARNING",
+    }
+    cli = [PY, "-m", "microbridge.lti_tool.cli"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    lms_proc = subprocess.Popen(
+        [PY, str(ROOT / "bench" / "_lms.py"), "--port", str(lms_port), "--tool-base", tool,
+         "--client-id", CLIENT_ID, "--deployment", DEPLOYMENT], env=env,
+    )
+    tool_proc = None
+    try:
+        wait_for(lms + "/bench/info")
+        info = requests.get(lms + "/bench/info", timeout=5).json()
+        subprocess.run(
+            [*cli, "platform", "add", "--issuer", info["issuer"], "--client-id", CLIENT_ID,
+             "--auth-url", info["auth_url"], "--token-url", info["token_url"],
+             "--jwks-url", info["jwks_url"], "--flavour", "canvas", "--deployment", DEPLOYMENT],
+            env=env, check=True, capture_output=True,
+        )
+        tool_proc = subprocess.Popen(
+            [PY, "-m", "gunicorn", "--bind", f"127.0.0.1:{tool_port}", "--workers",
+             str(args.workers), "--log-level", "warning", "microbridge.lti_tool.wsgi:app"],
+            env=env,
+        )
+        wait_for(tool + "/healthz")
+        run(100, args.c, lms, tool, 0)  # warm-up: connections, caches, JWKS
+        figures = []
+        for number in range(args.runs):
+            pids = tool_pids(tool_proc.pid)
+            cpu_before, t0 = cpu_ms(pids), time.perf_counter()
+            latencies = run(args.n, args.c, lms, tool, 1000 + number * args.n)
+            elapsed = time.perf_counter() - t0
+            cpu = (cpu_ms(pids) - cpu_before) / args.n
+            row = {
+                "launches/s": args.n / elapsed, "p50 ms": pct(latencies, 50),
+                "p95 ms": pct(latencies, 95), "p99 ms": pct(latencies, 99),
+                "tool CPU ms/launch": cpu,
+            }
+            figures.append(row)
+            print(f"run {number + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()))
+        print(f"median of {args.runs} runs (N={args.n}, C={args.c}, gunicorn workers={args.workers}):")
+        for key in figures[0]:
+            print(f"  {key:20s} {statistics.median(r[key] for r in figures):8.2f}")
+    finally:
+        for proc in (tool_proc, lms_proc):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
