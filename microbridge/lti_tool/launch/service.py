@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.orm import Session
 
 from microbridge.config.database import utcnow
@@ -18,9 +17,6 @@ from microbridge.grading.people.models import Course, Person
 from microbridge.lti_tool.launch import claims
 from microbridge.lti_tool.launch.errors import LaunchRejected
 from microbridge.lti_tool.launch.roles import map_roles
-from microbridge.lti_tool.registry.models import Platform
-
-T = TypeVar("T")
 
 LAUNCH_DATA_TTL = 8 * 3600
 NONCE_TTL = 2 * 3600
@@ -42,7 +38,9 @@ def consume_launch(store: KeyValueStore, *, state_key: str, issuer: str, nonce: 
         )
 
 
-def record_launch(session: Session, *, platform: Platform, body: dict[str, Any]) -> LaunchIdentity:
+def record_launch(
+    session: Session, *, platform_id: int, institution_id: int | None, body: dict[str, Any]
+) -> LaunchIdentity:
     """Upsert the person and course; the caller commits, then calls ``keep_launch_data``."""
     message_type = str(body.get(claims.MESSAGE_TYPE, ""))
     roles = map_roles(_string_list(body.get(claims.ROLES)))
@@ -63,24 +61,20 @@ def record_launch(session: Session, *, platform: Platform, body: dict[str, Any])
             hint="If you teach this course, ask your LMS administrator to check your role.",
             status=403,
         )
-    person = _upsert_person(session, platform=platform, body=body)
-    course = _upsert_course(
-        session,
-        platform=platform,
-        deployment_id=str(body[claims.DEPLOYMENT_ID]),
-        context=context,
+    deployment_id = str(body[claims.DEPLOYMENT_ID])
+    person_id = _upsert_person(session, platform_id=platform_id, body=body)
+    course_id = _upsert_course(
+        session, platform_id=platform_id, deployment_id=deployment_id, context=context, body=body
     )
-    _remember_service_urls(course, body)
-    launch_id = secrets.token_urlsafe(18)
     return LaunchIdentity(
         session_id=secrets.token_urlsafe(12),
-        person_id=person.id,
-        platform_id=platform.id,
-        deployment_id=course.deployment_id,
-        course_id=course.id,
-        institution_id=platform.institution_id,
+        person_id=person_id,
+        platform_id=platform_id,
+        deployment_id=deployment_id,
+        course_id=course_id,
+        institution_id=institution_id,
         roles=roles,
-        launch_id=launch_id,
+        launch_id=secrets.token_urlsafe(18),
         message_type=message_type,
     )
 
@@ -98,56 +92,82 @@ def _string_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _upsert_person(session: Session, *, platform: Platform, body: dict[str, Any]) -> Person:
-    sub = str(body.get("sub", ""))
-    person = _find_or_insert(
-        session,
-        select(Person).where(Person.platform_id == platform.id, Person.sub == sub),
-        lambda: Person(platform_id=platform.id, sub=sub),
+def _upsert(
+    session: Session,
+    table: Any,
+    *,
+    keys: dict[str, Any],
+    values: dict[str, Any],
+    blanks: tuple[str, ...],
+) -> int:
+    """INSERT ... ON CONFLICT DO UPDATE ... RETURNING id: one round trip, safe under races.
+
+    The same SQL runs on PostgreSQL and SQLite; statements are built once per column set,
+    since building and cache-keying a fresh Insert costs more than the query itself.
+    """
+    empty = tuple(name for name in blanks if name not in values)
+    statement = _upsert_statement(table, tuple(keys), tuple(values), empty)
+    params = {**keys, **values, **dict.fromkeys(empty, ""), "created_at": utcnow()}
+    return int(session.execute(statement, params).scalar_one())
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert_statement(
+    table: Any, keys: tuple[str, ...], values: tuple[str, ...], empty: tuple[str, ...]
+) -> TextClause:
+    # Columns in ``empty`` are set to "" on insert only: an update keeps what is there.
+    columns = (*keys, *values, *empty, "created_at")
+    updates = ", ".join(f"{name} = excluded.{name}" for name in values)
+    # Only column names from our own table definitions are interpolated, never input.
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(':' + name for name in columns)}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} RETURNING id"
     )
+    return text(sql).bindparams(
+        *(bindparam(name, type_=table.c[name].type) for name in columns)
+    )
+
+
+def _upsert_person(session: Session, *, platform_id: int, body: dict[str, Any]) -> int:
     # Only what the platform shares this time is updated: a privacy setting may hide PII.
-    for field in ("name", "given_name", "family_name", "email"):
-        value = body.get(field)
-        if isinstance(value, str) and value:
-            setattr(person, field, value[:320])
-    person.last_seen_at = utcnow()
-    return person
+    shared = {
+        field: value[:320]
+        for field in ("name", "given_name", "family_name", "email")
+        if isinstance(value := body.get(field), str) and value
+    }
+    return _upsert(
+        session,
+        Person.__table__,
+        keys={"platform_id": platform_id, "sub": str(body.get("sub", ""))},
+        values={**shared, "last_seen_at": utcnow()},
+        blanks=("name", "given_name", "family_name", "email"),
+    )
 
 
 def _upsert_course(
-    session: Session, *, platform: Platform, deployment_id: str, context: dict[str, Any]
-) -> Course:
-    context_id = str(context["id"])
-    course = _find_or_insert(
-        session,
-        select(Course).where(Course.platform_id == platform.id, Course.context_id == context_id),
-        lambda: Course(platform_id=platform.id, context_id=context_id, deployment_id=deployment_id),
-    )
-    course.label = str(context.get("label") or course.label)[:255]
-    course.title = str(context.get("title") or course.title)[:500]
-    course.deployment_id = deployment_id
-    course.last_launch_at = utcnow()
-    return course
-
-
-def _remember_service_urls(course: Course, body: dict[str, Any]) -> None:
+    session: Session,
+    *,
+    platform_id: int,
+    deployment_id: str,
+    context: dict[str, Any],
+    body: dict[str, Any],
+) -> int:
+    values: dict[str, Any] = {"deployment_id": deployment_id, "last_launch_at": utcnow()}
+    if context.get("label"):
+        values["label"] = str(context["label"])[:255]
+    if context.get("title"):
+        values["title"] = str(context["title"])[:500]
     ags = body.get(claims.AGS_ENDPOINT)
     if isinstance(ags, dict) and isinstance(ags.get("lineitems"), str):
-        course.lineitems_url = ags["lineitems"][:1000]
+        values["lineitems_url"] = ags["lineitems"][:1000]
     nrps = body.get(claims.NRPS)
     if isinstance(nrps, dict) and isinstance(nrps.get("context_memberships_url"), str):
-        course.memberships_url = nrps["context_memberships_url"][:1000]
-
-
-def _find_or_insert(session: Session, query: Select[T], make: Callable[[], T]) -> T:
-    """Select, or insert in a savepoint; a concurrent first launch may insert it first."""
-    found = session.scalar(query)
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():
-            row = make()
-            session.add(row)
-        return row
-    except IntegrityError:
-        return session.execute(query).scalar_one()
+        values["memberships_url"] = nrps["context_memberships_url"][:1000]
+    return _upsert(
+        session,
+        Course.__table__,
+        keys={"platform_id": platform_id, "context_id": str(context["id"])},
+        values=values,
+        blanks=("label", "title", "lineitems_url", "memberships_url"),
+    )

@@ -24,6 +24,7 @@ from microbridge.lti_tool.launch.errors import LaunchRejected, expired_or_used
 from microbridge.lti_tool.launch.landing import landing_endpoint
 from microbridge.lti_tool.launch.message import ToolMessageLaunch
 from microbridge.lti_tool.launch.platform_keys import PlatformKeys
+from microbridge.lti_tool.registry.cache import PlatformInfo
 from microbridge.lti_tool.registry.models import Platform
 from microbridge.lti_tool.registry.tool_conf import DatabaseToolConf
 
@@ -136,7 +137,7 @@ def confirm() -> Response | str:
     return _finish(platform, pending["state"], pending["body"])
 
 
-def _finish(platform: Platform, state: str, body: dict[str, Any]) -> Response:
+def _finish(platform: Platform | PlatformInfo, state: str, body: dict[str, Any]) -> Response:
     rt = runtime.current()
     service.consume_launch(
         rt.store,
@@ -145,7 +146,9 @@ def _finish(platform: Platform, state: str, body: dict[str, Any]) -> Response:
         nonce=str(body.get("nonce", "")),
     )
     session = db()
-    identity = service.record_launch(session, platform=platform, body=body)
+    identity = service.record_launch(
+        session, platform_id=platform.id, institution_id=platform.institution_id, body=body
+    )
     session.commit()
     service.keep_launch_data(rt.store, identity, body)
     token = session_token.issue(rt.settings.secret_key, identity)

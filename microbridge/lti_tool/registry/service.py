@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from microbridge.config.web import UserFacingError
+from microbridge.lti_tool.registry import cache
 from microbridge.lti_tool.registry.models import Deployment, Flavour, Platform
 
 
@@ -29,10 +30,10 @@ def platforms_for_issuer(session: Session, *, issuer: str) -> list[Platform]:
     )
 
 
-def find_deployment(session: Session, *, platform: Platform, deployment_id: str) -> Deployment | None:
+def find_deployment(session: Session, *, platform_id: int, deployment_id: str) -> Deployment | None:
     return session.scalar(
         select(Deployment).where(
-            Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
+            Deployment.platform_id == platform_id, Deployment.deployment_id == deployment_id
         )
     )
 
@@ -79,6 +80,7 @@ def add_platform(
     )
     session.add(platform)
     session.flush()
+    cache.forget()
     for deployment_id in deployment_ids or []:
         add_deployment(session, platform=platform, deployment_id=deployment_id)
     return platform
@@ -88,12 +90,13 @@ def add_deployment(session: Session, *, platform: Platform, deployment_id: str) 
     deployment_id = deployment_id.strip()
     if not deployment_id:
         raise RegistryError("A deployment id cannot be empty.")
-    existing = find_deployment(session, platform=platform, deployment_id=deployment_id)
+    existing = find_deployment(session, platform_id=platform.id, deployment_id=deployment_id)
     if existing is not None:
         return existing
     deployment = Deployment(platform=platform, deployment_id=deployment_id)
     session.add(deployment)
     session.flush()
+    cache.forget()
     return deployment
 
 
@@ -107,4 +110,5 @@ def remove_platform(session: Session, *, platform_id: int) -> Platform:
         raise RegistryError(f"There is no platform with id {platform_id}.", status=404)
     session.delete(platform)
     session.flush()
+    cache.forget()
     return platform

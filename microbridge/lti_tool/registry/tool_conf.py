@@ -10,11 +10,14 @@ from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy.orm import Session
 
 from microbridge.lti_tool.keys.service import SigningKey
-from microbridge.lti_tool.registry import service
+from microbridge.lti_tool.registry import cache, service
+from microbridge.lti_tool.registry.cache import PlatformInfo
 from microbridge.lti_tool.registry.models import Platform
 
 
-def registration_for(platform: Platform, signing: SigningKey | None = None) -> Registration:
+def registration_for(
+    platform: Platform | PlatformInfo, signing: SigningKey | None = None
+) -> Registration:
     registration = Registration()
     registration.set_issuer(platform.issuer)
     registration.set_client_id(platform.client_id)
@@ -34,7 +37,7 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.platform: Platform | None = None
+        self.platform: PlatformInfo | None = None
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         return False
@@ -61,13 +64,17 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
         platform = self._platform(iss, client_id)
         if platform is None:
             return None
-        found = service.find_deployment(self.session, platform=platform, deployment_id=deployment_id)
-        if found is None and platform.auto_register_deployments and deployment_id:
+        if deployment_id in platform.deployment_ids:
+            return LtiDeployment().set_deployment_id(deployment_id)
+        if platform.auto_register_deployments and deployment_id:
             # Runs after the signature check: the platform itself vouches for this deployment.
-            found = service.add_deployment(self.session, platform=platform, deployment_id=deployment_id)
-        return None if found is None else LtiDeployment().set_deployment_id(found.deployment_id)
+            row = self.session.get(Platform, platform.id)
+            assert row is not None
+            service.add_deployment(self.session, platform=row, deployment_id=deployment_id)
+            return LtiDeployment().set_deployment_id(deployment_id)
+        return None
 
-    def _platform(self, iss: str, client_id: str | None) -> Platform | None:
+    def _platform(self, iss: str, client_id: str | None) -> PlatformInfo | None:
         if not client_id:
             return None
         if self.platform is not None and (self.platform.issuer, self.platform.client_id) == (
@@ -75,5 +82,5 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
             client_id,
         ):
             return self.platform
-        self.platform = service.find_platform(self.session, issuer=iss, client_id=client_id)
+        self.platform = cache.lookup(self.session, issuer=iss, client_id=client_id)
         return self.platform

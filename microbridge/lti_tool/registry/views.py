@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from microbridge.config.web import UserFacingError, db, url
-from microbridge.lti_tool.registry import service
+from microbridge.lti_tool.registry import cache, service
 from microbridge.lti_tool.registry.admin import accept_operator_link, require_admin
 from microbridge.lti_tool.registry.models import Platform
 
@@ -63,4 +63,5 @@ def set_active(platform_id: int) -> Response:
         abort(404)
     platform.active = request.form.get("active") == "1"
     session.commit()
+    cache.forget()
     return redirect(url("platform_admin.index"), code=303)

@@ -1,0 +1,79 @@
+"""A short-lived, per-process cache of registrations: every launch looks one up twice.
+
+The database stays the truth. Registrations change rarely; a change made in this process
+forgets the cache at once, one made elsewhere is seen within ``TTL`` seconds. Unknown
+registrations are never cached, so a newly added platform can launch immediately.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microbridge.lti_tool.registry.models import Deployment, Platform
+
+TTL = 30.0
+
+
+@dataclass(frozen=True)
+class PlatformInfo:
+    id: int
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    token_url: str
+    jwks_url: str
+    flavour: str
+    token_audience: str
+    institution_id: int | None
+    auto_register_deployments: bool
+    deployment_ids: frozenset[str]
+
+
+_entries: dict[tuple[str, str], tuple[float, PlatformInfo]] = {}
+_lock = threading.Lock()
+
+
+def lookup(session: Session, *, issuer: str, client_id: str) -> PlatformInfo | None:
+    key = (issuer, client_id)
+    now = time.monotonic()
+    with _lock:
+        cached = _entries.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    platform = session.scalar(
+        select(Platform).where(
+            Platform.issuer == issuer, Platform.client_id == client_id, Platform.active.is_(True)
+        )
+    )
+    if platform is None:
+        return None
+    deployments = session.scalars(
+        select(Deployment.deployment_id).where(Deployment.platform_id == platform.id)
+    )
+    info = PlatformInfo(
+        id=platform.id,
+        issuer=platform.issuer,
+        client_id=platform.client_id,
+        auth_login_url=platform.auth_login_url,
+        token_url=platform.token_url,
+        jwks_url=platform.jwks_url,
+        flavour=platform.flavour,
+        token_audience=platform.token_audience,
+        institution_id=platform.institution_id,
+        auto_register_deployments=platform.auto_register_deployments,
+        deployment_ids=frozenset(deployments),
+    )
+    with _lock:
+        _entries[key] = (now + TTL, info)
+    return info
+
+
+def forget() -> None:
+    """Drop everything: called whenever this process changes a registration."""
+    with _lock:
+        _entries.clear()
