@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
-from flask import Blueprint, current_app, g, redirect, render_template, request
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from microbridge.config import runtime
@@ -67,7 +67,7 @@ def login() -> Response | str:
         db(), runtime.current().store, params, launch_url=_launch_url()
     )
     if start.storage_target:
-        response = Response(
+        response = make_response(
             render_template(
                 "lti/storage_login.html.jinja2",
                 auth_url=start.auth_url,

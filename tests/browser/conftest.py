@@ -1,0 +1,54 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright; never a download.
+
+Third-party cookies: a fresh profile of this Chromium blocks them; tests that allow them say
+so through the profile preference (../shared/BROWSER-NOTES.md)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if shutil.which(CHROMIUM):
+        return
+    # .ci/run installs Debian's chromium; a developer machine without it skips, loudly.
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def chromium(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    from playwright.sync_api import sync_playwright
+
+    contexts: list[Any] = []
+    with sync_playwright() as playwright:
+
+        def launch(*, third_party_cookies: bool) -> Any:
+            profile = tmp_path / f"profile-{len(contexts)}"
+            (profile / "Default").mkdir(parents=True)
+            prefs = {"profile": {"cookie_controls_mode": 0 if third_party_cookies else 1}}
+            (profile / "Default" / "Preferences").write_text(json.dumps(prefs))
+            context = playwright.chromium.launch_persistent_context(
+                str(profile), executable_path=CHROMIUM, headless=True, args=ARGS,
+            )
+            context.set_default_timeout(15000)
+            contexts.append(context)
+            return context
+
+        yield launch
+        for context in contexts:
+            context.close()
