@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from typing import Any
 
 import requests
@@ -20,6 +21,8 @@ from microbridge.config.store import KeyValueStore
 
 FETCH_TIMEOUT = 5
 REFETCH_INTERVAL = 10
+# Parsed key sets are also kept in this process for a minute: every launch needs one.
+LOCAL_SECONDS = 60.0
 
 
 class PlatformKeyError(Exception):
@@ -32,6 +35,7 @@ class PlatformKeys:
         self._cache_seconds = cache_seconds
         self._http = http
         self._parsed: dict[tuple[str, str], PyJWK] = {}
+        self._local: dict[str, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
     def key_for(self, jwks_url: str, kid: str, alg: str) -> Any:
@@ -50,8 +54,20 @@ class PlatformKeys:
         return "jwks:" + hashlib.sha256(jwks_url.encode()).hexdigest()
 
     def _cached_set(self, jwks_url: str) -> dict[str, Any] | None:
+        with self._lock:
+            local = self._local.get(jwks_url)
+        if local is not None and local[0] > time.monotonic():
+            return local[1]
         raw = self._store.get(self._cache_key(jwks_url))
-        return None if raw is None else dict(json.loads(raw))
+        if raw is None:
+            return None
+        key_set = dict(json.loads(raw))
+        self._remember(jwks_url, key_set)
+        return key_set
+
+    def _remember(self, jwks_url: str, key_set: dict[str, Any]) -> None:
+        with self._lock:
+            self._local[jwks_url] = (time.monotonic() + LOCAL_SECONDS, key_set)
 
     def _may_refetch(self, jwks_url: str) -> bool:
         throttle = "jwks-refetch:" + hashlib.sha256(jwks_url.encode()).hexdigest()
@@ -70,6 +86,7 @@ class PlatformKeys:
         self._store.put(self._cache_key(jwks_url), json.dumps(key_set), self._cache_seconds)
         with self._lock:
             self._parsed = {k: v for k, v in self._parsed.items() if k[0] != jwks_url}
+        self._remember(jwks_url, key_set)
         return key_set
 
     def _parse(self, jwks_url: str, kid: str, jwk: dict[str, Any]) -> Any:
