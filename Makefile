@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install browser-deps demo test lint screenshots clean
+.PHONY: install browser-deps browser-test demo test lint screenshots clean
+
+AXE := node_modules/axe-core/axe.min.js
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +15,17 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Debian's Chromium for the browser tests (needs root; the tests skip, saying so, without it).
+# Debian's Chromium (and npm, for axe-core) for the browser tests (needs root; the tests skip,
+# saying so, without them).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@{ command -v chromium && command -v npm; } >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver npm; }
+
+# axe-core, pinned in package-lock.json, injected into every page by the browser tests.
+# Without npm the accessibility checks skip, saying so.
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: accessibility checks will be skipped (make browser-deps installs it)"; fi
 
 # Installs, migrates, seeds demo data, and starts the tool and the demo LMS.
 demo: install
@@ -24,12 +33,20 @@ demo: install
 
 # The full test suite. Embedded default (SQLite, in-process tasks) unless
 # MICROBRIDGE_TEST_DATABASE_URL / MICROBRIDGE_TEST_REDIS_URL point at PostgreSQL and Redis.
-test: install
+test: install $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser suite alone (Debian's Chromium, axe-core).
+browser-test: install $(AXE)
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# Screenshots of the main pages for the README, taken by the same Chromium.
+screenshots: install
+	$(BIN)/python tools/screenshots.py docs/screenshots
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy microbridge
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache node_modules

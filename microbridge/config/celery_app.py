@@ -14,6 +14,8 @@ celery_app = Celery("microbridge")
 
 TASK_MODULES = [
     "microbridge.config.tasks",
+    "microbridge.grading.passback.tasks",
+    "microbridge.grading.reviews.tasks",
 ]
 
 
@@ -40,6 +42,15 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
             "purge-expired-store-entries": {
                 "task": "microbridge.config.tasks.purge_expired",
                 "schedule": 600.0,
+            },
+            # The outbox relay: scores left pending by a lost message or a Redis outage.
+            "sweep-score-outbox": {
+                "task": "microbridge.grading.passback.sweep_scores",
+                "schedule": float(settings.passback_sweep_seconds),
+            },
+            "employer-review-reminders": {
+                "task": "microbridge.grading.reviews.send_reminders",
+                "schedule": 3600.0,
             },
         },
         imports=task_modules or TASK_MODULES,

@@ -10,8 +10,10 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 
 class SettingError(ValueError):
@@ -35,6 +37,76 @@ def _as_bool(name: str, raw: str) -> bool:
     raise SettingError(f"MICROBRIDGE_{name.upper()} must be true or false, not {raw!r}")
 
 
+def _as_decimal(name: str, raw: str) -> Decimal:
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise SettingError(f"MICROBRIDGE_{name.upper()} must be a number like 20 or 18.50, not {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where outgoing email goes, parsed from ``MICROBRIDGE_SMTP_URL``.
+
+    ``smtp://user:pass@host:587`` upgrades with STARTTLS when the server offers it (and
+    ``?starttls=required`` refuses to send otherwise); ``smtps://host:465`` is TLS from the
+    first byte.
+    """
+
+    host: str
+    port: int
+    username: str = ""
+    password: str = field(default="", repr=False)
+    implicit_tls: bool = False
+    starttls: str = "auto"  # auto | required | off
+    timeout: float = 20.0
+
+
+def parse_smtp_url(url: str) -> SmtpConfig:
+    """Read an smtp:// or smtps:// URL; raise SettingError saying what is wrong."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise SettingError("MICROBRIDGE_SMTP_URL must start with smtp:// or smtps://")
+    if not parts.hostname:
+        raise SettingError("MICROBRIDGE_SMTP_URL must name a host, as in smtp://mail.example.org:587")
+    try:
+        port = parts.port
+    except ValueError:
+        raise SettingError("MICROBRIDGE_SMTP_URL has a port that is not a number") from None
+    query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
+    starttls = query.get("starttls", "auto").lower()
+    if starttls not in {"auto", "required", "off"}:
+        raise SettingError("MICROBRIDGE_SMTP_URL's starttls must be auto, required or off")
+    implicit = parts.scheme == "smtps"
+    return SmtpConfig(
+        host=parts.hostname,
+        port=port or (465 if implicit else 587),
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        implicit_tls=implicit,
+        starttls="off" if implicit else starttls,
+    )
+
+
+def _parse_pay_floors(raw: str) -> dict[str, Decimal]:
+    """``EUR=18,GBP=16.50``: floors per hour in currencies besides the main one."""
+    floors: dict[str, Decimal] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        code, _, amount = item.partition("=")
+        code = code.strip().upper()
+        if len(code) != 3 or not code.isalpha() or not amount:
+            raise SettingError(
+                f"MICROBRIDGE_PAY_FLOORS must look like EUR=18,GBP=16.50, not {raw!r}"
+            )
+        floors[code] = _as_decimal("pay_floors", amount)
+    return floors
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_path: Path = field(default_factory=lambda: Path("instance").resolve())
@@ -48,6 +120,27 @@ class Settings:
     jwt_leeway_seconds: int = 60
     launch_session_hours: int = 8
     platform_jwks_cache_seconds: int = 300
+    # Catalog guardrails: a paid project pays at least this much per estimated hour; an unpaid
+    # one is capped at unpaid_hours_cap hours (US DOL primary-beneficiary test).
+    pay_floor_per_hour: Decimal = Decimal("20")
+    pay_floor_currency: str = "USD"
+    pay_floors: str = ""
+    unpaid_hours_cap: int = 40
+    # Employer and curator portal sign-in links.
+    magic_link_minutes: int = 15
+    magic_link_per_hour: int = 5
+    email_max_attempts: int = 5
+    # Student work: uploads are refused above these sizes (megabytes).
+    upload_max_file_mb: int = 25
+    upload_max_submission_mb: int = 100
+    # Employer reviews are due this many days after a submission; reminders on day 3 and 6.
+    review_days: int = 7
+    # Grade passback: a claim older than this is taken to be a dead worker's; the sweep runs
+    # every passback_sweep_seconds; a transient failure is retried up to passback_max_attempts.
+    passback_claim_seconds: int = 300
+    passback_sweep_seconds: int = 60
+    passback_max_attempts: int = 12
+    passback_backoff_seconds: int = 10
     tasks_eager: bool = False
     log_level: str = "INFO"
     testing: bool = False
@@ -66,15 +159,32 @@ class Settings:
     def data_path(self) -> Path:
         return self.instance_path
 
+    @property
+    def smtp(self) -> SmtpConfig | None:
+        """The SMTP server, or None: then mail goes to the local outbox (embedded default)."""
+        return parse_smtp_url(self.smtp_url) if self.smtp_url else None
+
+    @property
+    def pay_floor_table(self) -> dict[str, Decimal]:
+        """Pay floor per estimated hour, by currency."""
+        table = _parse_pay_floors(self.pay_floors)
+        table[self.pay_floor_currency.upper()] = Decimal(self.pay_floor_per_hour)
+        return table
+
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
 
 _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours",
-                 "platform_jwks_cache_seconds"}
+                 "platform_jwks_cache_seconds", "unpaid_hours_cap", "magic_link_minutes",
+                 "magic_link_per_hour", "email_max_attempts", "upload_max_file_mb",
+                 "upload_max_submission_mb", "review_days", "passback_claim_seconds",
+                 "passback_sweep_seconds", "passback_max_attempts",
+                 "passback_backoff_seconds"}
+_DECIMAL_SETTINGS = {"pay_floor_per_hour"}
 _BOOL_SETTINGS = {"tasks_eager", "testing"}
 _STR_SETTINGS = {"database_url", "redis_url", "base_url", "secret_key", "smtp_url",
-                 "smtp_from", "log_level"}
+                 "smtp_from", "log_level", "pay_floor_currency", "pay_floors"}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -92,6 +202,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raw = env.get(f"MICROBRIDGE_{name.upper()}")
         if raw:
             values[name] = _as_int(name, raw)
+    for name in _DECIMAL_SETTINGS:
+        raw = env.get(f"MICROBRIDGE_{name.upper()}")
+        if raw:
+            values[name] = _as_decimal(name, raw)
     for name in _BOOL_SETTINGS:
         raw = env.get(f"MICROBRIDGE_{name.upper()}")
         if raw is not None:
@@ -113,6 +227,13 @@ def _complete(settings: Settings) -> Settings:
         raise SettingError(
             "MICROBRIDGE_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL"
         )
+    if settings.smtp_url:
+        parse_smtp_url(settings.smtp_url)  # fail at start-up, not at the first email
+    _parse_pay_floors(settings.pay_floors)
+    currency = settings.pay_floor_currency.strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise SettingError("MICROBRIDGE_PAY_FLOOR_CURRENCY must be a 3-letter code such as USD")
+    changes["pay_floor_currency"] = currency
     return replace(settings, **changes)
 
 

@@ -29,6 +29,7 @@ LAYOUT = """<!doctype html>
     <a href="{{ base }}/">Course</a> ·
     <a href="{{ base }}/gradebook">Gradebook</a> ·
     <a href="{{ base }}/admin">Admin</a>
+    {% if platform.state_file %} · <a href="/">Demo home</a>{% endif %}
   </nav>
   <form method="post" action="{{ base }}/switch-user">
     <label for="user">Signed in as</label>

@@ -15,6 +15,7 @@ from microbridge.config.migrate import check_migrated
 from microbridge.config.runtime import Runtime, build_runtime
 from microbridge.config.settings import Settings, load_settings
 from microbridge.config.web import UserFacingError, close_db, launch_field, url
+from microbridge.lti_tool.ports import install_services
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,
-        MAX_CONTENT_LENGTH=None,
+        # The largest request is a submission: its files plus a megabyte for the form.
+        # Werkzeug refuses anything longer (413) before reading it.
+        MAX_CONTENT_LENGTH=(settings.upload_max_submission_mb + 1) * 1024 * 1024,
         MICROBRIDGE=settings,
         # Session cookies are only used top-level (employer portal, admin); inside the
         # LMS iframe the launch token carries the session.
@@ -44,6 +47,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     if check_schema:
         check_migrated(rt.engine, settings.database_url)
     configure_celery(settings)
+    install_services(rt)
     app.extensions["microbridge"] = rt
     app.teardown_appcontext(close_db)
     # Flask autoescapes only *.html names; ours end in .html.jinja2, so switch it on for all.
@@ -75,7 +79,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(UserFacingError)
     def user_facing(error: UserFacingError) -> tuple[str, int]:
-        log.info("refused %s %s: %s", request.method, request.path, error.message)
+        reason = getattr(error, "reason", error.__class__.__name__)
+        log.warning("refused %s %s (%s): %s", request.method, request.path, reason, error.message)
         return _error_page(error.title, error.message, error.hint), error.status
 
     @app.errorhandler(HTTPException)

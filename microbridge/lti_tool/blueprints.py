@@ -13,6 +13,12 @@ def all_blueprints() -> list[Blueprint]:
     from microbridge.catalog.recommend.views import bp as recommend_bp
     from microbridge.catalog.search.views import bp as catalog_bp
     from microbridge.grading.courses.views import bp as courses_bp
+    from microbridge.grading.passback.views import bp as passback_bp
+    from microbridge.grading.placements.views import bp as placements_bp
+    from microbridge.grading.reviews.employer_views import bp as employer_reviews_bp
+    from microbridge.grading.reviews.instructor_views import bp as reviews_bp
+    from microbridge.grading.work.manage_views import bp as work_manage_bp
+    from microbridge.grading.work.views import bp as work_bp
     from microbridge.lti_tool.deep_linking.views import bp as deep_linking_bp
     from microbridge.lti_tool.keys.views import bp as keys_bp
     from microbridge.lti_tool.launch.views import bp as launch_bp
@@ -22,5 +28,6 @@ def all_blueprints() -> list[Blueprint]:
 
     return [
         home_bp, keys_bp, launch_bp, registration_bp, platform_admin_bp, deep_linking_bp, courses_bp,
-        employers_bp, projects_bp, curation_bp, catalog_bp, recommend_bp, outbox_bp,
+        employers_bp, projects_bp, curation_bp, catalog_bp, recommend_bp, outbox_bp, placements_bp,
+        work_bp, work_manage_bp, employer_reviews_bp, reviews_bp, passback_bp,
     ]

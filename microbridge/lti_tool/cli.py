@@ -215,3 +215,7 @@ def demo(tool_port: int, lms_port: int) -> None:
     from microbridge.lti_tool.demo import run_demo
 
     run_demo(tool_port=tool_port, lms_port=lms_port)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, render_template_string
 from sqlalchemy.orm import Session
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
@@ -22,6 +23,7 @@ from microbridge.config.database import transaction
 from microbridge.config.migrate import upgrade
 from microbridge.config.runtime import Runtime
 from microbridge.config.settings import load_settings
+from microbridge.lti_tool.registration.service import create_link
 
 log = logging.getLogger(__name__)
 INSTITUTION = "Demo University"
@@ -44,7 +46,6 @@ def run_demo(*, tool_port: int, lms_port: int) -> None:
     platforms = {}
     for flavour in ("canvas", "moodle"):
         platform = demo_platform(flavour, f"{lms_root}/{flavour}")
-        platform.suggested_tool_url = tool_url
         state = Path(settings.instance_path) / f"demo-lms-{flavour}.json"
         if state.exists():
             persistence.load(platform, str(state))
@@ -53,35 +54,32 @@ def run_demo(*, tool_port: int, lms_port: int) -> None:
         apps[f"/{flavour}"] = create_platform_app(platform)
 
     with transaction(rt.session_factory) as session:
-        _seed(session, platforms["canvas"], tool_url)
+        catalog = _seed(session, platforms["canvas"], tool_url)
     persistence.save(platforms["canvas"], platforms["canvas"].state_file or "")
-    with transaction(rt.session_factory) as session:
-        from datetime import timedelta
+    for platform in platforms.values():
+        # The LMS admin page offers a fresh single-use Dynamic Registration link.
+        with transaction(rt.session_factory) as session:
+            platform.suggested_tool_url = create_link(
+                session, base_url=tool_url, valid_for=timedelta(days=7),
+                note=f"demo {platform.flavour}", institution_name=INSTITUTION,
+            )
 
-        from microbridge.lti_tool.registration.service import create_link
-
-        moodle_link = create_link(
-            session, base_url=tool_url, valid_for=timedelta(days=7), note="demo Moodle",
-            institution_name=INSTITUTION,
-        )
-
-    lms = make_server("localhost", lms_port, DispatcherMiddleware(_lms_index(), apps), threaded=True)
+    index = _lms_index(tool_url=tool_url, platforms=platforms, catalog=catalog)
+    lms = make_server("localhost", lms_port, DispatcherMiddleware(index, apps), threaded=True)
     threading.Thread(target=lms.serve_forever, daemon=True).start()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    tool = make_server("127.0.0.1", tool_port, app, threaded=True)  # listening from here on
     print(
-        f"\nMicrobridge demo is running.\n\n  Open {lms_root}/canvas/\n\n"
-        f"The demo LMS (Canvas-like at /canvas, Moodle-like at /moodle) frames the tool at "
-        f"{tool_url}.\nTo try dynamic registration, open {lms_root}/moodle/admin and register "
-        f"with this single-use link:\n  {moodle_link}\n"
-        f"Employer sign-in emails land in {tool_url}/outbox.\nPress Ctrl+C to stop.\n",
+        f"\nMicrobridge demo is running. Open\n\n  {lms_root}/canvas/\n\n"
+        "a course in the demo LMS, with the tool in its iframe. Its \"Demo home\" link leads to the\n"
+        "Moodle-like course, dynamic registration and the tool's email outbox. Ctrl+C stops.\n",
         flush=True,
     )
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    tool = make_server("127.0.0.1", tool_port, app, threaded=True)
     with contextlib.suppress(KeyboardInterrupt):
         tool.serve_forever()
 
 
-def _seed(session: Session, canvas: Any, tool_url: str) -> None:
+def _seed(session: Session, canvas: Any, tool_url: str) -> Any:
     """Register the tool with the demo Canvas (and it with the tool) and seed the catalog once."""
     from microbridge.catalog.institutions.service import get_or_create
     from microbridge.lti_tool.keys.service import ensure_signing_key
@@ -104,30 +102,75 @@ def _seed(session: Session, canvas: Any, tool_url: str) -> None:
             flavour="canvas", name="Demo Canvas", deployment_ids=list(tool.deployment_ids),
             institution_id=institution.id,
         )
-    _seed_catalog(session, institution.id)
+    return _seed_catalog(session, institution.id)
 
 
-def _seed_catalog(session: Session, institution_id: int) -> None:
+def _seed_catalog(session: Session, institution_id: int) -> Any:
+    """The demo catalog's summary (employer and curator addresses), or None without one."""
     try:
         from microbridge.catalog.demo_data import seed_demo_catalog
     except ImportError:  # the catalog's demo data is optional
-        return
+        return None
     from microbridge.catalog.institutions.models import Institution
 
     institution = session.get(Institution, institution_id)
     assert institution is not None
-    seed_demo_catalog(session, institution)
+    return seed_demo_catalog(session, institution)
 
 
-def _lms_index() -> Flask:
+def _lms_index(*, tool_url: str, platforms: dict[str, Any], catalog: Any = None) -> Flask:
+    """The demo LMS's home page: where everything a newcomer can try is linked."""
     index = Flask("demo_lms_index")
 
     @index.get("/")
     def home() -> str:
-        return (
-            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo LMS</title>'
-            '</head><body><main><h1>Demo LMS</h1><ul><li><a href="/canvas/">Canvas-like course'
-            '</a></li><li><a href="/moodle/">Moodle-like course</a></li></ul></main></body></html>'
+        return render_template_string(
+            _INDEX, tool_url=tool_url, flavours=[(name, platforms[name]) for name in platforms],
+            employers=list(getattr(catalog, "employer_emails", [])),
+            curator=getattr(catalog, "curator_email", ""),
         )
 
     return index
+
+
+_INDEX = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Demo LMS</title>
+<style>
+  body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 46rem; padding: 1rem;
+         color: #1b1b1b; line-height: 1.5; }
+  code { word-break: break-all; }
+</style></head>
+<body><main>
+<h1>Microbridge demo LMS</h1>
+<p>Two small course sites talk to Microbridge ({{ tool_url }}) only through LTI, as Canvas
+and Moodle do. Switch people with the menu at the top of a course page.</p>
+<ul>
+  <li><a href="/canvas/">Canvas-like course</a>: Microbridge is already registered.</li>
+  <li><a href="/moodle/">Moodle-like course</a>: register Microbridge first on its
+    <a href="/moodle/admin">admin page</a> (the registration link is filled in), then activate it.</li>
+</ul>
+<h2>Things to try</h2>
+<ol>
+  <li>As the instructor, Grace Hopper: <em>Add Microbridge activity</em>, choose a project, add it
+    (in the Canvas-like course, publish it).</li>
+  <li>As a student, Ada Lovelace: open the activity, start, consent, submit.</li>
+  <li>As the project's employer: sign in at
+    <a href="{{ tool_url }}/employer/sign-in">the employer portal</a>; the sign-in email lands in
+    <a href="{{ tool_url }}/outbox">Microbridge's outbox</a>. Review the work.</li>
+  <li>As the instructor: open the activity, approve the grade, and see it with the comment in
+    the course's gradebook.</li>
+</ol>
+{% if employers %}
+<p>The demo employers sign in with these addresses:</p>
+<ul>{% for email in employers %}<li><code>{{ email }}</code></li>{% endfor %}</ul>
+{% endif %}
+{% if curator %}<p>Curators approve employers' projects for the catalog at
+<a href="{{ tool_url }}/curator/sign-in">the curators' sign-in</a>, as
+<code>{{ curator }}</code>.</p>{% endif %}
+<p>Dynamic registration links of this run, one per course site (single use):</p>
+<ul>{% for name, platform in flavours %}
+  <li>{{ name }}: <code>{{ platform.suggested_tool_url }}</code></li>{% endfor %}
+</ul>
+</main></body></html>
+"""

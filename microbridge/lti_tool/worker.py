@@ -16,6 +16,9 @@ settings = load_settings()
 runtime.install(build_runtime(settings))
 celery_app = configure_celery(settings)
 import microbridge.lti_tool.models_index  # noqa: E402,F401  (every model known to the mapper)
+from microbridge.lti_tool.ports import install_services  # noqa: E402
+
+install_services(runtime.current())
 
 
 @worker_process_init.connect

@@ -13,6 +13,7 @@ from microbridge.config.settings import Settings
 from microbridge.demo_lms.app import create_platform_app
 from microbridge.demo_lms.platform import Platform
 from microbridge.demo_lms.server import serve_in_thread
+from tests.browser.a11y import assert_accessible
 from tests.support.live import LiveTool, free_port, live_tool
 from tests.support.lms import install_tool
 
@@ -110,6 +111,8 @@ def test_without_cookies_or_platform_storage_moodle_offers_a_new_window(
         frame = page.frame_locator("iframe[name=tool]")
         link = frame.get_by_role("link", name="Open Microbridge in a new window")
         link.wait_for()
+        assert_accessible(next(f for f in page.frames if f.url.startswith(tool.base_url)),
+                          "launch: open in a new window")
         page.unroute_all()
         with page.expect_popup() as popup_info:
             link.click()

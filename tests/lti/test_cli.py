@@ -42,7 +42,9 @@ def test_platform_add_list_remove(run) -> None:  # type: ignore[no-untyped-def]
     assert "No platforms registered" in run("platform", "list")
 
 
-def test_the_same_platform_cannot_be_added_twice(app: Flask, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_same_platform_cannot_be_added_twice(
+    app: Flask, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MICROBRIDGE_INSTANCE_PATH", str(settings.instance_path))
     monkeypatch.setenv("MICROBRIDGE_DATABASE_URL", settings.database_url)
     args = ["platform", "add", "--issuer", "https://m.example", "--client-id", "abc",

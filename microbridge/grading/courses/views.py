@@ -1,11 +1,15 @@
-"""The course pages a launch lands on. Later work fills them with placements and projects."""
+"""The course pages a launch lands on: the instructor's course home (every placement of the
+course; Canvas's course navigation opens it too) and the learner's landing page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
-from microbridge.config.web import NotFound, db, require_instructor, require_launch
+from microbridge.config.web import LaunchIdentity, NotFound, db, require_instructor, require_launch
 from microbridge.grading.people.models import Course, Person
+from microbridge.grading.placements import roster
+from microbridge.grading.placements import service as placements
+from microbridge.grading.work import launches
 
 bp = Blueprint("courses", __name__)
 
@@ -17,11 +21,26 @@ def _course(course_id: int | None) -> Course:
     return course
 
 
+def _home(identity: LaunchIdentity) -> str:
+    course = _course(identity.course_id)
+    session = db()
+    listed = placements.list_for_course(session, course_id=course.id)
+    learners = {p.id: roster.cached_count(session, placement_id=p.id) for p in listed}
+    # The launch came from a link with no project yet (made by hand): offer to choose one.
+    link_id = launches.resource_link_id(identity) if request.args.get("link") == "unplaced" else None
+    unplaced = link_id is not None and placements.at_link(
+        session, course_id=course.id, resource_link_id=link_id
+    ) is None
+    return render_template(
+        "grading/course_home.html.jinja2", course=course, identity=identity,
+        linked=[p for p in listed if p.is_linked], waiting=[p for p in listed if not p.is_linked],
+        learners=learners, unplaced=unplaced,
+    )
+
+
 @bp.get("/course")
 def home() -> str:
-    identity = require_instructor()
-    course = _course(identity.course_id)
-    return render_template("grading/course_home.html.jinja2", course=course, identity=identity)
+    return _home(require_instructor())
 
 
 @bp.get("/course/project")
@@ -32,10 +51,3 @@ def my_project() -> str:
     return render_template(
         "grading/my_project.html.jinja2", course=course, person=person, identity=identity
     )
-
-
-@bp.get("/course/review")
-def submission_review() -> str:
-    identity = require_instructor()
-    course = _course(identity.course_id)
-    return render_template("grading/course_home.html.jinja2", course=course, identity=identity)

@@ -1,17 +1,266 @@
-"""Deep linking: the catalog picker an instructor sees when adding Microbridge to a course."""
+"""The catalog picker inside the LMS: choose projects, set them up, send them to the course.
+
+Deep linking (the LMS's "Add activity" dialog): picker -> configure -> a confirmation page
+whose button posts the signed LtiDeepLinkingResponse to the LMS (``form-action *`` in our CSP;
+no script needed). A link made by hand gets its project the same way, from its first
+instructor launch. A placement's settings page changes title, points, due date, team size and
+release mode, and keeps the LMS's line item in step.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import secrets
+from dataclasses import dataclass
 
-from microbridge.config.web import db, require_instructor
+from flask import Blueprint, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from microbridge.catalog.portal import web
+from microbridge.catalog.projects.models import Compensation, Discipline, ProjectRevision
+from microbridge.catalog.recommend.service import recommend
+from microbridge.catalog.search import forms as search_forms
+from microbridge.catalog.search.service import SortOrder, get_listed, search_projects
+from microbridge.config import runtime
+from microbridge.config.web import LaunchIdentity, UserFacingError, db, require_instructor, url
 from microbridge.grading.people.models import Course
+from microbridge.grading.placements import forms as settings_forms
+from microbridge.grading.placements import service as placements
+from microbridge.grading.placements.service import PlacementSettings
+from microbridge.lti_tool.deep_linking import at_launch, gradebook_column, service
+from microbridge.lti_tool.deep_linking import settings as dl_settings
+from microbridge.lti_tool.deep_linking.settings import DeepLinkSettings
+from microbridge.lti_tool.launch import claims
 
-bp = Blueprint("deep_linking", __name__)
+bp = web.protect(Blueprint("deep_linking", __name__))
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Deep linking (answer the LMS) or a hand-made link (attach directly)."""
+
+    name: str
+    picker: str
+    configure: str
+    submit: str
+    multiple: bool
+
+
+def _deep_linking(settings: DeepLinkSettings) -> Mode:
+    return Mode("deep_linking", "deep_linking.picker", "deep_linking.configure",
+                "deep_linking.respond", settings.accept_multiple)
+
+
+ATTACH = Mode("attach", "deep_linking.choose", "deep_linking.choose_configure",
+              "deep_linking.attach", False)
+
+
+def _deep_linking_launch() -> tuple[LaunchIdentity, DeepLinkSettings]:
+    identity = require_instructor()
+    if identity.message_type != claims.DEEP_LINKING_REQUEST:
+        raise UserFacingError(
+            "This page opens from the LMS's “Add activity” dialog.", title="Open from the LMS",
+            hint="In your course, add an activity or assignment and choose Microbridge.",
+        )
+    settings = dl_settings.read(service.launch_claims(runtime.current().store, identity))
+    if not settings.accepts_resource_links:
+        raise UserFacingError(
+            "Microbridge adds projects as activity links, and the LMS does not accept links "
+            f"here (it accepts: {', '.join(settings.accept_types) or 'nothing'}).",
+            title="Not available here",
+            hint="Add Microbridge from the course's assignments or modules instead.",
+        )
+    return identity, settings
+
+
+def _hand_made_link() -> tuple[LaunchIdentity, service.HandMadeLink]:
+    identity = require_instructor()
+    body = service.launch_claims(runtime.current().store, identity)
+    return identity, service.hand_made_link(db(), body, identity)
+
+
+def _picker_page(identity: LaunchIdentity, mode: Mode, **extra: object) -> tuple[str, int]:
+    institution_id = service.institution_of(identity)
+    req = search_forms.parse(request.args)
+    results = search_projects(
+        db(), institution_id=institution_id, query=req.query, filters=req.filters,
+        sort=req.sort, page=req.page, per_page=req.per_page,
+    )
+    rec_skills = request.args.get("rec_skills", "").strip()[:500]
+    rec_interests = request.args.get("rec_interests", "").strip()[:500]
+    recs = (recommend(db(), institution_id=institution_id, skills=rec_skills,
+                      interests=rec_interests, limit=5) if rec_skills or rec_interests else [])
+    course = db().get(Course, identity.course_id) if identity.course_id else None
+    return render_template(
+        "lti/deep_linking/picker.html.jinja2", mode=mode, req=req, results=results, recs=recs,
+        rec_skills=rec_skills, rec_interests=rec_interests, course=course,
+        disciplines=list(Discipline), compensations=list(Compensation), sorts=list(SortOrder),
+        nothing_chosen=request.args.get("none") == "1", **extra,
+    ), 422 if req.errors else 200
+
+
+def _chosen(identity: LaunchIdentity, mode: Mode, ids: list[str]) -> list[ProjectRevision]:
+    return service.chosen(db(), institution_id=service.institution_of(identity),
+                          revision_ids=ids, multiple=mode.multiple)
+
+
+def _configure_page(
+    mode: Mode, revisions: list[ProjectRevision], forms: list[settings_forms.SettingsForm],
+    *, status: int = 200, **extra: object,
+) -> tuple[str, int]:
+    return render_template(
+        "lti/deep_linking/configure.html.jinja2", mode=mode, pairs=list(zip(revisions, forms, strict=True)),
+        form_token=request.form.get("form_token") or secrets.token_urlsafe(16),
+        errors=[e for f in forms for e in f.errors.items()], **extra,
+    ), status
+
+
+def _parse_all(revisions: list[ProjectRevision]) -> tuple[list[settings_forms.SettingsForm],
+                                                          list[PlacementSettings] | None]:
+    parsed = [settings_forms.parse(f"p{i}", request.form) for i in range(len(revisions))]
+    forms = [form for form, _ in parsed]
+    chosen = [value for _, value in parsed if value is not None]
+    return forms, chosen if len(chosen) == len(revisions) else None
+
+
+# -- deep linking ------------------------------------------------------------------------
 
 
 @bp.get("/lti/deep-linking")
-def picker() -> str:
+def picker() -> tuple[str, int]:
+    identity, settings = _deep_linking_launch()
+    return _picker_page(identity, _deep_linking(settings), settings=settings)
+
+
+@bp.get("/lti/deep-linking/configure")
+def configure() -> tuple[str, int] | Response:
+    identity, settings = _deep_linking_launch()
+    mode = _deep_linking(settings)
+    if not request.args.getlist("revision"):
+        return redirect(url(mode.picker, none="1"))
+    revisions = _chosen(identity, mode, request.args.getlist("revision"))
+    forms = [settings_forms.initial(f"p{i}", service.suggested(r)) for i, r in enumerate(revisions)]
+    return _configure_page(mode, revisions, forms, settings=settings)
+
+
+@bp.post("/lti/deep-linking/respond")
+def respond() -> tuple[str, int]:
+    identity, settings = _deep_linking_launch()
+    mode = _deep_linking(settings)
+    revisions = _chosen(identity, mode, request.form.getlist("revision"))
+    forms, chosen = _parse_all(revisions)
+    if chosen is None:
+        return _configure_page(mode, revisions, forms, status=422, settings=settings)
+    rt = runtime.current()
+    form_token = request.form.get("form_token", "")
+    if not service.remember_answer(rt.store, identity=identity, form_token=form_token):
+        raise UserFacingError(
+            "These projects were already sent to the LMS from this page.", title="Already added",
+            hint="Close the dialog: the projects are in your course. Reload the course page.",
+            status=409,
+        )
+    answer = service.answer(
+        db(), identity=identity, settings=settings, choices=list(zip(revisions, chosen, strict=True)),
+        launch_url=rt.settings.base_url + "/lti/launch",
+    )
+    db().commit()
+    return render_template("lti/deep_linking/return.html.jinja2", answer=answer, cancelled=False), 200
+
+
+@bp.post("/lti/deep-linking/cancel")
+def cancel() -> str:
+    identity, settings = _deep_linking_launch()
+    token = service.cancel(db(), identity=identity, settings=settings)
+    db().commit()  # the signing key, on a brand-new installation
+    return render_template(
+        "lti/deep_linking/return.html.jinja2", cancelled=True,
+        answer=service.DeepLinkAnswer(settings.return_url, token, [], False, False),
+    )
+
+
+@bp.get("/lti/deep-linking/projects/<int:revision_id>")
+def preview(revision_id: int) -> str:
     identity = require_instructor()
-    course = db().get(Course, identity.course_id) if identity.course_id else None
-    return render_template("lti/deep_linking_picker.html.jinja2", course=course)
+    revision = get_listed(db(), institution_id=service.institution_of(identity), revision_id=revision_id)
+    back = "deep_linking.choose" if request.args.get("mode") == ATTACH.name else "deep_linking.picker"
+    return render_template(
+        "lti/deep_linking/preview.html.jinja2", revision=revision,
+        employer=revision.project.employer, back=back,
+    )
+
+
+# -- a link made by hand -----------------------------------------------------------------
+
+
+@bp.get("/lti/link/choose")
+def choose() -> tuple[str, int]:
+    identity, link = _hand_made_link()
+    return _picker_page(identity, ATTACH, link=link)
+
+
+@bp.get("/lti/link/configure")
+def choose_configure() -> tuple[str, int] | Response:
+    identity, link = _hand_made_link()
+    if not request.args.getlist("revision"):
+        return redirect(url(ATTACH.picker, none="1"))
+    revisions = _chosen(identity, ATTACH, request.args.getlist("revision"))
+    suggestion = service.suggested(revisions[0])
+    forms = [settings_forms.initial("p0", suggestion)]
+    return _configure_page(ATTACH, revisions, forms, link=link)
+
+
+@bp.post("/lti/link/attach")
+def attach() -> tuple[str, int] | Response:
+    identity, link = _hand_made_link()
+    revisions = _chosen(identity, ATTACH, request.form.getlist("revision"))
+    forms, chosen = _parse_all(revisions)
+    if chosen is None:
+        return _configure_page(ATTACH, revisions, forms, status=422, link=link)
+    assert identity.course_id is not None
+    session = db()
+    placement = placements.attach_to_link(
+        session, course_id=identity.course_id, resource_link_id=link.resource_link_id,
+        project_revision_id=revisions[0].id, settings=chosen[0],
+        created_by_person_id=identity.person_id,
+    )
+    at_launch.note_launch(placement, service.launch_claims(runtime.current().store, identity))
+    session.commit()
+    if not placement.line_item_url:
+        gradebook_column.ensure(
+            placement, platform_id=identity.platform_id,
+            lineitems_url=link.lineitems_url or placement.course.lineitems_url, scopes=link.scopes,
+        )
+        session.commit()
+    return redirect(url("placements.show", placement_id=placement.id), code=303)
+
+
+# -- a placement's settings --------------------------------------------------------------
+
+
+@bp.route("/lti/placements/<int:placement_id>/settings", methods=["GET", "POST"])
+def edit_settings(placement_id: int) -> tuple[str, int] | Response:
+    identity = require_instructor()
+    session = db()
+    placement = placements.get_in_course(session, placement_id=placement_id, course_id=identity.course_id)
+    if request.method == "GET":
+        form = settings_forms.initial("p0", placements.settings_of(placement))
+        return render_template("lti/deep_linking/settings.html.jinja2", placement=placement, form=form), 200
+    form, chosen = settings_forms.parse("p0", request.form)
+    if chosen is None:
+        return render_template("lti/deep_linking/settings.html.jinja2", placement=placement, form=form), 422
+    placements.apply_settings(placement, chosen)
+    session.commit()
+    pushed = gradebook_column.push_settings(placement, platform_id=identity.platform_id)
+    session.commit()
+    saved = "lms" if pushed else "tool"
+    return redirect(url("placements.show", placement_id=placement.id, saved=saved), code=303)
+
+
+@bp.post("/lti/placements/<int:placement_id>/line-item")
+def retry_line_item(placement_id: int) -> Response:
+    identity = require_instructor()
+    session = db()
+    placement = placements.get_in_course(session, placement_id=placement_id, course_id=identity.course_id)
+    gradebook_column.ensure(placement, platform_id=identity.platform_id,
+                            lineitems_url=placement.course.lineitems_url)
+    session.commit()
+    return redirect(url("placements.show", placement_id=placement.id), code=303)

@@ -10,7 +10,7 @@ def landing_endpoint(identity: LaunchIdentity) -> str:
     if identity.message_type == claims.DEEP_LINKING_REQUEST:
         return "deep_linking.picker"
     if identity.message_type == claims.SUBMISSION_REVIEW_REQUEST:
-        return "courses.submission_review"
+        return "reviews.submission_review"
     if identity.is_instructor:
         return "courses.home"
     return "courses.my_project"

@@ -14,6 +14,7 @@ from microbridge.config.database import utcnow
 from microbridge.config.store import KeyValueStore
 from microbridge.config.web import LaunchIdentity, Roles
 from microbridge.grading.people.models import Course, Person
+from microbridge.lti_tool.deep_linking import settings as deep_linking_settings
 from microbridge.lti_tool.launch import claims
 from microbridge.lti_tool.launch.errors import LaunchRejected
 from microbridge.lti_tool.launch.roles import map_roles
@@ -61,6 +62,8 @@ def record_launch(
             hint="If you teach this course, ask your LMS administrator to check your role.",
             status=403,
         )
+    if message_type == claims.DEEP_LINKING_REQUEST:
+        deep_linking_settings.read(body)  # refuses a request without usable settings (400)
     deployment_id = str(body[claims.DEPLOYMENT_ID])
     person_id = _upsert_person(session, platform_id=platform_id, body=body)
     course_id = _upsert_course(

@@ -17,11 +17,11 @@ from flask import Blueprint, current_app, g, make_response, redirect, render_tem
 from werkzeug.wrappers import Response
 
 from microbridge.config import runtime
-from microbridge.config.web import LAUNCH_TOKEN_PARAM, db, url
+from microbridge.config.web import LAUNCH_TOKEN_PARAM, db
+from microbridge.lti_tool.deep_linking.at_launch import after_launch
 from microbridge.lti_tool.launch import login as login_service
 from microbridge.lti_tool.launch import service, session_token
 from microbridge.lti_tool.launch.errors import LaunchRejected, expired_or_used
-from microbridge.lti_tool.launch.landing import landing_endpoint
 from microbridge.lti_tool.launch.message import ToolMessageLaunch
 from microbridge.lti_tool.launch.platform_keys import PlatformKeys
 from microbridge.lti_tool.registry.cache import PlatformInfo
@@ -66,6 +66,7 @@ def login() -> Response | str:
     start = login_service.begin_login(
         db(), runtime.current().store, params, launch_url=_launch_url()
     )
+    response: Response
     if start.storage_target:
         response = make_response(
             render_template(
@@ -154,7 +155,9 @@ def _finish(platform: Platform | PlatformInfo, state: str, body: dict[str, Any])
     token = session_token.issue(rt.settings.secret_key, identity)
     g.launch_token = token
     g.launch_identity = identity
-    response = redirect(url(landing_endpoint(identity)), code=303)
+    # The placement step: find or set up the link's placement; it decides the landing page.
+    landing = after_launch(session, identity=identity, body=body)
+    response = redirect(landing.location(), code=303)
     _set_partitioned(
         response, session_token.COOKIE_NAME, token, rt.settings.launch_session_hours * 3600, "/"
     )

@@ -11,6 +11,8 @@ platform's words).
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -35,6 +37,7 @@ SCOPE_RESULT = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
 MT_SCORE = "application/vnd.ims.lis.v1.score+json"
 MT_RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
 CANVAS_EXTENSION_PREFIX = "https://canvas.instructure.com/"
+CONNECTOR_SECONDS = 60.0
 
 
 def score_body(post: ScorePost, *, canvas: bool) -> dict[str, Any]:
@@ -81,14 +84,27 @@ class AgsScores:
         self._store = store
         self._http = http or requests.Session()
         self._http.headers["User-Agent"] = "Microbridge LTI tool"
+        self._lock = threading.Lock()
+        self._connectors: dict[int, tuple[float, PlatformConnector, bool]] = {}
 
     def _connector(self, platform_id: int) -> tuple[PlatformConnector, bool]:
         # Tokens live in the shared store (Redis with workers), keyed by issuer, client id and
-        # scopes, so every task and process reuses them until shortly before they expire.
-        with self._session_factory() as session:
+        # scopes, so every task and process reuses them until shortly before they expire. The
+        # connector itself (platform row, signing key) is kept for a minute: a rotated key
+        # stays published for hours, so signing with the previous one meanwhile is fine.
+        now = time.monotonic()
+        with self._lock:
+            cached = self._connectors.get(platform_id)
+        if cached is not None and now - cached[0] < CONNECTOR_SECONDS:
+            return cached[1], cached[2]
+        # begin(): on a fresh install the first signing key is created here and must be
+        # committed, or the JWKS the platform fetches would not hold it.
+        with self._session_factory.begin() as session:
             connector = connector_for(session, self._store, platform_id=platform_id, http=self._http)
             platform = session.get(Platform, platform_id)
             canvas = platform is not None and platform.flavour == Flavour.CANVAS.value
+        with self._lock:
+            self._connectors[platform_id] = (now, connector, canvas)
         return connector, canvas
 
     def publish_score(self, *, platform_id: int, post: ScorePost) -> None:

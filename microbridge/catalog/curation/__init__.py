@@ -1,0 +1,1 @@
+"""Curation: each institution decides which projects its catalog offers."""

@@ -1,0 +1,206 @@
+"""Curators' pages: sign-in, the review queue, decisions, the catalog, colleagues.
+
+A curator is a curator account signed in by email, or an LMS Administrator launched from
+the LMS (then these pages sit in the LMS iframe and every link carries the launch token).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers.response import Response
+
+from microbridge.catalog.actors import Actor, ActorKind
+from microbridge.catalog.curation import service
+from microbridge.catalog.curation.models import Decision
+from microbridge.catalog.employers.service import FormProblem
+from microbridge.catalog.portal import web
+from microbridge.catalog.portal.service import TooManyLinks, email_problem, peek
+from microbridge.catalog.projects.guardrails import PayPolicy
+from microbridge.catalog.projects.service import GuardrailsNotMet
+from microbridge.config import runtime
+from microbridge.config.mail import outbox_visible
+from microbridge.config.web import NotAllowed, db, launch_identity, url
+
+bp = web.protect(Blueprint("curation", __name__))
+
+PORTAL = {
+    "name": "Curator sign-in", "sign_in": "curation.sign_in", "sign_up": "",
+    "confirm": "curation.confirm", "sent": "curation.sent",
+}
+
+
+def current_curator() -> Actor | None:
+    """The curator acting: an LMS Administrator launch, or a signed-in curator account."""
+    identity = launch_identity()
+    if identity is not None:
+        if identity.is_admin and identity.institution_id is not None:
+            return Actor(kind=ActorKind.LTI_ADMIN, id=identity.person_id,
+                         label=f"LMS administrator (person {identity.person_id})",
+                         institution_id=identity.institution_id)
+        return None
+    account_id = web.signed_in(service.KIND)
+    account = None if account_id is None else service.get_account(db(), account_id)
+    return None if account is None else service.actor_for(account)
+
+
+def require_curator() -> Actor:
+    actor = current_curator()
+    if actor is not None:
+        return actor
+    if launch_identity() is not None:
+        raise NotAllowed("Curating the catalog needs the LMS Administrator role, or a curator "
+                         "account.", title="Curators only")
+    abort(redirect(url_for("curation.sign_in", next=request.path)))
+
+
+def policy() -> PayPolicy:
+    return PayPolicy.from_settings(web.settings())
+
+
+def project_link(project_id: int) -> str:
+    return web.settings().base_url + url_for("projects.show", project_id=project_id)
+
+
+@bp.get("/curation/")
+def queue() -> str:
+    actor = require_curator()
+    assert actor.institution_id is not None
+    return render_template("catalog/curation/queue.html.jinja2", actor=actor,
+                           items=service.queue(db(), institution_id=actor.institution_id))
+
+
+@bp.get("/curation/catalog")
+def catalog() -> str:
+    actor = require_curator()
+    assert actor.institution_id is not None
+    return render_template("catalog/curation/listed.html.jinja2", actor=actor,
+                           items=service.listed(db(), institution_id=actor.institution_id))
+
+
+@bp.get("/curation/projects/<int:project_id>")
+def review(project_id: int) -> str:
+    actor = require_curator()
+    return _review_page(actor, project_id, web.FormState())
+
+
+def _review_page(actor: Actor, project_id: int, form: web.FormState) -> str:
+    assert actor.institution_id is not None
+    item = service.review(db(), institution_id=actor.institution_id, project_id=project_id,
+                          policy=policy())
+    return render_template("catalog/curation/review.html.jinja2", actor=actor, item=item,
+                           form=form, decisions=list(Decision))
+
+
+@bp.post("/curation/projects/<int:project_id>/decide")
+def decide(project_id: int) -> str | Response | tuple[str, int]:
+    actor = require_curator()
+    form = web.FormState.read("decision", "note")
+    try:
+        decision = Decision(form.value("decision"))
+    except ValueError:
+        form.errors["decision"] = "Choose a decision."
+        return _review_page(actor, project_id, form), 422
+    try:
+        service.decide(db(), actor=actor, project_id=project_id, decision=decision,
+                       note=form.value("note")[:4000], policy=policy(),
+                       project_link=project_link)
+    except service.NoteNeeded as exc:
+        form.errors["note"] = exc.message
+    except GuardrailsNotMet as exc:
+        form.errors["decision"] = "It cannot be approved: " + " ".join(exc.problems.values())
+    if not form.ok:
+        db().rollback()
+        return _review_page(actor, project_id, form), 422
+    db().commit()
+    flash(f"{decision.label}. The employer has been told by email.")
+    return redirect(url("curation.queue"))
+
+
+@bp.post("/curation/employers/<int:employer_id>/verify")
+def verify(employer_id: int) -> Response:
+    actor = require_curator()
+    service.verify_employer(db(), actor=actor, employer_id=employer_id,
+                            note=request.form.get("note", "")[:200])
+    db().commit()
+    flash("Employer marked as verified.")
+    return redirect(url("curation.review", project_id=int(request.form.get("project_id", "0")))
+                    if request.form.get("project_id", "").isdigit() else url("curation.queue"))
+
+
+@bp.route("/curation/curators", methods=["GET", "POST"])
+def curators() -> str | Response | tuple[str, int]:
+    actor = require_curator()
+    assert actor.institution_id is not None
+    form = web.FormState()
+    if request.method == "POST":
+        form = web.FormState.read("email", "name")
+        problem = email_problem(form.value("email"))
+        if problem:
+            form.errors["email"] = problem
+        else:
+            try:
+                account = service.invite_curator(
+                    db(), actor=actor, email=form.value("email"), name=form.value("name")[:200],
+                    policy=web.link_policy(), link_for=web.link_builder("curation.confirm"),
+                )
+            except FormProblem as exc:
+                db().rollback()
+                form.errors[exc.field] = exc.message
+            else:
+                db().commit()
+                flash(f"{account.email} can now sign in as a curator.")
+                return redirect(url("curation.curators"))
+    page = render_template("catalog/curation/curators.html.jinja2", actor=actor, form=form,
+                           accounts=service.curators(db(), institution_id=actor.institution_id))
+    return (page, 422) if form.errors else page
+
+
+@bp.route("/curator/sign-in", methods=["GET", "POST"])
+def sign_in() -> str | Response | tuple[str, int]:
+    form = web.FormState()
+    if request.method == "POST":
+        form = web.FormState.read("email")
+        problem = email_problem(form.value("email"))
+        if problem:
+            form.errors["email"] = problem
+        else:
+            try:
+                service.request_sign_in(
+                    db(), email=form.value("email"), store=runtime.current().store,
+                    policy=web.link_policy(), link_for=web.link_builder("curation.confirm"),
+                )
+            except TooManyLinks as exc:
+                form.errors["email"] = f"{exc.message} {exc.hint}"
+                return render_template("catalog/portal/sign_in.html.jinja2", form=form,
+                                       portal=PORTAL, next=""), 429
+            db().commit()
+            return redirect(url_for("curation.sent", email=form.value("email")))
+    return render_template("catalog/portal/sign_in.html.jinja2", form=form, portal=PORTAL,
+                           next="")
+
+
+@bp.get("/curator/sign-in/sent")
+def sent() -> str:
+    return render_template("catalog/portal/sent.html.jinja2", portal=PORTAL,
+                           email=request.args.get("email", "")[:320],
+                           minutes=web.settings().magic_link_minutes,
+                           outbox=outbox_visible(web.settings()))
+
+
+@bp.route("/curator/sign-in/<token>", methods=["GET", "POST"])
+def confirm(token: str) -> str | Response:
+    if request.method == "GET":
+        link = peek(db(), kind=service.KIND, token=token)
+        return render_template("catalog/portal/confirm.html.jinja2", portal=PORTAL,
+                               email=link.email, token=token)
+    account = service.complete_sign_in(db(), token=token)
+    db().commit()
+    web.sign_in(service.KIND, account.id)
+    flash(f"Signed in as {account.email}.")
+    return redirect(url_for("curation.queue"))
+
+
+@bp.post("/curator/sign-out")
+def sign_out() -> Response:
+    web.sign_out()
+    return redirect(url_for("curation.sign_in"))

@@ -1,0 +1,1 @@
+"""Employer organisations and their members (people outside the LMS)."""

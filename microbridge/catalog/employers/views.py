@@ -1,0 +1,177 @@
+"""The employer portal: sign-up, sign-in by emailed link, the dashboard and the team page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers.response import Response
+
+from microbridge.catalog.employers import service
+from microbridge.catalog.employers.models import EmployerMember
+from microbridge.catalog.portal import web
+from microbridge.catalog.portal.service import TooManyLinks, email_problem, peek
+from microbridge.catalog.projects import service as projects
+from microbridge.config import runtime
+from microbridge.config.mail import outbox_visible
+from microbridge.config.web import db
+
+bp = web.protect(Blueprint("employers", __name__, url_prefix="/employer"))
+
+PORTAL = {
+    "name": "Employer portal", "sign_in": "employers.sign_in", "sign_up": "employers.sign_up",
+    "confirm": "employers.confirm", "sent": "employers.sent",
+}
+
+
+def current_member() -> EmployerMember | None:
+    member_id = web.signed_in(service.KIND)
+    return None if member_id is None else service.get_member(db(), member_id)
+
+
+def require_member() -> EmployerMember:
+    member = current_member()
+    if member is None:
+        abort(redirect(url_for("employers.sign_in", next=request.path)))
+    return member
+
+
+@bp.get("/")
+def dashboard() -> str:
+    member = require_member()
+    return render_template(
+        "catalog/employers/dashboard.html.jinja2", member=member, org=member.employer,
+        projects=projects.list_for_employer(db(), employer_id=member.employer_id),
+    )
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> str | Response | tuple[str, int]:
+    form = web.FormState(values={"email": request.args.get("email", "")})
+    if request.method == "POST":
+        form = web.FormState.read("email")
+        form.errors["email"] = email_problem(form.value("email"))
+        if not form.errors["email"]:
+            try:
+                service.request_sign_in(
+                    db(), email=form.value("email"), store=runtime.current().store,
+                    policy=web.link_policy(), link_for=web.link_builder("employers.confirm"),
+                )
+            except TooManyLinks as exc:
+                form.errors["email"] = f"{exc.message} {exc.hint}"
+                return _sign_in_page(form), 429
+            db().commit()
+            return redirect(url_for("employers.sent", email=form.value("email")))
+    return _sign_in_page(form)
+
+
+def _sign_in_page(form: web.FormState) -> str:
+    return render_template("catalog/portal/sign_in.html.jinja2", form=form, portal=PORTAL,
+                           next=web.safe_next(request.args.get("next"), ""))
+
+
+@bp.get("/sign-in/sent")
+def sent() -> str:
+    return render_template("catalog/portal/sent.html.jinja2", portal=PORTAL,
+                           email=request.args.get("email", "")[:320],
+                           minutes=web.settings().magic_link_minutes,
+                           outbox=outbox_visible(web.settings()))
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+def confirm(token: str) -> str | Response:
+    if request.method == "GET":
+        # A page with a button, not an instant sign-in: mail scanners that open links
+        # must not use up the link.
+        link = peek(db(), kind=service.KIND, token=token)
+        return render_template("catalog/portal/confirm.html.jinja2", portal=PORTAL,
+                               email=link.email, token=token)
+    member = service.complete_sign_in(db(), token=token)
+    db().commit()
+    web.sign_in(service.KIND, member.id)
+    flash(f"Signed in as {member.email}.")
+    return redirect(url_for("employers.dashboard"))
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    web.sign_out()
+    return redirect(url_for("employers.sign_in"))
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up() -> str | Response | tuple[str, int]:
+    names = ("org_name", "website", "name", "email")
+    form = web.FormState()
+    if request.method == "POST":
+        form = web.FormState.read(*names)
+        _check_sign_up(form)
+        if form.ok:
+            try:
+                service.sign_up(
+                    db(), form=service.SignUp(**{n: form.value(n) for n in names}),
+                    store=runtime.current().store, policy=web.link_policy(),
+                    link_for=web.link_builder("employers.confirm"),
+                )
+            except TooManyLinks as exc:
+                form.errors["email"] = f"{exc.message} {exc.hint}"
+                return render_template("catalog/employers/sign_up.html.jinja2", form=form,
+                                       portal=PORTAL), 429
+            db().commit()
+            return redirect(url_for("employers.sent", email=form.value("email")))
+        return render_template("catalog/employers/sign_up.html.jinja2", form=form,
+                               portal=PORTAL), 422
+    return render_template("catalog/employers/sign_up.html.jinja2", form=form, portal=PORTAL)
+
+
+def _check_sign_up(form: web.FormState) -> None:
+    org = form.value("org_name")
+    if not org:
+        form.errors["org_name"] = "Enter your organisation's name."
+    elif len(org) > 200:
+        form.errors["org_name"] = "Keep the name to 200 characters."
+    website = form.value("website")
+    if website and (len(website) > 300 or not service.website_host(website)
+                    or " " in website or "." not in service.website_host(website)):
+        form.errors["website"] = "Enter a website like example.org, or leave it empty."
+    if len(form.value("name")) > 200:
+        form.errors["name"] = "Keep your name to 200 characters."
+    problem = email_problem(form.value("email"))
+    if problem:
+        form.errors["email"] = problem
+
+
+@bp.get("/team")
+def team() -> str:
+    member = require_member()
+    return _team_page(member, web.FormState())
+
+
+def _team_page(member: EmployerMember, form: web.FormState) -> str:
+    return render_template(
+        "catalog/employers/team.html.jinja2", member=member, org=member.employer, form=form,
+        team=service.team(db(), employer_id=member.employer_id),
+    )
+
+
+@bp.post("/team/invite")
+def invite() -> str | Response | tuple[str, int]:
+    member = require_member()
+    form = web.FormState.read("email", "name")
+    problem = email_problem(form.value("email"))
+    if problem:
+        form.errors["email"] = problem
+    if len(form.value("name")) > 200:
+        form.errors["name"] = "Keep the name to 200 characters."
+    if form.ok:
+        try:
+            invited = service.invite(
+                db(), inviter=member, email=form.value("email"), name=form.value("name"),
+                policy=web.link_policy(), link_for=web.link_builder("employers.confirm"),
+            )
+        except service.FormProblem as exc:
+            db().rollback()
+            form.errors[exc.field] = exc.message
+        else:
+            db().commit()
+            flash(f"Invitation sent to {invited.email}.")
+            return redirect(url_for("employers.team"))
+    return _team_page(member, form), 422

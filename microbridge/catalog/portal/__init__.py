@@ -1,0 +1,1 @@
+"""The sign-in and safety machinery the employer and curator portals share."""

@@ -1,0 +1,1 @@
+"""Projects, their revisions, rubrics, guardrails and lifecycle."""

@@ -1,0 +1,1 @@
+"""Recommendations: rank projects by skill overlap and say why in words."""

@@ -1,0 +1,1 @@
+"""Finding projects: full-text search, filters, sorting and pagination."""

@@ -1,0 +1,55 @@
+"""The catalog as instructors, students and curators see it: search and project pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from microbridge.catalog import markdown
+from microbridge.catalog.curation.views import current_curator
+from microbridge.catalog.projects.models import Compensation, Discipline
+from microbridge.catalog.search import forms
+from microbridge.catalog.search.service import SortOrder, get_listed, search_projects
+from microbridge.config.web import UserFacingError, db, launch_identity, require_launch
+
+bp = Blueprint("catalog", __name__, url_prefix="/catalog")
+bp.add_app_template_filter(markdown.render, "markdown")
+
+
+def viewer_institution() -> int:
+    """The institution whose catalog this person may see: from the launch or the curator."""
+    identity = launch_identity()
+    if identity is None:
+        curator = current_curator()
+        if curator is not None and curator.institution_id is not None:
+            return curator.institution_id
+        require_launch()
+        raise AssertionError("unreachable")  # pragma: no cover
+    if identity.institution_id is None:
+        raise UserFacingError(
+            "This LMS is not yet linked to an institution's catalog.",
+            title="No catalog here yet",
+            hint="Ask your LMS administrator to link this registration to an institution.",
+            status=403,
+        )
+    return identity.institution_id
+
+
+@bp.get("/")
+def index() -> tuple[str, int]:
+    institution_id = viewer_institution()
+    req = forms.parse(request.args)
+    page = search_projects(db(), institution_id=institution_id, query=req.query,
+                           filters=req.filters, sort=req.sort, page=req.page,
+                           per_page=req.per_page)
+    return render_template(
+        "catalog/search/index.html.jinja2", req=req, results=page,
+        disciplines=list(Discipline), compensations=list(Compensation), sorts=list(SortOrder),
+    ), 422 if req.errors else 200
+
+
+@bp.get("/projects/<int:revision_id>")
+def project(revision_id: int) -> str:
+    institution_id = viewer_institution()
+    revision = get_listed(db(), institution_id=institution_id, revision_id=revision_id)
+    return render_template("catalog/search/project.html.jinja2", revision=revision,
+                           employer=revision.project.employer)

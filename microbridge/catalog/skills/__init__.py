@@ -1,0 +1,1 @@
+"""The skill taxonomy and how free-typed skills are normalised against it."""

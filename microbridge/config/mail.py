@@ -1,0 +1,313 @@
+"""Outgoing email through an outbox table.
+
+``send_email`` only writes a row in the caller's transaction. After that transaction commits,
+a Celery task delivers the row: through SMTP when ``MICROBRIDGE_SMTP_URL`` is set, otherwise
+into the local outbox (the embedded default), which ``/outbox`` shows so that a newcomer can
+follow sign-in links. The row is the truth: a message that cannot be delivered keeps its
+error and attempt count, and ``sweep_outgoing_email`` re-queues what a lost task left behind.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import smtplib
+import ssl
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any, Protocol
+
+from sqlalchemy import Integer, String, Text, event, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from microbridge.config import runtime
+from microbridge.config.celery_app import celery_app
+from microbridge.config.database import Base, CreatedMixin, UTCDateTime, transaction, utcnow
+from microbridge.config.settings import Settings, SmtpConfig
+
+log = logging.getLogger(__name__)
+
+_PENDING_KEY = "microbridge.mail.pending"
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+class EmailStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutgoingEmail(CreatedMixin, Base):
+    __tablename__ = "outgoing_email"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=EmailStatus.QUEUED.value, index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    """The last delivery error, in the words of the mail server or the network."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    transport: Mapped[str] = mapped_column(String(20), default="")
+    """``smtp`` or ``outbox``: where the message went (or was last tried)."""
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == EmailStatus.FAILED.value
+
+
+def send_email(session: Session, *, to: str, subject: str, body: str) -> OutgoingEmail:
+    """Queue one plain-text email; it is delivered after the caller's transaction commits."""
+    email = OutgoingEmail(
+        to_address=to.strip(), subject=subject.strip()[:300], body=body,
+        status=EmailStatus.QUEUED.value,
+    )
+    session.add(email)
+    session.flush()
+    session.info.setdefault(_PENDING_KEY, []).append(email.id)
+    return email
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session: Session) -> None:
+    ids: list[int] = session.info.pop(_PENDING_KEY, [])
+    for email_id in ids:
+        enqueue(email_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def enqueue(email_id: int) -> None:
+    """Hand one message to Celery; if the broker is down the sweep will find the row."""
+    try:
+        deliver_email.delay(email_id=email_id)
+    except Exception:  # a lost enqueue only delays the email: the row stays queued
+        log.warning("could not enqueue email %s; the sweep will retry", email_id, exc_info=True)
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered; ``transient`` says whether trying again may help."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class Transport(Protocol):
+    name: str
+
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class OutboxTransport:
+    """The embedded default: the database row is the delivered message, shown at /outbox."""
+
+    name = "outbox"
+
+    def send(self, message: EmailMessage) -> None:
+        return None
+
+
+class SmtpTransport:
+    name = "smtp"
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+
+    def send(self, message: EmailMessage) -> None:
+        try:
+            with self._connect() as client:
+                client.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            raise DeliveryError(
+                f"The mail server refused the recipient: {_describe(exc.recipients)}",
+                transient=all(400 <= code < 500 for code in codes),
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            text = exc.smtp_error.decode(errors="replace") if isinstance(
+                exc.smtp_error, bytes) else str(exc.smtp_error)
+            raise DeliveryError(
+                f"The mail server answered {exc.smtp_code}: {text}",
+                transient=400 <= exc.smtp_code < 500,
+            ) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(
+                f"Could not talk to the mail server {self.config.host}:{self.config.port}: "
+                f"{exc or type(exc).__name__}",
+                transient=True,
+            ) from exc
+
+    def _connect(self) -> smtplib.SMTP:
+        cfg = self.config
+        context = ssl.create_default_context()
+        client: smtplib.SMTP
+        if cfg.implicit_tls:
+            client = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout, context=context)
+        else:
+            client = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
+            client.ehlo()
+            if cfg.starttls != "off" and client.has_extn("starttls"):
+                client.starttls(context=context)
+                client.ehlo()
+            elif cfg.starttls == "required":
+                client.close()
+                raise smtplib.SMTPNotSupportedError("the server does not offer STARTTLS")
+        if cfg.username:
+            client.login(cfg.username, cfg.password)
+        return client
+
+
+def _describe(recipients: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(
+        f"{addr} ({code} {msg.decode(errors='replace')})" for addr, (code, msg) in recipients.items()
+    )
+
+
+def transport_for(settings: Settings) -> Transport:
+    smtp = settings.smtp
+    return SmtpTransport(smtp) if smtp else OutboxTransport()
+
+
+def outbox_visible(settings: Settings) -> bool:
+    """The outbox page shows sign-in links, so only the embedded default without SMTP has it."""
+    return settings.is_embedded and not settings.smtp_url
+
+
+def build_message(email: OutgoingEmail, *, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(idstring=f"mb{email.id}")
+    message.set_content(email.body)
+    return message
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+def deliver(email_id: int, *, transport: Transport | None = None, final: bool = False) -> Outcome:
+    """Deliver one queued message; safe to run twice (a claim stops a second sender).
+
+    ``final`` marks the last attempt a task will make: a transient error then fails the row
+    instead of leaving it queued.
+    """
+    rt = runtime.current()
+    settings = rt.settings
+    transport = transport or transport_for(settings)
+    with transaction(rt.session_factory) as session:
+        email = _claim(session, email_id)
+        if email is None:
+            return Outcome.SKIPPED
+        message = build_message(email, sender=settings.smtp_from)
+    try:
+        transport.send(message)
+    except DeliveryError as exc:
+        return _record_failure(email_id, transport.name, exc, final=final,
+                               max_attempts=settings.email_max_attempts)
+    with transaction(rt.session_factory) as session:
+        session.execute(
+            update(OutgoingEmail).where(OutgoingEmail.id == email_id).values(
+                status=EmailStatus.SENT.value, sent_at=utcnow(), error="",
+                transport=transport.name, claimed_at=None,
+            )
+        )
+    return Outcome.SENT
+
+
+def _claim(session: Session, email_id: int) -> OutgoingEmail | None:
+    """Move one row from queued (or a stale sending claim) to sending; None if not ours."""
+    now = utcnow()
+    claimed = session.execute(
+        update(OutgoingEmail)
+        .where(
+            OutgoingEmail.id == email_id,
+            or_(
+                OutgoingEmail.status == EmailStatus.QUEUED.value,
+                (OutgoingEmail.status == EmailStatus.SENDING.value)
+                & (OutgoingEmail.claimed_at < now - CLAIM_TIMEOUT),
+            ),
+        )
+        .values(status=EmailStatus.SENDING.value, claimed_at=now,
+                attempts=OutgoingEmail.attempts + 1)
+        .returning(OutgoingEmail.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if claimed is None:
+        return None
+    return session.get(OutgoingEmail, email_id, populate_existing=True)
+
+
+def _record_failure(
+    email_id: int, transport: str, exc: DeliveryError, *, final: bool, max_attempts: int
+) -> Outcome:
+    rt = runtime.current()
+    with transaction(rt.session_factory) as session:
+        email = session.get(OutgoingEmail, email_id)
+        if email is None:
+            return Outcome.SKIPPED
+        give_up = final or not exc.transient or email.attempts >= max_attempts
+        email.status = (EmailStatus.FAILED if give_up else EmailStatus.QUEUED).value
+        email.error = str(exc)[:2000]
+        email.transport = transport
+        email.claimed_at = None
+    log.warning("email %s not delivered (%s): %s", email_id, "gave up" if give_up else "will retry",
+                exc)
+    return Outcome.FAILED if give_up else Outcome.RETRY
+
+
+@celery_app.task(
+    name="microbridge.config.mail.deliver_email", bind=True, acks_late=True, max_retries=6
+)
+def deliver_email(self: Any, *, email_id: int) -> str:
+    """Deliver one outgoing email, retrying transient failures with a growing delay."""
+    # In-process (eager) runs cannot wait between tries without holding up a web request:
+    # they try once and record the outcome.
+    eager = bool(self.request.is_eager)
+    final = eager or self.request.retries >= self.max_retries
+    outcome = deliver(email_id, final=final)
+    if outcome is Outcome.RETRY:
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
+    return outcome.value
+
+
+@celery_app.task(name="microbridge.config.mail.sweep_outgoing_email", acks_late=True)
+def sweep_outgoing_email(older_than_seconds: int = 120) -> int:
+    """Re-queue messages whose task was lost (a crash between commit and enqueue)."""
+    rt = runtime.current()
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    with rt.session_factory() as session:
+        ids = session.scalars(
+            select(OutgoingEmail.id).where(
+                or_(
+                    (OutgoingEmail.status == EmailStatus.QUEUED.value)
+                    & (OutgoingEmail.created_at < cutoff),
+                    (OutgoingEmail.status == EmailStatus.SENDING.value)
+                    & (OutgoingEmail.claimed_at < utcnow() - CLAIM_TIMEOUT),
+                )
+            ).limit(500)
+        ).all()
+    for email_id in ids:
+        enqueue(email_id)
+    return len(ids)
+
+
+def recent(session: Session, *, limit: int = 100) -> Sequence[OutgoingEmail]:
+    """The newest messages first, for the outbox page."""
+    return session.scalars(
+        select(OutgoingEmail).order_by(OutgoingEmail.id.desc()).limit(limit)
+    ).all()

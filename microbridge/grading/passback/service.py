@@ -1,0 +1,290 @@
+"""Write score outbox rows in the caller's transaction; retry and resend on request.
+
+Callers (submitting work, releasing a grade) call ``enqueue_submitted`` or ``enqueue_grade``
+inside their own transaction; delivery is queued after it commits (see dispatch.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from microbridge.config.database import utcnow
+from microbridge.config.web import NotFound, UserFacingError
+from microbridge.grading.passback import dispatch
+from microbridge.grading.passback.models import (
+    OPEN_STATES,
+    OutboxKind,
+    OutboxState,
+    ScoreOutbox,
+    stream_key,
+)
+from microbridge.grading.people.models import Person
+from microbridge.grading.placements.models import Placement
+
+# The Canvas score extension (https://canvas.instructure.com/doc/api/score.html). The AGS
+# adapter sends it to Canvas only; other platforms never see it.
+CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
+COMMENT_LIMIT = 1000
+_TIMESTAMP_TRIES = 8
+
+
+def enqueue_submitted(
+    session: Session, *, placement: Placement, person: Person, submission_id: int,
+    submitted_at: datetime, review_url: str,
+) -> ScoreOutbox | None:
+    """Tell the LMS that work was handed in: no score, so nothing a teacher set is wiped.
+
+    Canvas: a new submission attempt (shown in SpeedGrader with the link to the work), and
+    ``preserve_score`` so an existing grade survives (LTI-NOTES pitfall 8).
+    """
+    return enqueue(
+        session,
+        placement=placement,
+        person=person,
+        kind=OutboxKind.SUBMITTED,
+        idempotency_key=f"submitted:{submission_id}:person:{person.id}",
+        activity_progress="Submitted",
+        grading_progress="PendingManual",
+        submission_id=submission_id,
+        extensions={
+            CANVAS_SUBMISSION: {
+                "new_submission": True,
+                "submission_type": "online_url",
+                "submission_data": review_url,
+                "submitted_at": submitted_at.isoformat(),
+                "preserve_score": True,
+            }
+        },
+    )
+
+
+def enqueue_grade(
+    session: Session, *, placement: Placement, person: Person, release_id: int,
+    score_given: float, score_maximum: float, comment: str, submission_id: int | None = None,
+    idempotency_key: str = "",
+) -> ScoreOutbox | None:
+    """Send a released grade: Completed / FullyGraded with score, maximum and comment.
+
+    Canvas: ``new_submission: false`` so grading does not use up an attempt (pitfall 11).
+    """
+    return enqueue(
+        session,
+        placement=placement,
+        person=person,
+        kind=OutboxKind.GRADE,
+        idempotency_key=idempotency_key or f"release:{release_id}:person:{person.id}",
+        activity_progress="Completed",
+        grading_progress="FullyGraded",
+        score_given=round(float(score_given), 4),
+        score_maximum=float(score_maximum),
+        comment=comment[:COMMENT_LIMIT * 2],
+        submission_id=submission_id,
+        release_id=release_id,
+        extensions={CANVAS_SUBMISSION: {"new_submission": False}},
+    )
+
+
+def enqueue(
+    session: Session, *, placement: Placement, person: Person, kind: OutboxKind,
+    idempotency_key: str, activity_progress: str, grading_progress: str,
+    score_given: float | None = None, score_maximum: float | None = None,
+    comment: str | None = None, extensions: dict[str, Any] | None = None,
+    submission_id: int | None = None, release_id: int | None = None,
+) -> ScoreOutbox | None:
+    """Write one outbox row (once per idempotency key); None if the link has no gradebook column."""
+    existing = session.scalar(
+        select(ScoreOutbox).where(ScoreOutbox.idempotency_key == idempotency_key)
+    )
+    if existing is not None:
+        return existing
+    if not placement.line_item_url:
+        return None
+    key = stream_key(placement.line_item_url, person.sub)
+    for _ in range(_TIMESTAMP_TRIES):
+        row = ScoreOutbox(
+            placement_id=placement.id, person_id=person.id, platform_id=person.platform_id,
+            kind=kind.value, submission_id=submission_id, release_id=release_id,
+            line_item_url=placement.line_item_url, user_sub=person.sub, stream_key=key,
+            activity_progress=activity_progress, grading_progress=grading_progress,
+            score_given=score_given, score_maximum=score_maximum, comment=comment,
+            extensions=extensions or {}, timestamp=next_timestamp(session, key),
+            idempotency_key=idempotency_key, state=OutboxState.PENDING.value,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            # Another transaction took this second (or wrote this very decision): look again.
+            again = session.scalar(
+                select(ScoreOutbox).where(ScoreOutbox.idempotency_key == idempotency_key)
+            )
+            if again is not None:
+                return again
+            continue
+        dispatch.after_commit(session, row.id)
+        return row
+    raise UserFacingError("The grade could not be queued for the LMS just now; please try again.")
+
+
+def next_timestamp(session: Session, key: str, *, now: datetime | None = None) -> datetime:
+    """A whole second later than any score already written for this gradebook cell."""
+    candidate = (now or utcnow()).replace(microsecond=0)
+    last = session.scalar(select(func.max(ScoreOutbox.timestamp)).where(ScoreOutbox.stream_key == key))
+    if last is not None and candidate <= last:
+        candidate = last.replace(microsecond=0) + timedelta(seconds=1)
+    return candidate
+
+
+# -- the instructor's levers ---------------------------------------------------------------
+
+
+def get_for_placement(session: Session, *, placement_id: int, outbox_id: int) -> ScoreOutbox:
+    row = session.get(ScoreOutbox, outbox_id)
+    if row is None or row.placement_id != placement_id:
+        raise NotFound("There is no such grade sync in this activity.", title="Not found")
+    return row
+
+
+def retry(session: Session, *, placement_id: int, outbox_id: int) -> ScoreOutbox:
+    """Send a failed (or waiting) score again now, with its original timestamp."""
+    row = get_for_placement(session, placement_id=placement_id, outbox_id=outbox_id)
+    if row.state == OutboxState.SENDING.value:
+        return row
+    if row.state in (OutboxState.SENT.value, OutboxState.SUPERSEDED.value):
+        raise UserFacingError(
+            "This score has already reached the LMS (or a newer one replaced it).",
+            title="Nothing to retry", status=409,
+        )
+    row.state = OutboxState.PENDING.value
+    row.next_attempt_at = None
+    row.attempts = 0
+    row.note = "retried by the instructor"
+    session.flush()
+    dispatch.after_commit(session, row.id)
+    return row
+
+
+def resend_all(session: Session, *, placement: Placement) -> list[ScoreOutbox]:
+    """Send every learner's latest grade again (new timestamps), e.g. after a gradebook reset."""
+    latest = latest_rows(session, placement_id=placement.id, kind=OutboxKind.GRADE)
+    made: list[ScoreOutbox] = []
+    for row in latest.values():
+        if row.is_open:
+            continue
+        attempt = session.scalar(
+            select(func.count()).select_from(ScoreOutbox).where(
+                ScoreOutbox.idempotency_key.like(f"resend:{row.release_id}:person:{row.person_id}:%")
+            )
+        ) or 0
+        copy = enqueue(
+            session, placement=placement, person=row.person, kind=OutboxKind.GRADE,
+            idempotency_key=f"resend:{row.release_id}:person:{row.person_id}:{attempt + 1}",
+            activity_progress=row.activity_progress, grading_progress=row.grading_progress,
+            score_given=row.score_given, score_maximum=row.score_maximum, comment=row.comment,
+            extensions=row.extensions, submission_id=row.submission_id, release_id=row.release_id,
+        )
+        if copy is not None:
+            made.append(copy)
+    return made
+
+
+def latest_rows(
+    session: Session, *, placement_id: int, kind: OutboxKind | None = None
+) -> dict[int, ScoreOutbox]:
+    """Each learner's newest outbox row in this placement (by timestamp), keyed by person id."""
+    query = (
+        select(ScoreOutbox)
+        .where(ScoreOutbox.placement_id == placement_id)
+        .options(selectinload(ScoreOutbox.person))
+        .order_by(ScoreOutbox.timestamp, ScoreOutbox.id)
+    )
+    if kind is not None:
+        query = query.where(ScoreOutbox.kind == kind.value)
+    latest: dict[int, ScoreOutbox] = {}
+    for row in session.scalars(query):
+        latest[row.person_id] = row
+    return latest
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """What the instructor sees for one learner: the newest score and where it stands."""
+
+    person: Person
+    latest: ScoreOutbox
+    history: Sequence[ScoreOutbox]
+
+
+def sync_states(session: Session, *, placement_id: int) -> list[SyncState]:
+    rows = session.scalars(
+        select(ScoreOutbox)
+        .where(ScoreOutbox.placement_id == placement_id)
+        .options(selectinload(ScoreOutbox.person))
+        .order_by(ScoreOutbox.timestamp, ScoreOutbox.id)
+    ).all()
+    by_person: dict[int, list[ScoreOutbox]] = {}
+    for row in rows:
+        by_person.setdefault(row.person_id, []).append(row)
+    states = [SyncState(r[-1].person, r[-1], r) for r in by_person.values()]
+    return sorted(states, key=lambda s: s.person.display_name().lower())
+
+
+def history_for(session: Session, *, placement_id: int, person_id: int) -> Sequence[ScoreOutbox]:
+    return session.scalars(
+        select(ScoreOutbox)
+        .where(ScoreOutbox.placement_id == placement_id, ScoreOutbox.person_id == person_id)
+        .order_by(ScoreOutbox.timestamp, ScoreOutbox.id)
+    ).all()
+
+
+def due_for_sweep(
+    session: Session, *, now: datetime, claim_timeout: timedelta, grace: timedelta,
+    limit: int = 1000,
+) -> list[int]:
+    """Rows a lost message left behind: pending and due, or claimed by a worker that died."""
+    return list(session.scalars(
+        select(ScoreOutbox.id)
+        .where(
+            or_(
+                (ScoreOutbox.state == OutboxState.PENDING.value)
+                & or_(
+                    ScoreOutbox.next_attempt_at.is_(None) & (ScoreOutbox.created_at <= now - grace),
+                    ScoreOutbox.next_attempt_at <= now - grace,
+                ),
+                (ScoreOutbox.state == OutboxState.SENDING.value)
+                & (ScoreOutbox.claimed_at < now - claim_timeout),
+            )
+        )
+        .order_by(ScoreOutbox.timestamp)
+        .limit(limit)
+    ).all())
+
+
+def open_count(session: Session, *, placement_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(ScoreOutbox).where(
+            ScoreOutbox.placement_id == placement_id, ScoreOutbox.state.in_(OPEN_STATES)
+        )
+    ) or 0
+
+
+def send_waiting(session: Session, *, placement_id: int) -> int:
+    """Try every waiting score of a placement now, without waiting for its backoff."""
+    rows = session.scalars(
+        select(ScoreOutbox).where(
+            ScoreOutbox.placement_id == placement_id,
+            ScoreOutbox.state == OutboxState.PENDING.value,
+        )
+    ).all()
+    for row in rows:
+        row.next_attempt_at = None
+        dispatch.after_commit(session, row.id)
+    session.flush()
+    return len(rows)

@@ -1,0 +1,46 @@
+"""Celery tasks of grade passback: deliver one score, and the sweep that re-queues lost ones.
+
+Both take ids only and are safe to run twice: the outbox row is the truth and its claim
+stops a second sender (hence ``acks_late``: a worker killed mid-task leaves its message, or
+the sweep, to try again).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from microbridge.config import runtime
+from microbridge.config.celery_app import celery_app
+from microbridge.config.database import utcnow
+from microbridge.grading.passback import delivery, dispatch, service
+
+
+@celery_app.task(
+    name="microbridge.grading.passback.deliver_score", bind=True, acks_late=True,
+    max_retries=None, ignore_result=True,
+)
+def deliver_score(self: Any, *, outbox_id: int) -> str:
+    """Post one outbox row's score to the LMS; retry later when the LMS is unavailable."""
+    outcome = delivery.deliver_row(outbox_id, eager=bool(self.request.is_eager))
+    if outcome.retry_in is not None:
+        # If Redis is down this raises: the row is pending with its next try noted, and the
+        # sweep will queue it.
+        raise self.retry(countdown=outcome.retry_in, max_retries=None)
+    return outcome.state
+
+
+@celery_app.task(name="microbridge.grading.passback.sweep_scores", acks_late=True, ignore_result=True)
+def sweep_scores() -> int:
+    """Queue every row a lost message, a dead worker or a Redis outage left behind."""
+    return sweep()
+
+
+def sweep() -> int:
+    rt = runtime.current()
+    # A row is left alone for as long as a claim may last: under a backlog its message is
+    # still in the queue, and queuing it again would only add work (never a second grade).
+    patience = timedelta(seconds=rt.settings.passback_claim_seconds)
+    with rt.session_factory() as session:
+        ids = service.due_for_sweep(session, now=utcnow(), claim_timeout=patience, grace=patience)
+    return sum(1 for outbox_id in ids if dispatch.enqueue(outbox_id))

@@ -1,0 +1,134 @@
+"""The roster cached per placement: who is in the course, as the LMS's NRPS reports it.
+
+Refreshed on request (the dashboard's button) through the Roster port; lti_tool implements it
+over NRPS with paging. A refresh replaces the whole cached roster in one transaction, so the
+dashboard never shows half of an old roster and half of a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from microbridge.config.database import utcnow
+from microbridge.grading.placements.models import Placement, RosterMember
+from microbridge.grading.ports import Member, Roster
+
+_MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
+TEACHING_ROLES = frozenset({"Instructor", "TeachingAssistant", "Administrator", "ContentDeveloper"})
+
+
+class RosterUnavailable(Exception):
+    """The LMS did not give the roster now; the message says why, in its words."""
+
+
+@dataclass(frozen=True)
+class RosterSync:
+    members: int
+    learners: int
+
+
+def short_roles(roles: Iterable[str]) -> list[str]:
+    """``Learner``, ``Instructor``, ``TeachingAssistant``... from NRPS role URIs or short names."""
+    found: list[str] = []
+    for role in roles:
+        role = role.strip()
+        if role.startswith(_MEMBERSHIP):
+            short = role.rsplit("#", 1)[-1]
+        elif "#" in role or "/" in role:
+            continue  # institution and system roles say nothing about this course
+        else:
+            short = role
+        if short and short not in found:
+            found.append(short)
+    return found
+
+
+def is_learner(roles: Sequence[str]) -> bool:
+    return "Learner" in roles and not TEACHING_ROLES & set(roles)
+
+
+def sync(session: Session, *, placement: Placement, roster: Roster | None) -> RosterSync:
+    """Fetch every member from the LMS and replace the placement's cached roster.
+
+    Raises RosterUnavailable (and records why on the placement) when the LMS offers no
+    roster service or does not answer; the cached roster is then left as it was.
+    """
+    course = placement.course
+    if roster is None or not course.memberships_url:
+        message = (
+            "This LMS does not share the course roster with Microbridge (Names and Role "
+            "Provisioning Services are off for this tool)."
+        )
+        placement.roster_error = message
+        raise RosterUnavailable(message)
+    try:
+        members = _fetch(roster, placement, resource_link_id=placement.resource_link_id)
+        if placement.resource_link_id and not any(is_learner(short_roles(m.roles)) for m in members):
+            # Canvas lists no students for a link they cannot open yet (an unpublished
+            # assignment): fall back to the course's members.
+            members = _fetch(roster, placement, resource_link_id=None)
+    except RosterUnavailable as error:
+        placement.roster_error = str(error)[:2000]
+        raise
+    rows = _rows(placement.id, members)
+    session.execute(delete(RosterMember).where(RosterMember.placement_id == placement.id))
+    if rows:
+        session.execute(insert(RosterMember), rows)
+    placement.roster_synced_at = utcnow()
+    placement.roster_error = ""
+    session.flush()
+    return RosterSync(members=len(rows), learners=sum(1 for r in rows if r["is_learner"]))
+
+
+def _fetch(roster: Roster, placement: Placement, *, resource_link_id: str | None) -> list[Member]:
+    course = placement.course
+    return list(roster.members(platform_id=course.platform_id, memberships_url=course.memberships_url,
+                               resource_link_id=resource_link_id))
+
+
+def _rows(placement_id: int, members: Iterable[Member]) -> list[dict[str, Any]]:
+    now = utcnow()
+    rows: dict[str, dict[str, Any]] = {}
+    for member in members:
+        if not member.user_id or member.user_id in rows:
+            continue  # a member repeated across pages is counted once
+        roles = short_roles(member.roles)
+        rows[member.user_id] = {
+            "placement_id": placement_id,
+            "user_sub": member.user_id[:255],
+            "position": len(rows),
+            "name": member.name[:200],
+            "given_name": member.given_name[:200],
+            "family_name": member.family_name[:200],
+            "email": member.email[:320],
+            "roles": " ".join(roles)[:500],
+            "is_learner": is_learner(roles),
+            "status": (member.status or "Active")[:20],
+            "synced_at": now,
+        }
+    return list(rows.values())
+
+
+def cached_members(
+    session: Session, *, placement_id: int, learners_only: bool = True
+) -> Sequence[RosterMember]:
+    query = select(RosterMember).where(RosterMember.placement_id == placement_id)
+    if learners_only:
+        query = query.where(RosterMember.is_learner.is_(True))
+    return session.scalars(query.order_by(RosterMember.position)).all()
+
+
+def cached_count(session: Session, *, placement_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(RosterMember).where(
+                RosterMember.placement_id == placement_id, RosterMember.is_learner.is_(True)
+            )
+        )
+        or 0
+    )

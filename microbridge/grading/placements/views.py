@@ -1,0 +1,73 @@
+"""The instructor's view of one placement: every learner's state, filters, CSV, roster refresh.
+
+Only reachable from the placement's own course: any other course's launch sees a 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from microbridge.catalog.portal import web
+from microbridge.catalog.projects.service import get_revision
+from microbridge.config.database import utcnow
+from microbridge.config.web import db, require_instructor, url
+from microbridge.grading.passback import gateway
+from microbridge.grading.placements import progress, roster
+from microbridge.grading.placements import service as placements
+from microbridge.grading.placements.models import Placement
+
+bp = web.protect(Blueprint("placements", __name__))
+
+
+def _placement(placement_id: int) -> Placement:
+    identity = require_instructor()
+    return placements.get_in_course(db(), placement_id=placement_id, course_id=identity.course_id)
+
+
+@bp.get("/course/placements/<int:placement_id>")
+def show(placement_id: int) -> str:
+    placement = _placement(placement_id)
+    session = db()
+    filters = progress.Filters.from_args(request.args.to_dict())
+    states = progress.learner_states(session, placement)
+    source = session.get(Placement, placement.copied_from_id) if placement.copied_from_id else None
+    return render_template(
+        "grading/placements/show.html.jinja2",
+        placement=placement,
+        revision=get_revision(session, placement.project_revision_id),
+        states=progress.apply_filters(states, filters),
+        total=len(states),
+        counts=progress.stage_counts(states),
+        inactive=sum(1 for s in states if not s.active),
+        filters=filters,
+        stages=list(progress.Stage),
+        source=source,
+        now=utcnow(),
+        roster_result=request.args.get("roster", ""),
+        saved=request.args.get("saved", ""),
+    )
+
+
+@bp.get("/course/placements/<int:placement_id>/learners.csv")
+def export(placement_id: int) -> Response:
+    placement = _placement(placement_id)
+    filters = progress.Filters.from_args(request.args.to_dict())
+    states = progress.apply_filters(progress.learner_states(db(), placement), filters)
+    response = Response(progress.to_csv(states), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="placement-{placement.id}-learners.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/course/placements/<int:placement_id>/roster")
+def refresh_roster(placement_id: int) -> BaseResponse:
+    placement = _placement(placement_id)
+    session = db()
+    try:
+        roster.sync(session, placement=placement, roster=gateway.roster())
+        outcome = "ok"
+    except roster.RosterUnavailable:
+        outcome = "failed"  # the reason is kept on the placement and shown on the page
+    session.commit()
+    return redirect(url("placements.show", placement_id=placement.id, roster=outcome), code=303)

@@ -1,0 +1,1 @@
+"""Employer reviews, their deadlines and reminders, instructor moderation and grade release."""

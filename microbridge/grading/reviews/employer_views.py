@@ -1,0 +1,105 @@
+"""The employer portal's review pages (/employer/reviews): the submissions to the
+organisation's own projects, each shown with the identity the student's consent allows,
+every view and file download logged as a disclosure, and the rubric review form."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers.response import Response
+
+from microbridge.catalog.employers.models import EmployerMember
+from microbridge.catalog.employers.views import require_member
+from microbridge.catalog.markdown import render
+from microbridge.catalog.portal.web import protect
+from microbridge.config import runtime
+from microbridge.config.web import UserFacingError, db
+from microbridge.grading.reviews import forms, release, service
+from microbridge.grading.reviews.service import EmployerSubmission
+from microbridge.grading.work import access, consent, submissions
+from microbridge.grading.work.models import SubmissionFile
+from microbridge.grading.work.views import review_link, send_stored
+
+bp = Blueprint("employer_reviews", __name__, url_prefix="/employer/reviews")
+protect(bp)
+
+
+def _days() -> int:
+    return runtime.current().settings.review_days
+
+
+def _item(member: EmployerMember, submission_id: int) -> EmployerSubmission:
+    return service.for_employer(db(), employer_id=member.employer_id, submission_id=submission_id,
+                                review_days=_days())
+
+
+def _disclose(member: EmployerMember, item: EmployerSubmission, action: str) -> None:
+    consent.log_disclosure(
+        db(), placement=item.placement, members=item.members, employer_id=member.employer_id,
+        employer_name=member.employer.name, viewer_id=member.id, viewer_label=member.email,
+        action=action, submission_id=item.submission.id,
+    )
+
+
+def shown_filename(item: EmployerSubmission, upload: SubmissionFile) -> str:
+    """A file's own name only when every member is identified: names in files identify too."""
+    identified = bool(item.members) and all(m.identified for m in item.members)
+    return upload.filename if identified else upload.anonymous_name()
+
+
+@bp.get("/")
+def inbox() -> str:
+    member = require_member()
+    session = db()
+    items = service.inbox(session, employer_id=member.employer_id, review_days=_days())
+    median = service.median_feedback_days(session, employer_ids=[member.employer_id])
+    session.commit()  # pseudonyms are created the first time a student is listed
+    return render_template("grading/reviews/employer_inbox.html.jinja2", member=member,
+                           items=items, median=median[member.employer_id])
+
+
+@bp.get("/<int:submission_id>")
+def show(submission_id: int) -> str:
+    member = require_member()
+    item = _item(member, submission_id)
+    session = db()
+    if item.work_visible:
+        _disclose(member, item, f"viewed the submission (attempt {item.submission.attempt})")
+    session.commit()
+    return render_template(
+        "grading/reviews/employer_review.html.jinja2", member=member, item=item,
+        criteria=service.rubric(session, item.placement),
+        revision=access.project_info(session, item.placement).revision,
+        shown_filename=shown_filename,
+        text_html=render(item.submission.text_md) if item.work_visible else "",
+        outcome=service.outcome_for_employer(session, item),
+    )
+
+
+@bp.get("/<int:submission_id>/files/<int:file_id>")
+def download(submission_id: int, file_id: int) -> Response:
+    member = require_member()
+    item = _item(member, submission_id)
+    if not item.work_visible:
+        raise UserFacingError("The student has not shared this work with your organisation.",
+                              title="Work not shared", status=403)
+    session = db()
+    upload = submissions.file_of(session, submission=item.submission, file_id=file_id)
+    name = shown_filename(item, upload)
+    _disclose(member, item, f"downloaded the file {name}")
+    session.commit()
+    return send_stored(upload.stored.sha256, media_type=upload.media_type, filename=name)
+
+
+@bp.post("/<int:submission_id>")
+def save(submission_id: int) -> Response:
+    member = require_member()
+    item = _item(member, submission_id)
+    session = db()
+    final = request.form.get("action") == "final"
+    data = forms.review_input(request.form, service.rubric(session, item.placement))
+    review = service.save(session, item=item, member=member, data=data, final=final)
+    if final:
+        release.after_final_review(session, review=review, placement=item.placement,
+                                   link=review_link(item.submission.id))
+    session.commit()
+    return redirect(url_for("employer_reviews.show", submission_id=submission_id, saved=1), code=303)

@@ -1,0 +1,101 @@
+"""The instructor's review pages inside the LMS: moderation and release per placement, the
+instructor's own grade when the employer is overdue, and the submission review landing
+(LtiSubmissionReviewRequest: opened from the LMS gradebook for one student)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request
+from werkzeug.wrappers.response import Response
+
+from microbridge.catalog.curation.views import require_curator
+from microbridge.catalog.portal.web import protect
+from microbridge.config import runtime
+from microbridge.config.web import NotFound, db, launch_identity, require_instructor, url
+from microbridge.grading.placements.models import Placement
+from microbridge.grading.reviews import forms, release, service
+from microbridge.grading.work import access, launches, page, submissions
+from microbridge.grading.work.views import review_link
+
+bp = Blueprint("reviews", __name__)
+protect(bp)
+
+
+def _placement(placement_id: int) -> tuple[int, Placement]:
+    identity = require_instructor()
+    found = access.placement_in_course(db(), identity=identity, placement_id=placement_id)
+    return identity.person_id, found
+
+
+def _back(placement_id: int) -> Response:
+    return redirect(url("reviews.placement", placement_id=placement_id), code=303)
+
+
+@bp.get("/reviews/placements/<int:placement_id>")
+def placement(placement_id: int) -> str:
+    _, found = _placement(placement_id)
+    session = db()
+    info = access.project_info(session, found)
+    days = runtime.current().settings.review_days
+    rows = release.moderation(session, placement=found, review_days=days)
+    medians = service.median_feedback_days(
+        session, employer_ids=[info.employer.id] if info.employer else []
+    )
+    return render_template(
+        "grading/reviews/placement.html.jinja2", placement=found, info=info, rows=rows,
+        median=medians.get(info.employer.id) if info.employer else None, review_days=days,
+        names=release.owner_names(session, [row.submission for row in rows]),
+    )
+
+
+@bp.post("/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/approve")
+def approve(placement_id: int, submission_id: int) -> Response:
+    person_id, found = _placement(placement_id)
+    release.approve(
+        db(), placement=found, submission_id=submission_id, instructor_id=person_id,
+        link=review_link(submission_id), score=forms.score(request.form.get("score", ""), required=False),
+        reason=request.form.get("reason", ""),
+    )
+    db().commit()
+    return _back(placement_id)
+
+
+@bp.post("/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/grade")
+def grade(placement_id: int, submission_id: int) -> Response:
+    person_id, found = _placement(placement_id)
+    given = forms.score(request.form.get("score", ""), required=True)
+    assert given is not None
+    release.grade_by_instructor(
+        db(), placement=found, submission_id=submission_id, instructor_id=person_id, score=given,
+        feedback_md=request.form.get("feedback", ""), link=review_link(submission_id),
+    )
+    db().commit()
+    return _back(placement_id)
+
+
+@bp.get("/reviews/submission-review")
+def submission_review() -> str:
+    """The LMS gradebook opened one student's submission: show it with its review and grades."""
+    identity = require_instructor()
+    session = db()
+    found = access.placement_for_launch(session, identity=identity)
+    sub = launches.for_user_sub(identity)
+    if found is None or sub is None:
+        raise NotFound("This link has no Microbridge project, or the LMS did not say which "
+                       "student's work to show.", title="Nothing to show")
+    submission = submissions.latest_for_learner(session, placement=found, person_sub=sub)
+    if submission is None:
+        raise NotFound("This student has not submitted work for this project yet.",
+                       title="No submission yet")
+    return render_template("grading/work/submission.html.jinja2", submission=submission,
+                           placement=found, identity=identity,
+                           history=page.history_for(session, submission=submission, identity=identity))
+
+
+@bp.get("/reviews/employers")
+def feedback_times() -> str:
+    """For curators (and instructors): how quickly each employer gives feedback."""
+    identity = launch_identity()
+    if identity is None or not identity.is_instructor:
+        require_curator()
+    return render_template("grading/reviews/feedback_times.html.jinja2",
+                           rows=service.feedback_times(db()))

@@ -1,0 +1,208 @@
+"""Moderation and release: what the student sees and the gradebook receives.
+
+Per placement, the employer's final review is released at once (automatic) or waits for the
+instructor, who may adjust the score with a reason (kept for the record). The score sent is
+the rubric total scaled to the line item's scoreMaximum; the AGS comment is the employer's
+feedback, trimmed, with a link to the full review. Releasing writes the grade and its outbox
+rows (one per member) in the caller's transaction; releasing the same grade again writes
+nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microbridge.catalog.markdown import plain_text
+from microbridge.config.database import utcnow
+from microbridge.config.web import NotFound, UserFacingError
+from microbridge.grading.passback import service as passback
+from microbridge.grading.people.models import Person
+from microbridge.grading.placements.models import Placement, ReleaseMode
+from microbridge.grading.reviews.models import GradeRelease, ReleaseSource, Review
+from microbridge.grading.reviews.service import latest_release, review_due_at, review_of
+from microbridge.grading.work import access
+from microbridge.grading.work.models import Submission
+from microbridge.grading.work.submissions import latest_per_owner
+
+COMMENT_TEXT_LIMIT = 800
+"""Characters of feedback in the AGS comment; Canvas and Moodle show comments in narrow boxes."""
+
+
+def scaled(points: float, possible: float, maximum: float) -> float:
+    """The rubric total on the line item's scale."""
+    if possible <= 0:
+        return 0.0
+    return round(points / possible * maximum, 2)
+
+
+def ags_comment(feedback_md: str, link: str) -> str:
+    text = plain_text(feedback_md, limit=COMMENT_TEXT_LIMIT) if feedback_md else ""
+    tail = f"Full review: {link}"
+    return f"{text}\n\n{tail}" if text else tail
+
+
+def submission_in(session: Session, *, placement: Placement, submission_id: int) -> Submission:
+    submission = session.get(Submission, submission_id)
+    if submission is None or submission.placement_id != placement.id:
+        raise NotFound("There is no such submission in this activity.", title="Not found")
+    return submission
+
+
+def release(
+    session: Session, *, submission: Submission, placement: Placement, source: ReleaseSource,
+    score_given: float, feedback_md: str, link: str, rubric_score: float | None = None,
+    adjustment_reason: str = "", review_id: int | None = None, released_by_id: int | None = None,
+) -> GradeRelease:
+    """Make a grade visible and queue it for the gradebook; the same grade twice sends nothing."""
+    comment = ags_comment(feedback_md, link)
+    latest = latest_release(session, submission_id=submission.id)
+    if (
+        latest is not None and abs(latest.score_given - score_given) < 1e-9
+        and latest.comment == comment and latest.adjustment_reason == adjustment_reason
+    ):
+        return latest
+    grade = GradeRelease(
+        submission_id=submission.id, placement_id=placement.id, review_id=review_id,
+        source=source.value, score_given=score_given, score_maximum=placement.score_maximum,
+        rubric_score=rubric_score, adjustment_reason=adjustment_reason.strip(),
+        feedback_md=feedback_md, comment=comment, released_by_id=released_by_id,
+        released_at=utcnow(),
+    )
+    session.add(grade)
+    session.flush()
+    members = session.scalars(
+        select(Person).where(Person.id.in_(access.member_ids(session, submission)))
+    ).all()
+    for person in members:
+        passback.enqueue_grade(
+            session, placement=placement, person=person, release_id=grade.id,
+            score_given=score_given, score_maximum=placement.score_maximum, comment=comment,
+            submission_id=submission.id,
+        )
+    return grade
+
+
+def after_final_review(
+    session: Session, *, review: Review, placement: Placement, link: str
+) -> GradeRelease | None:
+    """Release at once when the placement says so; otherwise it waits for the instructor."""
+    if placement.release_mode != ReleaseMode.AUTOMATIC.value or not review.is_final:
+        return None
+    score = scaled(review.points, review.points_possible, placement.score_maximum)
+    return release(
+        session, submission=review.submission, placement=placement, source=ReleaseSource.EMPLOYER,
+        score_given=score, rubric_score=score, feedback_md=review.feedback_md, link=link,
+        review_id=review.id,
+    )
+
+
+def _check_score(score: float, placement: Placement) -> float:
+    if not 0 <= score <= placement.score_maximum:
+        raise UserFacingError(
+            f"The score must be between 0 and {placement.score_maximum:g}.", title="Score out of range"
+        )
+    return round(score, 2)
+
+
+def approve(
+    session: Session, *, placement: Placement, submission_id: int, instructor_id: int,
+    link: str, score: float | None = None, reason: str = "",
+) -> GradeRelease:
+    """The instructor releases the employer's final review, as is or adjusted with a reason."""
+    submission = submission_in(session, placement=placement, submission_id=submission_id)
+    review = review_of(session, submission_id=submission.id)
+    if review is None or not review.is_final:
+        raise UserFacingError("The employer has not submitted a final review of this work yet.",
+                              title="Nothing to approve", status=409)
+    rubric_score = scaled(review.points, review.points_possible, placement.score_maximum)
+    given = rubric_score if score is None else _check_score(score, placement)
+    adjusted = abs(given - rubric_score) > 1e-9
+    if adjusted and not reason.strip():
+        raise UserFacingError("Say why you changed the employer's score; the reason is kept.",
+                              title="Reason needed")
+    return release(
+        session, submission=submission, placement=placement, source=ReleaseSource.EMPLOYER,
+        score_given=given, rubric_score=rubric_score, feedback_md=review.feedback_md, link=link,
+        adjustment_reason=reason.strip() if adjusted else "", review_id=review.id,
+        released_by_id=instructor_id,
+    )
+
+
+def grade_by_instructor(
+    session: Session, *, placement: Placement, submission_id: int, instructor_id: int,
+    score: float, feedback_md: str, link: str,
+) -> GradeRelease:
+    """The instructor grades the work themselves (the employer missed the deadline, say)."""
+    submission = submission_in(session, placement=placement, submission_id=submission_id)
+    review = review_of(session, submission_id=submission.id)
+    if review is not None and review.is_final:
+        raise UserFacingError(
+            "The employer has reviewed this work: approve (and adjust) their review instead.",
+            title="Employer review exists", status=409,
+        )
+    if not feedback_md.strip():
+        raise UserFacingError("Write some feedback for the student.", title="Feedback needed")
+    if submission.review_started_at is None:  # graded: the attempt can no longer change
+        submission.review_started_at = utcnow()
+    return release(
+        session, submission=submission, placement=placement, source=ReleaseSource.INSTRUCTOR,
+        score_given=_check_score(score, placement), feedback_md=feedback_md.strip(), link=link,
+        released_by_id=instructor_id,
+    )
+
+
+@dataclass(frozen=True)
+class ModerationRow:
+    submission: Submission
+    review: Review | None
+    release: GradeRelease | None
+    due_at: datetime
+    overdue: bool
+    status: str
+
+    @property
+    def rubric_score(self) -> float | None:
+        return None if self.review is None or not self.review.is_final else self.review.points
+
+
+def moderation(
+    session: Session, *, placement: Placement, review_days: int, now: datetime | None = None
+) -> list[ModerationRow]:
+    """Every learner's or team's latest attempt with its review and release status."""
+    now = now or utcnow()
+    rows = []
+    for submission in latest_per_owner(session, placement_id=placement.id):
+        review = review_of(session, submission_id=submission.id)
+        grade = latest_release(session, submission_id=submission.id)
+        due = review_due_at(submission, review_days=review_days)
+        final = review is not None and review.is_final
+        overdue = not final and grade is None and now > due
+        if grade is not None:
+            status = "Released"
+        elif final:
+            status = "Waiting for your approval"
+        elif overdue:
+            status = "Employer review overdue"
+        elif review is not None:
+            status = "Employer is reviewing (draft)"
+        else:
+            status = "Waiting for the employer"
+        rows.append(ModerationRow(submission, review, grade, due, overdue, status))
+    return rows
+
+
+def owner_names(session: Session, items: list[Submission]) -> dict[int, str]:
+    """Who each submission is by, for the instructor: the team's name, or the learner's."""
+    people = {p.id: p for p in session.scalars(
+        select(Person).where(Person.id.in_({i for s in items for i in access.member_ids(session, s)}))
+    )}
+    names: dict[int, str] = {}
+    for submission in items:
+        members = ", ".join(people[i].display_name() for i in access.member_ids(session, submission)
+                            if i in people)
+        names[submission.id] = f"{submission.team.name}: {members}" if submission.team else members
+    return names

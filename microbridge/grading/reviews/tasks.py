@@ -1,0 +1,19 @@
+"""Periodic review work: reminders to employers and overdue notices to instructors."""
+
+from __future__ import annotations
+
+from microbridge.config import runtime
+from microbridge.config.celery_app import celery_app
+from microbridge.config.database import transaction, utcnow
+from microbridge.grading.reviews import deadlines
+
+
+@celery_app.task(name="microbridge.grading.reviews.send_reminders", acks_late=True, ignore_result=True)
+def send_reminders() -> int:
+    """Queue every review reminder and overdue notice that is due (each goes out once)."""
+    rt = runtime.current()
+    with transaction(rt.session_factory) as session:
+        return deadlines.send_reminders(
+            session, now=utcnow(), review_days=rt.settings.review_days,
+            base_url=rt.settings.base_url,
+        )

@@ -1,0 +1,156 @@
+"""Everything the student's project page shows, gathered in one place for a thin view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microbridge.catalog.markdown import render
+from microbridge.config.web import LaunchIdentity
+from microbridge.grading.passback.models import ScoreOutbox
+from microbridge.grading.people.models import Person
+from microbridge.grading.placements.models import Placement
+from microbridge.grading.reviews.models import GradeRelease, Review
+from microbridge.grading.reviews.service import latest_release, releases, review_of
+from microbridge.grading.work import access, consent, progress, submissions, teams
+from microbridge.grading.work.access import ProjectInfo
+from microbridge.grading.work.models import (
+    CheckIn,
+    Consent,
+    HoursEntry,
+    Milestone,
+    Participation,
+    Submission,
+    Team,
+)
+from microbridge.grading.work.submissions import Limits
+
+
+@dataclass
+class Outcome:
+    """What the student sees once a grade is released: the score and the employer's words."""
+
+    release: GradeRelease
+    review: Review | None
+
+    @property
+    def feedback_html(self) -> Markup:
+        return render(self.release.feedback_md)
+
+
+@dataclass
+class StudentPage:
+    placement: Placement
+    info: ProjectInfo
+    person: Person
+    participation: Participation | None
+    consent: Consent | None
+    team: Team | None
+    open_teams: list[Team]
+    milestones: Sequence[Milestone]
+    check_ins: dict[int, CheckIn]
+    attempts: Sequence[Submission]
+    blocked: str | None
+    outcome: Outcome | None
+    hours: Sequence[HoursEntry]
+    limits: Limits
+    brief_html: Markup = field(default_factory=Markup)
+
+    @property
+    def started(self) -> bool:
+        return self.participation is not None and self.participation.started_at is not None
+
+    @property
+    def uses_teams(self) -> bool:
+        return teams.uses_teams(self.placement)
+
+    @property
+    def can_submit(self) -> bool:
+        return self.started and self.blocked is None and (not self.uses_teams or self.team is not None)
+
+    @property
+    def hours_total(self) -> Decimal:
+        return sum((entry.hours for entry in self.hours), Decimal(0))
+
+
+def student_page(
+    session: Session, *, placement: Placement, person: Person, limits: Limits, now: datetime
+) -> StudentPage:
+    info = access.project_info(session, placement)
+    team = teams.team_of(session, placement_id=placement.id, person_id=person.id)
+    key = _owner_key(session, placement, person, team)
+    attempts = submissions.attempts(session, placement_id=placement.id, key=key) if key else []
+    milestones = progress.milestones(session, placement_id=placement.id)
+    mine = {m: c for (m, p), c in progress.check_ins(session, placement_id=placement.id).items()
+            if p == person.id}
+    return StudentPage(
+        placement=placement, info=info, person=person,
+        participation=consent.participation(session, placement_id=placement.id, person_id=person.id),
+        consent=consent.current(session, placement_id=placement.id, person_id=person.id),
+        team=team,
+        open_teams=[t for t in teams.teams(session, placement_id=placement.id)
+                    if t.open and len(t.members) < placement.team_size] if team is None else [],
+        milestones=milestones, check_ins=mine, attempts=attempts,
+        blocked=submissions.why_no_attempt(session, placement=placement, key=key, now=now) if key else None,
+        outcome=_outcome(session, attempts), hours=progress.hours_for(
+            session, placement_id=placement.id, person_id=person.id),
+        limits=limits,
+        brief_html=render(info.revision.brief_md) if info.revision else Markup(""),
+    )
+
+
+def _owner_key(session: Session, placement: Placement, person: Person, team: Team | None) -> str | None:
+    if teams.uses_teams(placement):
+        return f"team:{team.id}" if team is not None else None
+    return f"person:{person.id}"
+
+
+def _outcome(session: Session, attempts: Sequence[Submission]) -> Outcome | None:
+    for submission in attempts:
+        release = latest_release(session, submission_id=submission.id)
+        if release is not None:
+            return Outcome(release, review_of(session, submission_id=submission.id))
+    return None
+
+
+@dataclass
+class SubmissionHistory:
+    """A submission with what the viewer may see of its review and grade history."""
+
+    text_html: Markup
+    members: list[Person]
+    review: Review | None
+    """Instructors see the employer's review (draft or final); students see it once released."""
+    releases: Sequence[GradeRelease]
+    """Instructors: every release with adjustment reasons. Students: only the latest."""
+    outbox: Sequence[ScoreOutbox]
+    """Instructors: what was sent to the LMS for this attempt, and how it went."""
+    other_attempts: Sequence[Submission]
+
+
+def history_for(session: Session, *, submission: Submission, identity: LaunchIdentity) -> SubmissionHistory:
+    members = list(session.scalars(
+        select(Person).where(Person.id.in_(access.member_ids(session, submission)))
+        .order_by(Person.name)
+    ))
+    review = review_of(session, submission_id=submission.id)
+    all_releases = releases(session, submission_id=submission.id)
+    attempts = submissions.attempts(session, placement_id=submission.placement_id,
+                                    key=submission.owner_key)
+    others = [a for a in attempts if a.id != submission.id]
+    if identity.is_instructor:
+        outbox = session.scalars(
+            select(ScoreOutbox).where(ScoreOutbox.submission_id == submission.id)
+            .order_by(ScoreOutbox.timestamp, ScoreOutbox.id)
+        ).all()
+        return SubmissionHistory(render(submission.text_md), members, review, all_releases,
+                                 outbox, others)
+    latest = all_releases[-1:] if all_releases else []
+    return SubmissionHistory(render(submission.text_md), members, review if latest else None,
+                             latest, [], others)

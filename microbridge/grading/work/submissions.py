@@ -1,0 +1,341 @@
+"""Submissions: text (Markdown, sanitised when shown), links and files, attempt by attempt.
+
+A learner, or a team for all its members, may submit again until the due date or until an
+employer starts reviewing; every attempt is kept; a late attempt is allowed and records how
+late it was. A form token makes a double-clicked Submit one attempt. Files are streamed to
+staging with a per-file cap, checked by content, and kept only when the whole submission is
+acceptable. Submitting writes, in the same transaction, a "submitted" score for each member
+to the outbox so the LMS gradebook shows the work (without touching an existing grade).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from microbridge.config.database import utcnow
+from microbridge.config.settings import Settings
+from microbridge.config.web import NotFound, UserFacingError
+from microbridge.grading.passback import service as passback
+from microbridge.grading.people.models import Course, Person
+from microbridge.grading.placements.models import Placement
+from microbridge.grading.work import filetypes, teams
+from microbridge.grading.work.consent import ensure_participation
+from microbridge.grading.work.models import (
+    StoredFile,
+    Submission,
+    SubmissionFile,
+    owner_key,
+)
+from microbridge.grading.work.storage import FileStore, FileTooLarge, StagedFile
+
+MAX_FILES = 20
+MAX_LINKS = 10
+TEXT_LIMIT = 50_000
+MB = 1024 * 1024
+
+
+class UploadRefused(UserFacingError):
+    status = 413
+
+    def __init__(self, message: str, *, status: int = 413) -> None:
+        super().__init__(
+            message, title="File not accepted", status=status,
+            hint="Nothing from this attempt was saved. Fix the file and submit again.",
+        )
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int
+    submission_bytes: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(settings.upload_max_file_mb * MB, settings.upload_max_submission_mb * MB)
+
+    @property
+    def file_label(self) -> str:
+        return _size_label(self.file_bytes)
+
+    @property
+    def submission_label(self) -> str:
+        return _size_label(self.submission_bytes)
+
+
+def _size_label(size: int) -> str:
+    return f"{size // MB} MB" if size % MB == 0 else f"{size} bytes"
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    stream: IO[bytes]
+
+
+@dataclass(frozen=True)
+class Owner:
+    key: str
+    team_id: int | None
+    members: list[Person]
+
+
+def owner_for(session: Session, *, placement: Placement, person: Person) -> Owner:
+    """Whose attempt this is: the learner's own, or their team's (for all its members)."""
+    if not teams.uses_teams(placement):
+        return Owner(owner_key(person_id=person.id), None, [person])
+    team = teams.team_of(session, placement_id=placement.id, person_id=person.id)
+    if team is None:
+        raise UserFacingError(
+            "This project is done in teams: join a team before you submit.",
+            title="Join a team first", status=409,
+        )
+    return Owner(owner_key(team_id=team.id), team.id, [m.person for m in team.members])
+
+
+def attempts(session: Session, *, placement_id: int, key: str) -> Sequence[Submission]:
+    """Every attempt of one learner or team, newest first."""
+    return session.scalars(
+        select(Submission)
+        .where(Submission.placement_id == placement_id, Submission.owner_key == key)
+        .options(selectinload(Submission.files))
+        .order_by(Submission.attempt.desc())
+    ).all()
+
+
+def why_no_attempt(
+    session: Session, *, placement: Placement, key: str, now: datetime
+) -> str | None:
+    """Why another attempt is not allowed now; None when it is."""
+    latest = session.scalar(
+        select(Submission)
+        .where(Submission.placement_id == placement.id, Submission.owner_key == key)
+        .order_by(Submission.attempt.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return None  # a first attempt is always allowed; after the due date it is marked late
+    if latest.review_started_at is not None:
+        return "The employer has started reviewing your submission, so it can no longer change."
+    if placement.due_at is not None and now > placement.due_at:
+        return "The due date has passed, so your last attempt stands."
+    return None
+
+
+def parse_links(raw: str) -> list[str]:
+    links: list[str] = []
+    for line in raw.splitlines():
+        link = line.strip()
+        if not link:
+            continue
+        parts = urlsplit(link)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 2000:
+            raise UserFacingError(
+                f"“{link[:80]}” is not a web address. Links start with https:// (one per line).",
+                title="Link not accepted",
+            )
+        if link not in links:
+            links.append(link)
+    if len(links) > MAX_LINKS:
+        raise UserFacingError(f"Add at most {MAX_LINKS} links.", title="Too many links")
+    return links
+
+
+def display_filename(raw: str) -> str:
+    """The name to show: no folders, no control characters; never used as a path."""
+    name = re.split(r"[\\/]", raw or "")[-1]
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    name = name.strip(" .")
+    return name[:200] or "file"
+
+
+@dataclass(frozen=True)
+class Staged:
+    filename: str
+    staged: StagedFile
+    kind: filetypes.Kind
+
+
+def stage_uploads(store: FileStore, uploads: Sequence[Upload], limits: Limits) -> list[Staged]:
+    """Stream every file to staging and check it; on any refusal discard them all."""
+    if len(uploads) > MAX_FILES:
+        raise UploadRefused(f"Attach at most {MAX_FILES} files to one submission.")
+    done: list[Staged] = []
+    total = 0
+    try:
+        for upload in uploads:
+            name = display_filename(upload.filename)
+            try:
+                staged = store.stage(upload.stream, max_bytes=limits.file_bytes)
+            except FileTooLarge:
+                raise UploadRefused(
+                    f"“{name}” is larger than {limits.file_label}, the limit for one file."
+                ) from None
+            try:
+                kind = filetypes.identify(staged.path, name)
+            except filetypes.FileRefused as refusal:
+                store.discard(staged)
+                raise UploadRefused(str(refusal), status=415) from None
+            done.append(Staged(name, staged, kind))
+            total += staged.size
+            if total > limits.submission_bytes:
+                raise UploadRefused(
+                    f"These files together are larger than {limits.submission_label}, the limit "
+                    "for one submission."
+                )
+    except BaseException:
+        for item in done:
+            store.discard(item.staged)
+        raise
+    return done
+
+
+def submit(
+    session: Session, *, placement: Placement, person: Person, text_md: str, links: str,
+    uploads: Sequence[Upload], form_token: str, store: FileStore, limits: Limits,
+    review_url: Callable[[int], str], now: datetime | None = None,
+) -> Submission:
+    """Record one attempt (once per form token) and tell the LMS it was submitted."""
+    now = now or utcnow()
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", form_token or ""):
+        raise UserFacingError("This form is missing its token; reload the page and submit again.")
+    owner = owner_for(session, placement=placement, person=person)
+    earlier = _by_token(session, placement.id, owner.key, form_token)
+    if earlier is not None:
+        return earlier
+    blocked = why_no_attempt(session, placement=placement, key=owner.key, now=now)
+    if blocked:
+        raise UserFacingError(blocked, title="No more attempts", status=409)
+    link_list = parse_links(links)
+    text = text_md.strip()
+    if len(text) > TEXT_LIMIT:
+        raise UserFacingError(f"The text is longer than {TEXT_LIMIT} characters.")
+    staged = stage_uploads(store, uploads, limits)
+    if not text and not link_list and not staged:
+        raise UserFacingError("Add some text, a link or a file to submit.", title="Nothing to submit")
+    try:
+        submission = _insert(session, placement=placement, person=person, owner=owner,
+                             text=text, links=link_list, form_token=form_token, now=now)
+    except IntegrityError:
+        for item in staged:
+            store.discard(item.staged)
+        again = _by_token(session, placement.id, owner.key, form_token)
+        if again is not None:
+            return again
+        raise UserFacingError("Someone in your team submitted at the same moment; reload and check.",
+                              status=409) from None
+    _attach(session, store, submission, staged)
+    for member in owner.members:
+        ensure_participation(session, placement=placement, person=member, start=True)
+        passback.enqueue_submitted(
+            session, placement=placement, person=member, submission_id=submission.id,
+            submitted_at=submission.submitted_at, review_url=review_url(submission.id),
+        )
+    return submission
+
+
+def _by_token(session: Session, placement_id: int, key: str, token: str) -> Submission | None:
+    return session.scalar(
+        select(Submission).where(
+            Submission.placement_id == placement_id, Submission.owner_key == key,
+            Submission.form_token == token,
+        )
+    )
+
+
+def _insert(
+    session: Session, *, placement: Placement, person: Person, owner: Owner, text: str,
+    links: list[str], form_token: str, now: datetime,
+) -> Submission:
+    last = session.scalar(
+        select(func.max(Submission.attempt)).where(
+            Submission.placement_id == placement.id, Submission.owner_key == owner.key
+        )
+    ) or 0
+    late = int((now - placement.due_at).total_seconds()) if placement.due_at else 0
+    submission = Submission(
+        placement_id=placement.id, owner_key=owner.key,
+        person_id=None if owner.team_id else person.id, team_id=owner.team_id,
+        member_ids=[m.id for m in owner.members], attempt=last + 1, text_md=text, links=links,
+        submitted_by_id=person.id, submitted_at=now, due_at=placement.due_at,
+        late_seconds=max(0, late), form_token=form_token,
+    )
+    with session.begin_nested():
+        session.add(submission)
+    return submission
+
+
+def _attach(session: Session, store: FileStore, submission: Submission, staged: list[Staged]) -> None:
+    for position, item in enumerate(staged):
+        store.keep(item.staged)
+        stored = _stored_file(session, item)
+        session.add(SubmissionFile(
+            submission_id=submission.id, stored_file_id=stored.id, position=position,
+            filename=item.filename, size=item.staged.size, media_type=item.kind.media_type,
+        ))
+    session.flush()
+    session.expire(submission, ["files"])
+
+
+def _stored_file(session: Session, item: Staged) -> StoredFile:
+    query = select(StoredFile).where(StoredFile.sha256 == item.staged.sha256)
+    found = session.scalar(query)
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            found = StoredFile(sha256=item.staged.sha256, size=item.staged.size,
+                               media_type=item.kind.media_type, category=item.kind.category)
+            session.add(found)
+        return found
+    except IntegrityError:
+        return session.execute(query).scalar_one()
+
+
+def latest_per_owner(session: Session, *, placement_id: int) -> list[Submission]:
+    """The newest attempt of every learner or team in a placement."""
+    newest = (
+        select(Submission.owner_key, func.max(Submission.attempt).label("attempt"))
+        .where(Submission.placement_id == placement_id)
+        .group_by(Submission.owner_key)
+        .subquery()
+    )
+    return list(session.scalars(
+        select(Submission)
+        .join(newest, (Submission.owner_key == newest.c.owner_key)
+              & (Submission.attempt == newest.c.attempt))
+        .where(Submission.placement_id == placement_id)
+        .options(selectinload(Submission.files))
+        .order_by(Submission.submitted_at)
+    ).all())
+
+
+def latest_for_learner(session: Session, *, placement: Placement, person_sub: str) -> Submission | None:
+    """The newest attempt that counts for this learner (their own or their team's)."""
+    course = session.get(Course, placement.course_id)
+    person = session.scalar(
+        select(Person).where(Person.platform_id == course.platform_id, Person.sub == person_sub)
+    ) if course is not None else None
+    if person is None:
+        return None
+    team = teams.team_of(session, placement_id=placement.id, person_id=person.id)
+    mine = [s for s in latest_per_owner(session, placement_id=placement.id)
+            if person.id in (s.member_ids or []) or s.person_id == person.id
+            or (team is not None and s.team_id == team.id)]
+    return max(mine, key=lambda s: s.submitted_at) if mine else None
+
+
+def file_of(session: Session, *, submission: Submission, file_id: int) -> SubmissionFile:
+    found = session.get(SubmissionFile, file_id)
+    if found is None or found.submission_id != submission.id:
+        raise NotFound("There is no such file in this submission.", title="File not found")
+    return found

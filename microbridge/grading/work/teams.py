@@ -1,0 +1,240 @@
+"""Teams, where a placement's team size is above 1.
+
+The instructor forms teams from the course roster (NRPS): split automatically (full teams of
+the team size, or balanced so sizes differ by at most one) or by hand, sees who is not in a
+team, and moves people. Students may also join an open team with room, or start one. A
+learner is in at most one team per placement (a unique constraint, not just a check).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from microbridge.config.web import NotFound, UserFacingError
+from microbridge.grading.people.models import Course, Person
+from microbridge.grading.placements.models import Placement, RosterMember
+from microbridge.grading.work.consent import ensure_participation
+from microbridge.grading.work.models import Participation, Submission, Team, TeamMember
+
+
+def uses_teams(placement: Placement) -> bool:
+    return placement.team_size > 1
+
+
+def teams(session: Session, *, placement_id: int) -> Sequence[Team]:
+    return session.scalars(
+        select(Team)
+        .where(Team.placement_id == placement_id)
+        .options(selectinload(Team.members).selectinload(TeamMember.person))
+        .order_by(Team.id)
+    ).all()
+
+
+def team_of(session: Session, *, placement_id: int, person_id: int) -> Team | None:
+    return session.scalar(
+        select(Team)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.placement_id == placement_id, TeamMember.person_id == person_id)
+        .options(selectinload(Team.members).selectinload(TeamMember.person))
+    )
+
+
+def _team(session: Session, *, placement_id: int, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None or team.placement_id != placement_id:
+        raise NotFound("There is no such team in this project.", title="Team not found")
+    return team
+
+
+def _next_name(session: Session, placement_id: int) -> str:
+    count = session.scalar(
+        select(func.count()).select_from(Team).where(Team.placement_id == placement_id)
+    ) or 0
+    names = set(session.scalars(select(Team.name).where(Team.placement_id == placement_id)))
+    number = count + 1
+    while f"Team {number}" in names:
+        number += 1
+    return f"Team {number}"
+
+
+def create_team(session: Session, *, placement: Placement, open_to_join: bool = True) -> Team:
+    if not uses_teams(placement):
+        raise UserFacingError("This project is done alone, not in teams.")
+    team = Team(placement_id=placement.id, name=_next_name(session, placement.id), open=open_to_join)
+    session.add(team)
+    session.flush()
+    return team
+
+
+def _add(session: Session, *, placement: Placement, team: Team, person: Person) -> TeamMember:
+    member = TeamMember(team_id=team.id, placement_id=placement.id, person_id=person.id)
+    try:
+        with session.begin_nested():
+            session.add(member)
+    except IntegrityError:
+        raise UserFacingError(
+            f"{person.display_name()} is already in a team for this project.", status=409
+        ) from None
+    ensure_participation(session, placement=placement, person=person)
+    session.expire(team, ["members"])
+    return member
+
+
+def join(session: Session, *, placement: Placement, person: Person, team_id: int) -> Team:
+    """A student joins an open team that has room (leaving no other team behind silently)."""
+    team = _team(session, placement_id=placement.id, team_id=team_id)
+    current = team_of(session, placement_id=placement.id, person_id=person.id)
+    if current is not None:
+        if current.id == team.id:
+            return team
+        raise UserFacingError("Leave your current team before joining another.", status=409)
+    if not team.open:
+        raise UserFacingError(f"{team.name} is not open for students to join.", status=403)
+    if len(team.members) >= placement.team_size:
+        raise UserFacingError(
+            f"{team.name} is full ({placement.team_size} members).", status=409,
+            hint="Join another team or start a new one.",
+        )
+    _add(session, placement=placement, team=team, person=person)
+    return team
+
+
+def start_team(session: Session, *, placement: Placement, person: Person) -> Team:
+    """A student starts a new open team and is its first member."""
+    if team_of(session, placement_id=placement.id, person_id=person.id) is not None:
+        raise UserFacingError("You are already in a team for this project.", status=409)
+    team = create_team(session, placement=placement)
+    _add(session, placement=placement, team=team, person=person)
+    return team
+
+
+def leave(session: Session, *, placement: Placement, person: Person) -> None:
+    """A student leaves their team; an empty team that never submitted is removed."""
+    member = session.scalar(
+        select(TeamMember).where(
+            TeamMember.placement_id == placement.id, TeamMember.person_id == person.id
+        )
+    )
+    if member is None:
+        return
+    team = member.team
+    session.delete(member)
+    session.flush()
+    _drop_if_empty(session, team)
+
+
+def _drop_if_empty(session: Session, team: Team) -> None:
+    session.expire(team, ["members"])
+    submitted = session.scalar(select(Submission.id).where(Submission.team_id == team.id).limit(1))
+    if not team.members and submitted is None:
+        session.delete(team)
+        session.flush()
+
+
+def move(session: Session, *, placement: Placement, person_id: int, team_id: int | None) -> None:
+    """The instructor puts a learner in a team (None: takes them out of any team)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("There is no such student.", title="Student not found")
+    target = _team(session, placement_id=placement.id, team_id=team_id) if team_id else None
+    old = session.scalar(
+        select(TeamMember).where(
+            TeamMember.placement_id == placement.id, TeamMember.person_id == person_id
+        )
+    )
+    if old is not None:
+        if target is not None and old.team_id == target.id:
+            return
+        old_team = old.team
+        session.delete(old)
+        session.flush()
+        _drop_if_empty(session, old_team)
+    if target is not None:
+        _add(session, placement=placement, team=target, person=person)
+
+
+def auto_form(
+    session: Session, *, placement: Placement, learners: Sequence[Person], balanced: bool = True
+) -> list[Team]:
+    """Put every learner who has no team into new teams.
+
+    ``balanced``: as many teams as full teams would need, sizes differing by at most one;
+    otherwise full teams of the team size and one smaller team for the rest.
+    """
+    if not uses_teams(placement):
+        raise UserFacingError("This project is done alone, not in teams.")
+    waiting = unassigned(session, placement=placement, learners=learners)
+    if not waiting:
+        return []
+    size = placement.team_size
+    count = math.ceil(len(waiting) / size)
+    groups: list[list[Person]]
+    if balanced:
+        groups = [waiting[i::count] for i in range(count)]
+    else:
+        groups = [list(waiting[i:i + size]) for i in range(0, len(waiting), size)]
+    made = []
+    for group in groups:
+        team = create_team(session, placement=placement, open_to_join=False)
+        for person in group:
+            _add(session, placement=placement, team=team, person=person)
+        made.append(team)
+    return made
+
+
+def unassigned(session: Session, *, placement: Placement, learners: Sequence[Person]) -> list[Person]:
+    taken = set(session.scalars(
+        select(TeamMember.person_id).where(TeamMember.placement_id == placement.id)
+    ))
+    return sorted(
+        (p for p in learners if p.id not in taken), key=lambda p: (p.display_name().lower(), p.id)
+    )
+
+
+def learners(session: Session, *, placement: Placement) -> list[Person]:
+    """The course's learners: the NRPS roster cached for the placement, plus everyone taking part.
+
+    Inactive or deleted members (NRPS status) are left out (LTI-NOTES pitfall 26).
+    """
+    people: dict[int, Person] = {}
+    course = session.get(Course, placement.course_id)
+    if course is not None:
+        for member in session.scalars(
+            select(RosterMember)
+            .where(RosterMember.placement_id == placement.id, RosterMember.is_learner)
+            .order_by(RosterMember.position)
+        ):
+            if not member.active:
+                continue
+            person = _person_for(session, platform_id=course.platform_id, member=member)
+            people[person.id] = person
+    for person in session.scalars(
+        select(Person).join(Participation, Participation.person_id == Person.id)
+        .where(Participation.placement_id == placement.id)
+    ):
+        people.setdefault(person.id, person)
+    return sorted(people.values(), key=lambda p: (p.display_name().lower(), p.id))
+
+
+def _person_for(session: Session, *, platform_id: int, member: RosterMember) -> Person:
+    """The Person for a roster member, created if they have never launched."""
+    query = select(Person).where(Person.platform_id == platform_id, Person.sub == member.user_sub)
+    person = session.scalar(query)
+    if person is not None:
+        return person
+    try:
+        with session.begin_nested():
+            person = Person(
+                platform_id=platform_id, sub=member.user_sub, name=member.display_name()[:200],
+                given_name=member.given_name[:200], family_name=member.family_name[:200],
+                email=member.email[:320],
+            )
+            session.add(person)
+        return person
+    except IntegrityError:
+        return session.execute(query).scalar_one()

@@ -1,0 +1,152 @@
+"""The placement step that ends every resource link launch, and where the launch lands.
+
+From the claims: the resource link, our custom parameters (the placement's key, the link and
+context id history of a copied course, the LMS's due date) and the AGS endpoint. Grading
+decides what the link is (found, first launch after deep linking, a copy to set up, nothing
+yet); this module adds the LMS side: the line item named in the launch, or found or created
+through AGS when the link has none.
+
+A custom value that starts with ``$`` is a substitution variable the platform did not know
+and sent as is: it counts as absent (LTI-NOTES pitfall 27).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from microbridge.config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, url
+from microbridge.grading.placements import service as placements
+from microbridge.grading.placements.models import Placement
+from microbridge.grading.placements.service import LinkRef, Outcome
+from microbridge.lti_tool.deep_linking import gradebook_column
+from microbridge.lti_tool.deep_linking.response import PLACEMENT_PARAM
+from microbridge.lti_tool.launch import claims
+from microbridge.lti_tool.launch.landing import landing_endpoint
+
+CANVAS_PLACEMENT = "https://www.instructure.com/placement"
+DUE_PARAMS = ("due_at", "canvas_due_at")
+
+
+@dataclass(frozen=True)
+class Landing:
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def location(self) -> str:
+        """The page to redirect to; the launch token comes first in the query string."""
+        from flask import g
+
+        token = g.get("launch_token")
+        first = {LAUNCH_TOKEN_PARAM: token} if token else {}
+        return url(self.endpoint, **first, **self.values)
+
+
+def custom_value(custom: Any, name: str) -> str | None:
+    if not isinstance(custom, dict):
+        return None
+    value = custom.get(name)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return None if not value or value.startswith("$") else value
+
+
+def id_list(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def reported_due_date(custom: Any) -> datetime | None:
+    """The due date the LMS reports now ($ResourceLink.submission.endDateTime, Canvas's own)."""
+    for name in DUE_PARAMS:
+        raw = custom_value(custom, name)
+        if raw is None:
+            continue
+        try:
+            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return None
+
+
+def resource_link_id(body: dict[str, Any]) -> str | None:
+    link = body.get(claims.RESOURCE_LINK)
+    if isinstance(link, dict) and link.get("id"):
+        return str(link["id"])
+    return None
+
+
+def is_course_navigation(body: dict[str, Any]) -> bool:
+    """Canvas's course navigation launch: it opens the course home, never a project."""
+    if body.get(CANVAS_PLACEMENT) == "course_navigation":
+        return True
+    context = body.get(claims.CONTEXT)
+    link_id = resource_link_id(body)
+    return isinstance(context, dict) and link_id is not None and link_id == context.get("id")
+
+
+def link_ref(identity: LaunchIdentity, body: dict[str, Any]) -> LinkRef:
+    custom = body.get(claims.CUSTOM)
+    assert identity.course_id is not None
+    return LinkRef(
+        course_id=identity.course_id,
+        resource_link_id=None if is_course_navigation(body) else resource_link_id(body),
+        placement_key=custom_value(custom, PLACEMENT_PARAM),
+        link_history=id_list(custom_value(custom, "resource_link_id_history")),
+        context_history=id_list(custom_value(custom, "context_id_history")),
+    )
+
+
+def after_launch(session: Session, *, identity: LaunchIdentity, body: dict[str, Any]) -> Landing:
+    """Find (or set up) the launch's placement and decide the landing page.
+
+    Runs after the launch itself is committed, and commits what it changes: first the
+    placement, then (after any AGS call, made outside the transaction) its line item.
+    """
+    if identity.message_type != claims.RESOURCE_LINK_REQUEST or identity.course_id is None:
+        return Landing(landing_endpoint(identity))
+    resolution = placements.resolve(
+        session, link=link_ref(identity, body), instructor=identity.is_instructor,
+        person_id=identity.person_id,
+    )
+    placement = resolution.placement
+    if placement is not None:
+        note_launch(placement, body)
+        session.commit()
+        # Learners retry a failed column only until it has failed once: no slow launches.
+        if not placement.line_item_url and (identity.is_instructor or not placement.line_item_error):
+            ags = gradebook_column.ags_claim(body)
+            scopes = ags.get("scope")
+            gradebook_column.ensure(
+                placement, platform_id=identity.platform_id,
+                lineitems_url=str(ags.get("lineitems") or placement.course.lineitems_url or ""),
+                scopes=[str(s) for s in scopes] if isinstance(scopes, list) else None,
+            )
+            session.commit()
+    return landing_for(identity, resolution.outcome, placement, course_navigation=is_course_navigation(body))
+
+
+def note_launch(placement: Placement, body: dict[str, Any]) -> None:
+    """What each launch tells about the link: its due date now, its line item."""
+    placements.note_lms_due_date(placement, reported_due_date(body.get(claims.CUSTOM)))
+    line_item = gradebook_column.ags_claim(body).get("lineitem")
+    if isinstance(line_item, str) and line_item and line_item != placement.line_item_url:
+        placements.set_line_item(placement, line_item)
+
+
+def landing_for(
+    identity: LaunchIdentity, outcome: Outcome, placement: Placement | None, *, course_navigation: bool
+) -> Landing:
+    if not identity.is_instructor:
+        if placement is not None:
+            return Landing("work.project", {"placement_id": placement.id})
+        return Landing(landing_endpoint(identity))
+    if placement is not None:
+        return Landing("placements.show", {"placement_id": placement.id})
+    if outcome == Outcome.UNPLACED and not course_navigation:
+        return Landing("courses.home", {"link": "unplaced"})
+    return Landing("courses.home")

@@ -1,0 +1,195 @@
+"""What the picker does between the catalog and the LMS: check the choice, place the projects,
+answer the platform.
+
+Two ways in: an LtiDeepLinkingRequest (the LMS's "Add activity" dialog, answered with a signed
+LtiDeepLinkingResponse), and the first instructor launch of a link made by hand, which gets its
+project directly (and its line item through AGS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from microbridge.catalog.projects.models import ProjectRevision
+from microbridge.catalog.search.service import get_listed
+from microbridge.config.store import KeyValueStore
+from microbridge.config.web import LaunchIdentity, UserFacingError
+from microbridge.grading.placements import service as placements
+from microbridge.grading.placements.models import Placement
+from microbridge.grading.placements.service import PlacementSettings
+from microbridge.lti_tool.deep_linking import response
+from microbridge.lti_tool.deep_linking.at_launch import is_course_navigation, resource_link_id
+from microbridge.lti_tool.deep_linking.settings import DeepLinkSettings
+from microbridge.lti_tool.keys.service import signing_key
+from microbridge.lti_tool.launch import claims
+from microbridge.lti_tool.launch.service import launch_data
+from microbridge.lti_tool.registry.models import Flavour, Platform
+
+MAX_CHOSEN = 10
+DONE_TTL = 3600
+
+
+class PickerExpired(UserFacingError):
+    status = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This page's session with the LMS has ended.",
+            title="Please start again from the LMS",
+            hint="Close this dialog and open the LMS's “Add activity” (Microbridge) again.",
+        )
+
+
+def launch_claims(store: KeyValueStore, identity: LaunchIdentity) -> dict[str, Any]:
+    body = launch_data(store, identity.launch_id) if identity.launch_id else None
+    if body is None:
+        raise PickerExpired()
+    return body
+
+
+def institution_of(identity: LaunchIdentity) -> int:
+    if identity.institution_id is None:
+        raise UserFacingError(
+            "This LMS is not yet linked to an institution's catalog.",
+            title="No catalog here yet",
+            hint="Ask your LMS administrator to link Microbridge's registration to your "
+            "institution.",
+            status=403,
+        )
+    return identity.institution_id
+
+
+def chosen(
+    session: Session, *, institution_id: int, revision_ids: Sequence[str], multiple: bool
+) -> list[ProjectRevision]:
+    """The chosen revisions, each one listed in the institution's catalog."""
+    ids: list[int] = []
+    for raw in revision_ids:
+        if raw.isdigit() and int(raw) not in ids:
+            ids.append(int(raw))
+    if not ids:
+        raise UserFacingError(
+            "Choose a project first.", title="No project chosen",
+            hint="Go back to the catalog and tick the project (or projects) to add.",
+        )
+    if len(ids) > (MAX_CHOSEN if multiple else 1):
+        raise UserFacingError(
+            "The LMS accepts only one project here." if not multiple
+            else f"Add at most {MAX_CHOSEN} projects at a time.",
+            title="Too many projects chosen",
+            hint="Go back and choose fewer projects.",
+        )
+    return [get_listed(session, institution_id=institution_id, revision_id=i) for i in ids]
+
+
+def suggested(revision: ProjectRevision) -> PlacementSettings:
+    """Settings to start from: the project's title, team size, and its rubric's points."""
+    points = float(revision.rubric_points) if revision.rubric_points > 0 else 100.0
+    return PlacementSettings(title=revision.title, score_maximum=points, team_size=revision.team_size)
+
+
+@dataclass(frozen=True)
+class DeepLinkAnswer:
+    """The signed response, and what the confirmation page says about it."""
+
+    return_url: str
+    jwt: str
+    placements: list[Placement]
+    with_line_items: bool
+    canvas: bool
+
+
+def answer(
+    session: Session,
+    *,
+    identity: LaunchIdentity,
+    settings: DeepLinkSettings,
+    choices: Sequence[tuple[ProjectRevision, PlacementSettings]],
+    launch_url: str,
+) -> DeepLinkAnswer:
+    """Create a placement per chosen project and sign the response naming them all."""
+    assert identity.course_id is not None
+    platform = session.get(Platform, identity.platform_id)
+    if platform is None:
+        raise PickerExpired()
+    made = [
+        placements.create(
+            session, course_id=identity.course_id, project_revision_id=revision.id,
+            settings=chosen_settings, created_by_person_id=identity.person_id,
+        )
+        for revision, chosen_settings in choices
+    ]
+    summaries = {revision.id: revision.summary for revision, _ in choices}
+    items = [
+        response.content_item(
+            placement, launch_url=launch_url, summary=summaries.get(placement.project_revision_id, ""),
+            flavour=platform.flavour, with_line_item=settings.accept_lineitem,
+            target=settings.document_target,
+        )
+        for placement in made
+    ]
+    token = response.signed_response(
+        platform, signing_key(session), deployment_id=identity.deployment_id,
+        settings=settings, items=items,
+        message=f"Added {len(made)} Microbridge project{'s' if len(made) != 1 else ''}.",
+    )
+    return DeepLinkAnswer(
+        return_url=settings.return_url, jwt=token, placements=made,
+        with_line_items=settings.accept_lineitem, canvas=platform.flavour == Flavour.CANVAS.value,
+    )
+
+
+def cancel(session: Session, *, identity: LaunchIdentity, settings: DeepLinkSettings) -> str:
+    """An empty response: the LMS closes its dialog and adds nothing."""
+    platform = session.get(Platform, identity.platform_id)
+    if platform is None:
+        raise PickerExpired()
+    return response.signed_response(
+        platform, signing_key(session), deployment_id=identity.deployment_id,
+        settings=settings, items=[],
+    )
+
+
+def remember_answer(store: KeyValueStore, *, identity: LaunchIdentity, form_token: str) -> bool:
+    """True the first time this form is sent: a double click must not place projects twice."""
+    return store.add(f"dl-answer:{identity.launch_id}:{form_token[:64]}", "1", DONE_TTL)
+
+
+@dataclass(frozen=True)
+class HandMadeLink:
+    """A resource link launched by an instructor before it had a project."""
+
+    resource_link_id: str
+    title: str
+    lineitems_url: str
+    scopes: tuple[str, ...] | None
+
+
+def hand_made_link(session: Session, body: dict[str, Any], identity: LaunchIdentity) -> HandMadeLink:
+    link_id = None if is_course_navigation(body) else resource_link_id(body)
+    if identity.message_type != claims.RESOURCE_LINK_REQUEST or not link_id or identity.course_id is None:
+        raise UserFacingError(
+            "Projects are chosen for a link of the course: open one from the LMS first.",
+            title="No link to set up",
+            hint="Open the Microbridge link (assignment or module item) from your course.",
+        )
+    existing = placements.at_link(session, course_id=identity.course_id, resource_link_id=link_id)
+    if existing is not None:
+        raise UserFacingError(
+            f"This link already has its project: {existing.title}.", title="Already set up",
+            hint="Open the link again from the LMS to see it.", status=409,
+        )
+    link = body.get(claims.RESOURCE_LINK)
+    ags = body.get(claims.AGS_ENDPOINT)
+    ags = ags if isinstance(ags, dict) else {}
+    scopes = ags.get("scope")
+    return HandMadeLink(
+        resource_link_id=link_id,
+        title=str(link.get("title") or "") if isinstance(link, dict) else "",
+        lineitems_url=str(ags.get("lineitems") or ""),
+        scopes=tuple(str(s) for s in scopes) if isinstance(scopes, list) else None,
+    )

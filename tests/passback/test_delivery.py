@@ -1,0 +1,150 @@
+"""Grades reach the emulated Canvas and Moodle through the outbox, once, whatever the LMS says."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microbridge.grading.passback import tasks
+from microbridge.grading.passback.delivery import deliver_row
+from microbridge.grading.passback.models import OutboxState, ScoreOutbox
+from microbridge.grading.work.models import Submission
+from tests.passback.conftest import Gradebook
+from tests.passback.helpers import release_grade
+
+CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
+
+
+def _row(db: Session, row_id: int) -> ScoreOutbox:
+    db.expire_all()
+    row = db.get(ScoreOutbox, row_id)
+    assert row is not None
+    return row
+
+
+def test_a_released_grade_reaches_the_gradebook(world: Gradebook, db: Session) -> None:
+    row = release_grade(db, world.placed.placement, world.student, 80, comment="Clear and useful")
+
+    assert _row(db, row.id).state == OutboxState.SENT
+    result = world.lms.result(world.item, world.installed.student)
+    assert result is not None and result.score == 80
+    assert result.grading_progress == "FullyGraded" and result.activity_progress == "Completed"
+    [post] = world.lms.score_posts(world.item, world.installed.student)
+    body = post.body
+    assert body["userId"] == world.installed.student.user_id
+    assert body["scoreGiven"] == 80 and body["scoreMaximum"] == 100
+    assert body["comment"] == "Clear and useful"
+    assert body["timestamp"] == row.timestamp.isoformat()
+    if world.lms.is_canvas:
+        assert body[CANVAS_SUBMISSION] == {"new_submission": False}
+        assert result.attempts == 0  # grading did not use up a submission attempt
+    else:
+        assert CANVAS_SUBMISSION not in body
+
+
+def test_two_grades_in_the_same_second_both_land_in_order(world: Gradebook, db: Session) -> None:
+    first = release_grade(db, world.placed.placement, world.student, 60)
+    work = db.get(Submission, first.submission_id)
+    second = release_grade(db, world.placed.placement, world.student, 75, submission=work)
+
+    assert second.timestamp.timestamp() - first.timestamp.timestamp() >= 1
+    assert _row(db, second.id).state == OutboxState.SENT
+    result = world.lms.result(world.item, world.installed.student)
+    assert result is not None and result.score == 75
+    refused = [p for p in world.lms.score_posts(world.item, accepted_only=False) if p.status >= 300]
+    assert refused == []
+
+
+def test_a_server_error_is_retried_and_delivered_once(world: Gradebook, db: Session) -> None:
+    world.lms.faults.add("POST", "/scores", 500, body="Internal Server Error", times=1)
+    row = release_grade(db, world.placed.placement, world.student, 90)
+
+    pending = _row(db, row.id)
+    assert pending.state == OutboxState.PENDING and pending.last_status is None
+    assert "500" in pending.last_error and pending.next_attempt_at is not None
+    db.execute(ScoreOutbox.__table__.update().values(next_attempt_at=None))
+    db.commit()
+    assert deliver_row(row.id).state == OutboxState.SENT
+    assert deliver_row(row.id).state == "skipped"  # a second run sends nothing
+    assert len(world.lms.score_posts(world.item, world.installed.student)) == 1
+
+
+def test_a_refusal_is_recorded_with_the_platforms_words(world: Gradebook, db: Session) -> None:
+    world.lms.set_status(world.installed.course, world.installed.student, "Inactive")
+    row = release_grade(db, world.placed.placement, world.student, 70)
+
+    failed = _row(db, row.id)
+    assert failed.state == OutboxState.FAILED
+    if world.lms.is_canvas:
+        assert failed.last_status == 422 and "not a student" in failed.last_error
+    else:
+        assert failed.last_status == 400 and "Incorrect score" in failed.last_error
+
+
+def test_the_sweep_delivers_what_was_never_queued(world: Gradebook, db: Session) -> None:
+    from microbridge.grading.passback import dispatch
+
+    calls: list[int] = []
+    original = dispatch.enqueue
+    dispatch.enqueue = lambda outbox_id: calls.append(outbox_id) or True  # type: ignore[assignment]
+    try:
+        row = release_grade(db, world.placed.placement, world.student, 55)
+    finally:
+        dispatch.enqueue = original  # type: ignore[assignment]
+    assert calls == [row.id] and _row(db, row.id).state == OutboxState.PENDING
+    db.execute(ScoreOutbox.__table__.update().values(created_at=row.created_at.replace(year=2000)))
+    db.commit()
+
+    assert tasks.sweep() == 1
+    assert _row(db, row.id).state == OutboxState.SENT
+    assert len(world.lms.score_posts(world.item, world.installed.student)) == 1
+
+
+def test_rows_are_never_written_twice_for_one_decision(world: Gradebook, db: Session) -> None:
+    row = release_grade(db, world.placed.placement, world.student, 88)
+    from microbridge.grading.passback import service
+
+    again = service.enqueue_grade(
+        db, placement=world.placed.placement, person=world.student, release_id=row.release_id or 0,
+        score_given=88, score_maximum=100, comment="Well done",
+    )
+    db.commit()
+    assert again is not None and again.id == row.id
+    assert len(db.scalars(select(ScoreOutbox)).all()) == 1
+
+
+def test_retry_after_is_honoured(world: Gradebook, db: Session) -> None:
+    world.lms.faults.too_many_requests("/scores", retry_after=120)
+    row = release_grade(db, world.placed.placement, world.student, 42)
+
+    waiting = _row(db, row.id)
+    assert waiting.state == OutboxState.PENDING and "429" in waiting.last_error
+    assert waiting.next_attempt_at is not None
+    assert (waiting.next_attempt_at - waiting.created_at).total_seconds() >= 119
+
+
+def test_canvas_rate_limit_403_is_retried_not_failed(world: Gradebook, db: Session) -> None:
+    world.lms.faults.rate_limit("/scores")
+    row = release_grade(db, world.placed.placement, world.student, 42)
+
+    assert _row(db, row.id).state == OutboxState.PENDING
+    db.execute(ScoreOutbox.__table__.update().values(next_attempt_at=None))
+    db.commit()
+    assert deliver_row(row.id).state == OutboxState.SENT
+
+
+def test_a_newer_grade_in_the_lms_is_not_overwritten_silently(world: Gradebook, db: Session) -> None:
+    from datetime import timedelta
+
+    first = release_grade(db, world.placed.placement, world.student, 50)
+    result = world.lms.result(world.item, world.installed.student)
+    assert result is not None
+    result.timestamp = result.timestamp + timedelta(hours=1)  # someone graded later, in the LMS
+    work = db.get(Submission, first.submission_id)
+
+    second = release_grade(db, world.placed.placement, world.student, 60, submission=work)
+
+    failed = _row(db, second.id)
+    assert failed.state == OutboxState.FAILED
+    assert failed.last_status in (400, 409) and "timestamp" in failed.last_error.lower()
+    assert "new timestamp" in failed.note

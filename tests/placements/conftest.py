@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from microbridge.config.settings import Settings
+from microbridge.demo_lms.platform import Platform
+from tests.placements.helpers import Setup, live_setup
+from tests.support.lms import running_platform
+
+
+@pytest.fixture(params=["canvas", "moodle"])
+def lms(request: pytest.FixtureRequest) -> Iterator[Platform]:
+    with running_platform(request.param) as platform:
+        yield platform
+
+
+@pytest.fixture
+def setup(db: Session, client: FlaskClient, lms: Platform, settings: Settings) -> Iterator[Setup]:
+    with live_setup(db, client, lms, settings) as ready:
+        yield ready

@@ -1,0 +1,97 @@
+"""Review deadlines: reminders on day 3 and day 6, the instructor told after the deadline,
+each once; and the employers' median time to feedback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from microbridge.config import runtime
+from microbridge.config.database import transaction, utcnow
+from microbridge.config.mail import OutgoingEmail
+from microbridge.grading.reviews import deadlines
+from microbridge.grading.reviews.models import Review, ReviewReminder
+from microbridge.grading.reviews.service import median_feedback_days
+from tests.reviews.flow import review, submitted
+from tests.work.harness import School
+
+
+def _run(days: float) -> int:
+    rt = runtime.current()
+    with transaction(rt.session_factory) as session:
+        return deadlines.send_reminders(session, now=utcnow() + timedelta(days=days), review_days=7,
+                                        base_url="https://tool.example")
+
+
+def _emails(course: School) -> list[OutgoingEmail]:
+    course.db.expire_all()
+    return list(course.db.scalars(select(OutgoingEmail).order_by(OutgoingEmail.id)))
+
+
+def test_reminders_go_out_on_day_3_and_day_6_then_the_instructor_is_told(canvas_course: School) -> None:
+    placement = canvas_course.placed.placement
+    teacher = canvas_course.instructor()
+    placement.created_by_person_id = canvas_course.people["Grace Hopper"].id
+    canvas_course.db.commit()
+    _, submission = submitted(canvas_course)
+
+    assert _run(1) == 0
+    assert _run(3.1) == 1 and _run(3.2) == 0
+    assert _run(6.1) == 1
+    assert _run(7.1) == 1 and _run(9) == 0
+
+    kinds = [r.kind for r in canvas_course.db.scalars(select(ReviewReminder).order_by(ReviewReminder.id))]
+    assert kinds == ["day3", "day6", "overdue"]
+    emails = _emails(canvas_course)
+    to_employer = [e for e in emails if e.to_address == canvas_course.placed.employer.member.email]
+    assert len(to_employer) == 2 and "Reminder" in to_employer[0].subject
+    assert f"https://tool.example/employer/reviews/{submission.id}" in to_employer[0].body
+    assert all("Lovelace" not in e.body and "Lovelace" not in e.subject for e in to_employer)
+    assert [e.to_address for e in emails if "overdue" in e.subject] == ["grace@example.edu"]
+    page = teacher.get(f"/reviews/placements/{canvas_course.placement_id}").get_data(as_text=True)
+    assert "Waiting for the employer" in page  # overdue only once the deadline has really passed
+
+
+def test_no_reminder_after_a_final_review(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    review(canvas_course.reviewer(), submission, canvas_course, (3, 3))
+    assert _run(3.5) == 0 and _run(8) == 0
+
+
+def test_an_overdue_review_lets_the_instructor_grade(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    submission.submitted_at = utcnow() - timedelta(days=8)
+    canvas_course.db.commit()
+    teacher = canvas_course.instructor()
+
+    page = teacher.get(f"/reviews/placements/{canvas_course.placement_id}").get_data(as_text=True)
+
+    assert "Employer review overdue" in page and "Grade it yourself" in page
+
+
+def test_median_time_to_feedback(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    review(canvas_course.reviewer(), submission, canvas_course, (3, 3))
+    row = canvas_course.db.scalar(select(Review))
+    assert row is not None and row.finalized_at is not None
+    row.finalized_at = submission.submitted_at + timedelta(days=2, hours=12)
+    canvas_course.db.commit()
+    employer_id = canvas_course.placed.employer.org.id
+
+    medians = median_feedback_days(canvas_course.db, employer_ids=[employer_id, 999])
+    assert medians == {employer_id: 2.5, 999: None}
+    teacher = canvas_course.instructor()
+    page = teacher.get(f"/reviews/placements/{canvas_course.placement_id}").get_data(as_text=True)
+    assert "2.5 days" in page
+
+
+def test_curators_and_instructors_see_employers_feedback_times(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    review(canvas_course.reviewer(), submission, canvas_course, (3, 3))
+    teacher = canvas_course.instructor()
+
+    page = teacher.get("/reviews/employers").get_data(as_text=True)
+
+    assert "Acme Analytics" in page and "<td>1</td>" in page
+    assert canvas_course.app.test_client().get("/reviews/employers").status_code == 302  # sign in

@@ -1,0 +1,71 @@
+"""Employer review in the portal: drafts, the final review, rubric scores, skills,
+recommendation; only the organisation's own submissions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from microbridge.grading.reviews.models import GradeRelease, Review
+from tests.reviews.flow import review, submitted
+from tests.work.harness import School, other_employer
+
+
+def test_a_review_is_a_draft_until_submitted_as_final(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    reviewer = canvas_course.reviewer()
+
+    assert review(reviewer, submission, canvas_course, (3, 5), final=False) == 303
+    draft = canvas_course.db.scalar(select(Review))
+    assert draft is not None and draft.state == "draft" and draft.points == 8
+    assert review(reviewer, submission, canvas_course, (5, 5), skills=["excel", "not-a-skill"],
+                  recommend="yes") == 303
+
+    canvas_course.db.expire_all()
+    final = canvas_course.db.scalar(select(Review))
+    assert final is not None and final.is_final and final.finalized_at is not None
+    assert (final.points, final.points_possible) == (10, 10)
+    assert final.endorsed_skills == ["excel"] and final.recommend is True
+    again = review(reviewer, submission, canvas_course, (1, 1))
+    assert again == 409  # a final review never changes
+
+
+def test_a_final_review_needs_every_criterion_and_feedback(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    reviewer = canvas_course.reviewer()
+    fields = {"feedback": "ok", "action": "final"}
+    response = reviewer.post(f"/employer/reviews/{submission.id}", data=fields)
+    assert response.status_code == 400 and "Score every criterion" in response.get_data(as_text=True)
+    assert review(reviewer, submission, canvas_course, (3, 3), feedback="  ") == 400
+
+
+def test_starting_a_review_ends_resubmission(canvas_course: School) -> None:
+    student, submission = submitted(canvas_course)
+    review(canvas_course.reviewer(), submission, canvas_course, (3, 3), final=False)
+    page = student.get(f"/work/{canvas_course.placement_id}").get_data(as_text=True)
+    assert "started reviewing" in page and 'name="form_token"' not in page
+
+
+def test_an_employer_cannot_review_another_organisations_work(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    outsider = canvas_course.reviewer(other_employer(canvas_course.db))
+    assert review(outsider, submission, canvas_course, (5, 5)) == 404
+    assert canvas_course.db.scalar(select(Review)) is None
+
+
+def test_unshared_work_cannot_be_reviewed(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course, consent=False)
+    reviewer = canvas_course.reviewer()
+    assert review(reviewer, submission, canvas_course, (5, 5)) == 403
+    assert canvas_course.db.scalar(select(Review)) is None
+
+
+def test_the_student_sees_the_final_score_and_feedback_once_released(canvas_course: School) -> None:
+    placement = canvas_course.placed.placement
+    placement.release_mode = "automatic"
+    canvas_course.db.commit()
+    student, submission = submitted(canvas_course)
+    review(canvas_course.reviewer(), submission, canvas_course, (5, 3), feedback="Great **work**.")
+
+    page = student.get(f"/work/{canvas_course.placement_id}").get_data(as_text=True)
+    assert "80 / 100" in page and "Great <strong>work</strong>." in page
+    assert canvas_course.db.scalar(select(GradeRelease)) is not None
