@@ -108,8 +108,8 @@ QUERIES: list[tuple[str, SearchFilters]] = [
     ("community", SearchFilters(compensation=("paid", "stipend"), open_on=date(2026, 3, 1))),
     ("inventory", SearchFilters(disciplines=("data", "business"), remote_only=True)),
     ("energy audit", SearchFilters(disciplines=("engineering",), hours_max=60)),
-    ('"food bank"', SearchFilters(remote_only=True, hours_max=60)),
-    ("volunteers", SearchFilters(skills=("Excel",), remote_only=True)),
+    ("food bank", SearchFilters(remote_only=True, hours_max=60)),
+    ("budget", SearchFilters(skills=("Excel",), remote_only=True)),
 ]
 
 

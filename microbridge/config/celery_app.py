@@ -6,14 +6,20 @@ killed mid-task leaves its message for another, soft time limits so retries stil
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
 from celery import Celery
 
 from microbridge.config.settings import Settings
 
+log = logging.getLogger(__name__)
 celery_app = Celery("microbridge")
 
 TASK_MODULES = [
     "microbridge.config.tasks",
+    "microbridge.config.mail",
     "microbridge.grading.passback.tasks",
     "microbridge.grading.reviews.tasks",
 ]
@@ -35,10 +41,19 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
         task_time_limit=240,
         # Fail fast when Redis is down: the outbox row is the truth and the sweep re-queues it.
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+        # visibility_timeout above the longest retry countdown, so Redis does not hand a
+        # delayed retry to a second worker (the row claim would stop it anyway).
+        broker_transport_options={
+            "max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+            "visibility_timeout": 4 * 3600,
+        },
         task_default_queue="microbridge",
         timezone="UTC",
         beat_schedule={
+            "sweep-outgoing-email": {
+                "task": "microbridge.config.mail.sweep_outgoing_email",
+                "schedule": 120.0,
+            },
             "purge-expired-store-entries": {
                 "task": "microbridge.config.tasks.purge_expired",
                 "schedule": 600.0,
@@ -56,3 +71,34 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
         imports=task_modules or TASK_MODULES,
     )
     return celery_app
+
+
+def start_in_process_beat(settings: Settings) -> threading.Thread | None:
+    """The embedded default has no beat: run the periodic tasks from a thread instead.
+
+    Every periodic task is idempotent and claims its rows, so several web processes doing
+    this at once is safe. Not started in tests, which call the sweeps themselves.
+    """
+    if not settings.run_tasks_in_process or settings.testing:
+        return None
+    thread = threading.Thread(target=_beat_forever, name="microbridge-beat", daemon=True)
+    thread.start()
+    return thread
+
+
+def _beat_forever() -> None:
+    celery_app.loader.import_default_modules()
+    schedule = {
+        entry["task"]: float(entry["schedule"]) for entry in celery_app.conf.beat_schedule.values()
+    }
+    due = dict.fromkeys(schedule, time.monotonic() + 30.0)
+    while True:
+        now = time.monotonic()
+        for name, every in schedule.items():
+            if due[name] <= now:
+                due[name] = now + every
+                try:
+                    celery_app.tasks[name].apply()
+                except Exception:  # one failing sweep must not stop the others
+                    log.exception("periodic task %s failed", name)
+        time.sleep(5.0)

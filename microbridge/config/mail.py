@@ -75,14 +75,19 @@ def send_email(session: Session, *, to: str, subject: str, body: str) -> Outgoin
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
+    # Releasing a savepoint is not the commit that makes the rows visible to a worker.
+    if session.in_nested_transaction():
+        return
     ids: list[int] = session.info.pop(_PENDING_KEY, [])
     for email_id in ids:
         enqueue(email_id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: object) -> None:
+    # Only the outermost rollback drops the queue; the rows are gone with it.
+    if not session.in_transaction():
+        session.info.pop(_PENDING_KEY, None)
 
 
 def enqueue(email_id: int) -> None:

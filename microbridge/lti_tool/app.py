@@ -10,7 +10,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from microbridge.config import runtime as runtime_module
-from microbridge.config.celery_app import configure_celery
+from microbridge.config.celery_app import configure_celery, start_in_process_beat
 from microbridge.config.migrate import check_migrated
 from microbridge.config.runtime import Runtime, build_runtime
 from microbridge.config.settings import Settings, load_settings
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     if check_schema:
         check_migrated(rt.engine, settings.database_url)
     configure_celery(settings)
+    start_in_process_beat(settings)
     install_services(rt)
     app.extensions["microbridge"] = rt
     app.teardown_appcontext(close_db)

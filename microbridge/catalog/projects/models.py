@@ -312,10 +312,6 @@ class CatalogListing(Base):
         PrimaryKeyConstraint("institution_id", "revision_id", name="pk__catalog_listing"),
         Index("ix__catalog_listing__project", "project_id"),
         Index("ix__catalog_listing__newest", "institution_id", "listed_at"),
-        # Filters PostgreSQL can AND with the text index's bitmap, so fewer rows are read.
-        Index("ix__catalog_listing__discipline", "institution_id", "discipline",
-              "compensation_type"),
-        Index("ix__catalog_listing__mode", "institution_id", "work_mode", "estimated_hours"),
         {"sqlite_with_rowid": False},
     )
 

@@ -171,8 +171,6 @@ def upgrade() -> None:
     sqlite_with_rowid=False
     )
     with op.batch_alter_table('catalog_listing', schema=None) as batch_op:
-        batch_op.create_index('ix__catalog_listing__discipline', ['institution_id', 'discipline', 'compensation_type'], unique=False)
-        batch_op.create_index('ix__catalog_listing__mode', ['institution_id', 'work_mode', 'estimated_hours'], unique=False)
         batch_op.create_index('ix__catalog_listing__newest', ['institution_id', 'listed_at'], unique=False)
         batch_op.create_index('ix__catalog_listing__project', ['project_id'], unique=False)
 
@@ -312,8 +310,6 @@ def downgrade() -> None:
     with op.batch_alter_table('catalog_listing', schema=None) as batch_op:
         batch_op.drop_index('ix__catalog_listing__project')
         batch_op.drop_index('ix__catalog_listing__newest')
-        batch_op.drop_index('ix__catalog_listing__mode')
-        batch_op.drop_index('ix__catalog_listing__discipline')
 
     op.drop_table('catalog_listing')
     with op.batch_alter_table('project_revision', schema=None) as batch_op:
@@ -353,8 +349,10 @@ def _create_full_text() -> None:
         # Filled by catalog.projects.listing.sync. The full vector (large: PostgreSQL keeps
         # it out of line) is only for the GIN index; the small head vector stays in the row
         # and ranks, so the rows a search visits are narrow. Filters are checked on those
-        # rows: putting low-selectivity columns into the GIN index (btree_gin) was measured
-        # slower, since their posting lists are huge.
+        # rows. Measured and rejected (bench/catalog_search.py): filter columns inside the
+        # GIN index (btree_gin: huge posting lists, slow range keys), and btree indexes on
+        # filter columns (the planner then tests the text on each row, unpacking every
+        # out-of-line vector: 240 ms instead of 12).
         op.execute("ALTER TABLE catalog_listing ADD COLUMN search_head tsvector")
         op.execute("ALTER TABLE catalog_listing ADD COLUMN search_vector tsvector")
         op.execute(
