@@ -56,6 +56,8 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.jinja_env.globals["url"] = url
     # Forms inside the LMS iframe carry the launch session: {{ launch_field() }}.
     app.jinja_env.globals["launch_field"] = launch_field
+    # The employer portal's navigation, composed here so catalog/ needs nothing from grading/.
+    app.jinja_env.globals["employer_portal_nav"] = [("employer_reviews.inbox", "Reviews")]
     _register_blueprints(app)
     from microbridge.lti_tool.launch.views import load_launch_identity
 
