@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from microbridge.config.settings import Settings
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,3 +54,11 @@ def chromium(tmp_path: Path) -> Iterator[Callable[..., Any]]:
         yield launch
         for context in contexts:
             context.close()
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The browser journeys run the tool as a newcomer's demo does: tasks in-process and the
+    email outbox shown, on whichever database the pass uses. Redis and real workers are
+    exercised by the passback and service tests, not through a browser."""
+    return settings.with_overrides(redis_url="")
