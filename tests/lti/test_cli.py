@@ -70,3 +70,22 @@ def test_commands_refuse_an_unmigrated_database(tmp_path, monkeypatch: pytest.Mo
     assert "microbridge db upgrade" in result.output
     assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
     assert CliRunner().invoke(main, ["platform", "list"]).exit_code == 0
+
+
+def test_a_platform_with_courses_is_not_removed(run, db) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from microbridge.grading.people.models import Course
+
+    run(
+        "platform", "add", "--issuer", "https://m.example", "--client-id", "kept",
+        "--auth-url", "https://m.example/auth", "--token-url", "https://m.example/token",
+        "--jwks-url", "https://m.example/jwks",
+    )
+    platform_id = int(run("platform", "list").split()[0])
+    db.add(Course(platform_id=platform_id, deployment_id="1", context_id="c1", title="Kept"))
+    db.commit()
+
+    refused = CliRunner().invoke(main, ["platform", "remove", str(platform_id)])
+    assert refused.exit_code != 0 and "Deactivate it" in refused.output
+    assert "https://m.example" in run("platform", "list")

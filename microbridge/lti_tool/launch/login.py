@@ -88,14 +88,19 @@ def begin_login(
         "restart": {k: params[k] for k in RESTART_PARAMS if params.get(k)},
     }
     store.put(state_key(state), json.dumps(record), STATE_TTL)
-    auth = urlsplit(platform.auth_login_url)
     return LoginStart(
         auth_url=auth_url,
         state=state,
         nonce=nonce_capture.nonce,
         storage_target=params.get("lti_storage_target", ""),
-        platform_origin=f"{auth.scheme}://{auth.netloc}",
+        platform_origin=origin_of(platform.auth_login_url),
     )
+
+
+def origin_of(url: str) -> str:
+    """The origin the platform-storage frame lives on: the platform's OIDC auth origin."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def state_key(state: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request
@@ -174,13 +174,12 @@ def _confirm_with_platform_storage(
     rt.store.put(f"lti-ticket:{ticket}", json.dumps(pending), TICKET_TTL)
     platform = db().get(Platform, record["platform_id"])
     assert platform is not None
-    auth = urlsplit(platform.auth_login_url)
     return render_template(
         "lti/storage_confirm.html.jinja2",
         ticket=ticket,
         state=state,
         target=target,
-        origin=f"{auth.scheme}://{auth.netloc}",
+        origin=login_service.origin_of(platform.auth_login_url),
         restart_url=_restart_url(record),
     )
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from microbridge.config.web import UserFacingError
+from microbridge.grading.people.models import Course
 from microbridge.lti_tool.registry import cache
 from microbridge.lti_tool.registry.models import Deployment, Flavour, Platform
 
@@ -108,6 +109,17 @@ def remove_platform(session: Session, *, platform_id: int) -> Platform:
     platform = session.get(Platform, platform_id)
     if platform is None:
         raise RegistryError(f"There is no platform with id {platform_id}.", status=404)
+    # Courses cascade to students' work and grades: never delete those with a registration.
+    has_courses = session.scalar(
+        select(func.count()).select_from(Course).where(Course.platform_id == platform_id)
+    )
+    if has_courses:
+        raise RegistryError(
+            f"Platform {platform_id} has {has_courses} course(s) with students' work in "
+            "Microbridge; removing it would delete them. Deactivate it on the admin page "
+            "instead, which stops its launches and keeps the records.",
+            status=409,
+        )
     session.delete(platform)
     session.flush()
     cache.forget()
