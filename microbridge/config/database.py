@@ -79,6 +79,17 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+class ReadOnlySessionError(RuntimeError):
+    """A session of a read-only view tried to write: a programming error, never input."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_when_read_only(session: Session, _context: Any, _instances: Any) -> None:
+    # A read-only session autocommits: a flush would land statement by statement, unatomic.
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise ReadOnlySessionError("a read-only view tried to write to the database")
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One session and transaction for a task or a command: commit on success, else roll back."""

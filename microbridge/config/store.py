@@ -41,6 +41,13 @@ class KeyValueStore(Protocol):
         """Count up; the window starts with the first count and lasts ``ttl`` seconds."""
         ...
 
+    def add_then_put(self, marker: str, marker_ttl: int, key: str, value: str, ttl: int) -> bool:
+        """Add ``marker`` if absent and only then put ``key``; False (nothing put) if present.
+
+        A launch uses its nonce and keeps its data this way, in one round trip on Redis.
+        """
+        ...
+
 
 class StoreEntry(Base):
     __tablename__ = "store_entry"
@@ -118,15 +125,32 @@ class DatabaseStore:
             ).returning(StoreEntry.value)
             return int(conn.execute(counted).scalar_one())
 
+    def add_then_put(self, marker: str, marker_ttl: int, key: str, value: str, ttl: int) -> bool:
+        if not self.add(marker, "1", marker_ttl):
+            return False
+        self.put(key, value, ttl)
+        return True
+
     def purge_expired(self) -> int:
         with self._engine.begin() as conn:
             result = conn.execute(delete(StoreEntry).where(StoreEntry.expires_at <= utcnow()))
         return int(result.rowcount or 0)
 
 
+# KEYS: marker, key; ARGV: marker ttl, value, ttl.
+_ADD_THEN_PUT = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+"""
+
+
 class RedisStore:
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
+        self._add_then_put = client.register_script(_ADD_THEN_PUT)
 
     @classmethod
     def from_url(cls, url: str) -> RedisStore:
@@ -158,6 +182,9 @@ class RedisStore:
         pipe.expire(key, ttl, nx=True)
         count, _ = pipe.execute()
         return int(count)
+
+    def add_then_put(self, marker: str, marker_ttl: int, key: str, value: str, ttl: int) -> bool:
+        return bool(self._add_then_put(keys=[marker, key], args=[marker_ttl, value, ttl]))
 
     def purge_expired(self) -> int:
         return 0  # Redis expires keys itself

@@ -6,29 +6,73 @@ Kept on the ground floor so catalog/ and grading/ views need nothing from lti_to
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from flask import g
 from markupsafe import Markup
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from microbridge.config import runtime
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 def db() -> Session:
-    """The request's one session; the view commits, teardown closes it."""
+    """The request's one session; the view commits, teardown closes it.
+
+    In a ``read_only`` view the session runs on an autocommit connection and refuses to
+    write: one round trip per query instead of BEGIN, the query, and ROLLBACK.
+    """
     session: Session | None = g.get("_db_session")
     if session is None:
-        session = runtime.current().session_factory()
+        factory = runtime.current().session_factory
+        if g.get("_db_read_only"):
+            session = factory(bind=autocommit_connection())
+            session.info["read_only"] = True
+        else:
+            session = factory()
         g._db_session = session
     return session
+
+
+def autocommit_connection() -> Connection:
+    """The request's connection for statements that stand alone: each commits by itself.
+
+    For single-statement writes that need no transaction around them (an upsert) and for
+    reads; PostgreSQL's READ COMMITTED gives each statement its own snapshot either way.
+    """
+    connection: Connection | None = g.get("_db_autocommit")
+    if connection is None:
+        connection = runtime.current().engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT"
+        )
+        g._db_autocommit = connection
+    return connection
+
+
+def read_only(view: Callable[P, R]) -> Callable[P, R]:
+    """Mark a view that only reads: its ``db()`` session autocommits and cannot flush."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        g._db_read_only = True
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def close_db(_exc: BaseException | None = None) -> None:
     session: Session | None = g.pop("_db_session", None)
     if session is not None:
         session.close()
+    connection: Connection | None = g.pop("_db_autocommit", None)
+    if connection is not None:
+        connection.close()
 
 
 class UserFacingError(Exception):

@@ -51,3 +51,12 @@ def test_incr_counts_within_a_window(app: Flask) -> None:
     store = _store(app)
     assert [store.incr("rate:a", 60) for _ in range(3)] == [1, 2, 3]
     assert store.incr("rate:b", 60) == 1
+
+
+def test_add_then_put_keeps_the_value_only_for_the_first_marker(app: Flask) -> None:
+    store = _store(app)
+    assert store.add_then_put("nonce:n1", 60, "data:a", "first", 60) is True
+    assert store.get("data:a") == "first"
+    assert store.add_then_put("nonce:n1", 60, "data:b", "second", 60) is False
+    assert store.get("data:b") is None
+    assert store.get("data:a") == "first"

@@ -4,8 +4,16 @@ course; Canvas's course navigation opens it too) and the learner's landing page.
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from sqlalchemy import select
 
-from microbridge.config.web import LaunchIdentity, NotFound, db, require_instructor, require_launch
+from microbridge.config.web import (
+    LaunchIdentity,
+    NotFound,
+    db,
+    read_only,
+    require_instructor,
+    require_launch,
+)
 from microbridge.grading.people.models import Course, Person
 from microbridge.grading.placements import roster
 from microbridge.grading.placements import service as placements
@@ -39,15 +47,24 @@ def _home(identity: LaunchIdentity) -> str:
 
 
 @bp.get("/course")
+@read_only
 def home() -> str:
     return _home(require_instructor())
 
 
 @bp.get("/course/project")
+@read_only
 def my_project() -> str:
     identity = require_launch()
-    course = _course(identity.course_id)
-    person = db().get(Person, identity.person_id)
+    # Every learner launch of a link without a project lands here: one query for both.
+    found = db().execute(
+        select(Course, Person)
+        .outerjoin(Person, Person.id == identity.person_id)
+        .where(Course.id == identity.course_id)
+    ).first()
+    if found is None:
+        raise NotFound("This course is no longer known to Microbridge.", title="Course not found")
+    course, person = found
     return render_template(
         "grading/my_project.html.jinja2", course=course, person=person, identity=identity
     )

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from microbridge.config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, url
 from microbridge.grading.placements import service as placements
 from microbridge.grading.placements.models import Placement
-from microbridge.grading.placements.service import LinkRef, Outcome
+from microbridge.grading.placements.service import LinkRef, Outcome, Unknown
 from microbridge.lti_tool.deep_linking import gradebook_column
 from microbridge.lti_tool.deep_linking.response import PLACEMENT_PARAM
 from microbridge.lti_tool.launch import claims
@@ -89,29 +89,46 @@ def is_course_navigation(body: dict[str, Any]) -> bool:
     return isinstance(context, dict) and link_id is not None and link_id == context.get("id")
 
 
-def link_ref(identity: LaunchIdentity, body: dict[str, Any]) -> LinkRef:
+def placed_link_id(body: dict[str, Any]) -> str | None:
+    """The resource link that can hold a placement (course navigation never does)."""
+    if body.get(claims.MESSAGE_TYPE) != claims.RESOURCE_LINK_REQUEST or is_course_navigation(body):
+        return None
+    return resource_link_id(body)
+
+
+def link_ref(
+    identity: LaunchIdentity, body: dict[str, Any], *, placement_at_link: int | Unknown | None
+) -> LinkRef:
     custom = body.get(claims.CUSTOM)
     assert identity.course_id is not None
     return LinkRef(
         course_id=identity.course_id,
-        resource_link_id=None if is_course_navigation(body) else resource_link_id(body),
+        resource_link_id=placed_link_id(body),
         placement_key=custom_value(custom, PLACEMENT_PARAM),
         link_history=id_list(custom_value(custom, "resource_link_id_history")),
         context_history=id_list(custom_value(custom, "context_id_history")),
+        placement_at_link=placement_at_link,
     )
 
 
-def after_launch(session: Session, *, identity: LaunchIdentity, body: dict[str, Any]) -> Landing:
+def after_launch(
+    session: Session,
+    *,
+    identity: LaunchIdentity,
+    body: dict[str, Any],
+    placement_at_link: int | Unknown | None = Unknown.NOT_LOOKED_UP,
+) -> Landing:
     """Find (or set up) the launch's placement and decide the landing page.
 
-    Runs after the launch itself is committed, and commits what it changes: first the
+    Runs after the launch itself is recorded, and commits what it changes: first the
     placement, then (after any AGS call, made outside the transaction) its line item.
+    ``placement_at_link`` is what the launch's own upsert already found at the link.
     """
     if identity.message_type != claims.RESOURCE_LINK_REQUEST or identity.course_id is None:
         return Landing(landing_endpoint(identity))
     resolution = placements.resolve(
-        session, link=link_ref(identity, body), instructor=identity.is_instructor,
-        person_id=identity.person_id,
+        session, link=link_ref(identity, body, placement_at_link=placement_at_link),
+        instructor=identity.is_instructor, person_id=identity.person_id,
     )
     placement = resolution.placement
     if placement is not None:

@@ -107,6 +107,7 @@ def state_key(state: str) -> str:
     return f"lti-state:{state}"
 
 
-def load_state(store: KeyValueStore, state: str) -> dict[str, Any] | None:
-    raw = store.get(state_key(state)) if state else None
+def take_state(store: KeyValueStore, state: str) -> dict[str, Any] | None:
+    """The login record of ``state``, used up: only one launch ever gets it."""
+    raw = store.take(state_key(state)) if state else None
     return None if raw is None else dict(json.loads(raw))

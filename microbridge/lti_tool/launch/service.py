@@ -5,15 +5,16 @@ from __future__ import annotations
 import functools
 import json
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, TextClause, bindparam, text
 
 from microbridge.config.database import utcnow
 from microbridge.config.store import KeyValueStore
 from microbridge.config.web import LaunchIdentity, Roles
 from microbridge.grading.people.models import Course, Person
+from microbridge.grading.placements.models import Placement
 from microbridge.lti_tool.deep_linking import settings as deep_linking_settings
 from microbridge.lti_tool.launch import claims
 from microbridge.lti_tool.launch.errors import LaunchRejected
@@ -23,26 +24,26 @@ LAUNCH_DATA_TTL = 8 * 3600
 NONCE_TTL = 2 * 3600
 
 
-def consume_launch(store: KeyValueStore, *, state_key: str, issuer: str, nonce: str) -> None:
-    """Use up the state and the nonce: whoever gets here second is a replay."""
-    if store.take(state_key) is None:
-        raise LaunchRejected(
-            "state_reused",
-            "This launch was already used. Each launch from the LMS works only once.",
-            hint="Go back to your course and open the Microbridge link again.",
-        )
-    if not store.add(f"lti-nonce:{issuer}:{nonce}", "1", NONCE_TTL):
-        raise LaunchRejected(
-            "nonce_replayed",
-            "This launch message was already used. Each launch from the LMS works only once.",
-            hint="Go back to your course and open the Microbridge link again.",
-        )
+@dataclass(frozen=True)
+class CheckedLaunch:
+    """What a validated message says about who launched from where."""
+
+    message_type: str
+    roles: frozenset[str]
+    deployment_id: str
+    context: dict[str, Any]
 
 
-def record_launch(
-    session: Session, *, platform_id: int, institution_id: int | None, body: dict[str, Any]
-) -> LaunchIdentity:
-    """Upsert the person and course; the caller commits, then calls ``keep_launch_data``."""
+@dataclass(frozen=True)
+class RecordedLaunch:
+    identity: LaunchIdentity
+    # The placement already at the launch's resource link, read by the course upsert itself
+    # (None: no placement there, or no link to look at).
+    placement_at_link: int | None
+
+
+def check_launch(body: dict[str, Any]) -> CheckedLaunch:
+    """Refuse what Microbridge cannot serve before anything is used up or written."""
     message_type = str(body.get(claims.MESSAGE_TYPE, ""))
     roles = map_roles(_string_list(body.get(claims.ROLES)))
     context = body.get(claims.CONTEXT)
@@ -64,26 +65,61 @@ def record_launch(
         )
     if message_type == claims.DEEP_LINKING_REQUEST:
         deep_linking_settings.read(body)  # refuses a request without usable settings (400)
-    deployment_id = str(body[claims.DEPLOYMENT_ID])
-    person_id = _upsert_person(session, platform_id=platform_id, body=body)
-    course_id = _upsert_course(
-        session, platform_id=platform_id, deployment_id=deployment_id, context=context, body=body
+    return CheckedLaunch(message_type, roles, str(body[claims.DEPLOYMENT_ID]), context)
+
+
+def use_nonce(store: KeyValueStore, *, issuer: str, body: dict[str, Any]) -> str:
+    """Use up the nonce and keep the launch data under a new launch id, in one step.
+
+    Whoever gets here second with the same id_token is a replay.
+    """
+    launch_id = secrets.token_urlsafe(18)
+    used = store.add_then_put(
+        f"lti-nonce:{issuer}:{body.get('nonce', '')}", NONCE_TTL,
+        f"lti-launch:{launch_id}", json.dumps(body), LAUNCH_DATA_TTL,
     )
-    return LaunchIdentity(
+    if not used:
+        raise LaunchRejected(
+            "nonce_replayed",
+            "This launch message was already used. Each launch from the LMS works only once.",
+            hint="Go back to your course and open the Microbridge link again.",
+        )
+    return launch_id
+
+
+def record_launch(
+    connection: Connection,
+    checked: CheckedLaunch,
+    *,
+    platform_id: int,
+    institution_id: int | None,
+    body: dict[str, Any],
+    launch_id: str,
+    link_id: str | None,
+) -> RecordedLaunch:
+    """Upsert the person and the course, each a statement that commits by itself.
+
+    ``connection`` autocommits: the two rows need no transaction around them, and a launch
+    costs two round trips instead of four. ``link_id`` is the resource link whose placement
+    the course upsert reads on the way.
+    """
+    person_id = _upsert_person(connection, platform_id=platform_id, body=body)
+    course_id, placement_at_link = _upsert_course(
+        connection, platform_id=platform_id, deployment_id=checked.deployment_id,
+        context=checked.context, body=body, link_id=link_id,
+    )
+    identity = LaunchIdentity(
         session_id=secrets.token_urlsafe(12),
         person_id=person_id,
         platform_id=platform_id,
-        deployment_id=deployment_id,
+        deployment_id=checked.deployment_id,
         course_id=course_id,
         institution_id=institution_id,
-        roles=roles,
-        launch_id=secrets.token_urlsafe(18),
-        message_type=message_type,
+        roles=checked.roles,
+        launch_id=launch_id,
+        message_type=checked.message_type,
     )
-
-
-def keep_launch_data(store: KeyValueStore, identity: LaunchIdentity, body: dict[str, Any]) -> None:
-    store.put(f"lti-launch:{identity.launch_id}", json.dumps(body), LAUNCH_DATA_TTL)
+    return RecordedLaunch(identity, placement_at_link)
 
 
 def launch_data(store: KeyValueStore, launch_id: str) -> dict[str, Any] | None:
@@ -96,13 +132,14 @@ def _string_list(value: Any) -> list[str]:
 
 
 def _upsert(
-    session: Session,
+    connection: Connection,
     table: Any,
     *,
     keys: dict[str, Any],
     values: dict[str, Any],
     blanks: tuple[str, ...],
-) -> int:
+    extra: dict[str, Any] | None = None,
+) -> tuple[Any, ...]:
     """INSERT ... ON CONFLICT DO UPDATE ... RETURNING id: one round trip, safe under races.
 
     The same SQL runs on PostgreSQL and SQLite; statements are built once per column set,
@@ -110,8 +147,8 @@ def _upsert(
     """
     empty = tuple(name for name in blanks if name not in values)
     statement = _upsert_statement(table, tuple(keys), tuple(values), empty)
-    params = {**keys, **values, **dict.fromkeys(empty, ""), "created_at": utcnow()}
-    return int(session.execute(statement, params).scalar_one())
+    params = {**keys, **values, **dict.fromkeys(empty, ""), "created_at": utcnow(), **(extra or {})}
+    return tuple(connection.execute(statement, params).one())
 
 
 @functools.lru_cache(maxsize=64)
@@ -121,41 +158,55 @@ def _upsert_statement(
     # Columns in ``empty`` are set to "" on insert only: an update keeps what is there.
     columns = (*keys, *values, *empty, "created_at")
     updates = ", ".join(f"{name} = excluded.{name}" for name in values)
-    # Only column names from our own table definitions are interpolated, never input.
+    returning = _RETURNING.get(table.name, "id")
+    # Only names from our own table definitions are interpolated, never input.
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
         f"VALUES ({', '.join(':' + name for name in columns)}) "
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} RETURNING id"
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} RETURNING {returning}"
     )
     return text(sql).bindparams(
         *(bindparam(name, type_=table.c[name].type) for name in columns)
     )
 
 
-def _upsert_person(session: Session, *, platform_id: int, body: dict[str, Any]) -> int:
+# The course upsert also reads the placement at the launch's link (:link_id), saving the
+# placement step a query on every launch. PostgreSQL and SQLite both allow the subquery.
+_RETURNING = {
+    Course.__tablename__: (
+        "id, (SELECT placement.id FROM placement "
+        "WHERE placement.course_id = course.id AND placement.resource_link_id = :link_id)"
+    ),
+}
+assert Placement.__tablename__ == "placement"
+
+
+def _upsert_person(connection: Connection, *, platform_id: int, body: dict[str, Any]) -> int:
     # Only what the platform shares this time is updated: a privacy setting may hide PII.
     shared = {
         field: value[:320]
         for field in ("name", "given_name", "family_name", "email")
         if isinstance(value := body.get(field), str) and value
     }
-    return _upsert(
-        session,
+    row = _upsert(
+        connection,
         Person.__table__,
         keys={"platform_id": platform_id, "sub": str(body.get("sub", ""))},
         values={**shared, "last_seen_at": utcnow()},
         blanks=("name", "given_name", "family_name", "email"),
     )
+    return int(row[0])
 
 
 def _upsert_course(
-    session: Session,
+    connection: Connection,
     *,
     platform_id: int,
     deployment_id: str,
     context: dict[str, Any],
     body: dict[str, Any],
-) -> int:
+    link_id: str | None,
+) -> tuple[int, int | None]:
     values: dict[str, Any] = {"deployment_id": deployment_id, "last_launch_at": utcnow()}
     if context.get("label"):
         values["label"] = str(context["label"])[:255]
@@ -167,10 +218,12 @@ def _upsert_course(
     nrps = body.get(claims.NRPS)
     if isinstance(nrps, dict) and isinstance(nrps.get("context_memberships_url"), str):
         values["memberships_url"] = nrps["context_memberships_url"][:1000]
-    return _upsert(
-        session,
+    row = _upsert(
+        connection,
         Course.__table__,
         keys={"platform_id": platform_id, "context_id": str(context["id"])},
         values=values,
         blanks=("label", "title", "lineitems_url", "memberships_url"),
+        extra={"link_id": link_id},
     )
+    return int(row[0]), None if row[1] is None else int(row[1])

@@ -17,8 +17,8 @@ from flask import Blueprint, current_app, g, make_response, redirect, render_tem
 from werkzeug.wrappers import Response
 
 from microbridge.config import runtime
-from microbridge.config.web import LAUNCH_TOKEN_PARAM, db
-from microbridge.lti_tool.deep_linking.at_launch import after_launch
+from microbridge.config.web import LAUNCH_TOKEN_PARAM, autocommit_connection, db
+from microbridge.lti_tool.deep_linking.at_launch import after_launch, placed_link_id
 from microbridge.lti_tool.launch import login as login_service
 from microbridge.lti_tool.launch import service, session_token
 from microbridge.lti_tool.launch.errors import LaunchRejected, expired_or_used
@@ -94,7 +94,9 @@ def launch() -> Response | str:
     if not form.get("id_token"):
         raise LaunchRejected("id_token_missing", "The LMS sent no launch message (id_token).")
     rt = runtime.current()
-    record = login_service.load_state(rt.store, state)
+    # The first POST naming a state uses it up, whatever happens next: a replayed or
+    # doubled form finds it gone (LTI-NOTES pitfall 2).
+    record = login_service.take_state(rt.store, state)
     if record is None:
         raise expired_or_used()
     session = db()
@@ -112,7 +114,7 @@ def launch() -> Response | str:
         raise LaunchRejected("state_mismatch", "The launch does not match the login that began it.")
     body = message.body()
     if request.cookies.get(STATE_COOKIE_PREFIX + state) == state:
-        return _finish(platform, state, body)
+        return _finish(platform, body, state_cookie=STATE_COOKIE_PREFIX + state)
     if form.get("lti_storage_target"):
         return _confirm_with_platform_storage(state, record, body, form["lti_storage_target"])
     return _offer_new_window(record)
@@ -135,33 +137,32 @@ def confirm() -> Response | str:
     platform = db().get(Platform, pending["platform_id"])
     if platform is None:
         raise expired_or_used()
-    return _finish(platform, pending["state"], pending["body"])
+    return _finish(platform, pending["body"], state_cookie="")
 
 
-def _finish(platform: Platform | PlatformInfo, state: str, body: dict[str, Any]) -> Response:
+def _finish(platform: Platform | PlatformInfo, body: dict[str, Any], *, state_cookie: str) -> Response:
     rt = runtime.current()
-    service.consume_launch(
-        rt.store,
-        state_key=login_service.state_key(state),
-        issuer=platform.issuer,
-        nonce=str(body.get("nonce", "")),
+    checked = service.check_launch(body)
+    launch_id = service.use_nonce(rt.store, issuer=platform.issuer, body=body)
+    recorded = service.record_launch(
+        autocommit_connection(), checked, platform_id=platform.id,
+        institution_id=platform.institution_id, body=body, launch_id=launch_id,
+        link_id=placed_link_id(body),
     )
-    session = db()
-    identity = service.record_launch(
-        session, platform_id=platform.id, institution_id=platform.institution_id, body=body
-    )
-    session.commit()
-    service.keep_launch_data(rt.store, identity, body)
+    identity = recorded.identity
     token = session_token.issue(rt.settings.secret_key, identity)
     g.launch_token = token
     g.launch_identity = identity
     # The placement step: find or set up the link's placement; it decides the landing page.
-    landing = after_launch(session, identity=identity, body=body)
+    landing = after_launch(
+        db(), identity=identity, body=body, placement_at_link=recorded.placement_at_link
+    )
     response = redirect(landing.location(), code=303)
     _set_partitioned(
         response, session_token.COOKIE_NAME, token, rt.settings.launch_session_hours * 3600, "/"
     )
-    response.delete_cookie(STATE_COOKIE_PREFIX + state, path="/lti/")
+    if state_cookie:
+        response.delete_cookie(state_cookie, path="/lti/")
     return response
 
 
