@@ -11,6 +11,8 @@ Prints launches/s, latency percentiles, and the CPU milliseconds the tool's own 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import re
 import statistics
@@ -20,7 +22,7 @@ import threading
 import time
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -87,24 +89,52 @@ def tool_pids(master: int) -> list[int]:
     return [master, *children]
 
 
-def one_launch(http: requests.Session, lms: str, tool: str, index: int) -> float:
+class Http:
+    """A lean HTTP/1.1 client (http.client, one connection per request as the tool's sync
+    workers close them): the load generator shares the two cores with the tool and the LMS,
+    so the less CPU it burns, the less it disturbs what is measured."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+
+    def send(self, method: str, target: str, body: str = "", headers: dict[str, str] | None = None
+             ) -> tuple[int, http.client.HTTPMessage, str]:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            all_headers = {"Connection": "close", **(headers or {})}
+            if body:
+                all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            conn.request(method, target, body=body or None, headers=all_headers)
+            answer = conn.getresponse()
+            return answer.status, answer.headers, answer.read().decode()
+        finally:
+            conn.close()
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def one_launch(lms: Http, tool: Http, index: int) -> float:
     start = time.perf_counter()
-    init = http.get(f"{lms}/bench/initiate", params={"i": index}, timeout=10).json()
+    status, _, text = lms.send("GET", f"/bench/initiate?i={index}")
+    init = json.loads(text)
     path = urlsplit(init["url"]).path
     if init["method"] == "GET":
-        login = http.get(tool + path, params=init["params"], allow_redirects=False, timeout=10)
+        status, headers, text = tool.send("GET", f"{path}?{urlencode(init['params'])}")
     else:
-        login = http.post(tool + path, data=init["params"], allow_redirects=False, timeout=10)
-    assert login.status_code == 302, re.findall(r"<p>(.*?)</p>", login.text)
-    auth = http.get(login.headers["Location"], timeout=10)
-    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', auth.text))
-    # requests keeps Secure cookies away from http URLs; browsers treat loopback as secure.
-    state_cookie = {c.name: c.value for c in login.cookies}
-    launch = http.post(tool + "/lti/launch", data={k: unescape(v) for k, v in fields.items()},
-                       cookies=state_cookie, allow_redirects=False, timeout=10)
-    assert launch.status_code == 303, re.findall(r"<p>(.*?)</p>", launch.text)
-    landing = http.get(tool + launch.headers["Location"], timeout=10)
-    assert landing.status_code == 200, re.findall(r"<p>(.*?)</p>", landing.text)
+        status, headers, text = tool.send("POST", path, urlencode(init["params"]))
+    assert status == 302, re.findall(r"<p>(.*?)</p>", text)
+    # The partitioned state cookie, sent back as a browser would (loopback counts as secure).
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    status, _, text = lms.send("GET", _path(headers["Location"]))
+    fields = {k: unescape(v) for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', text)}
+    status, headers, text = tool.send("POST", "/lti/launch", urlencode(fields), {"Cookie": cookie})
+    assert status == 303, re.findall(r"<p>(.*?)</p>", text)
+    status, _, text = tool.send("GET", _path(headers["Location"]))
+    assert status == 200, re.findall(r"<p>(.*?)</p>", text)
     return time.perf_counter() - start
 
 
@@ -113,14 +143,15 @@ def run(n: int, c: int, lms: str, tool: str, offset: int) -> list[float]:
     lock = threading.Lock()
     counter = iter(range(offset, offset + n))
 
+    lms_http, tool_http = Http(lms), Http(tool)
+
     def worker() -> None:
-        http = requests.Session()
         while True:
             with lock:
                 index = next(counter, None)
             if index is None:
                 return
-            took = one_launch(http, lms, tool, index)
+            took = one_launch(lms_http, tool_http, index)
             with lock:
                 latencies.append(took)
 
@@ -182,7 +213,9 @@ def main() -> None:
         figures = []
         for number in range(args.runs):
             pids = tool_pids(tool_proc.pid)
+            others = [lms_proc.pid, os.getpid()]
             cpu_before, t0 = cpu_ms(pids), time.perf_counter()
+            lms_before, client_before = (cpu_ms([pid]) for pid in others)
             latencies = run(args.n, args.c, lms, tool, 1000 + number * args.n)
             elapsed = time.perf_counter() - t0
             cpu = (cpu_ms(pids) - cpu_before) / args.n
@@ -190,6 +223,9 @@ def main() -> None:
                 "launches/s": args.n / elapsed, "p50 ms": pct(latencies, 50),
                 "p95 ms": pct(latencies, 95), "p99 ms": pct(latencies, 99),
                 "tool CPU ms/launch": cpu,
+                # Not the tool's: the emulated LMS and this load generator share the machine.
+                "LMS CPU ms/launch": (cpu_ms([others[0]]) - lms_before) / args.n,
+                "client CPU ms/launch": (cpu_ms([others[1]]) - client_before) / args.n,
             }
             figures.append(row)
             print(f"run {number + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()))
