@@ -8,9 +8,17 @@ from sqlalchemy.orm import Session
 from microbridge.catalog.projects.models import CatalogListing, ProjectOffer, ProjectRevision
 
 # PostgreSQL text vectors: the head (title A, skills B, summary C) ranks results; the full
-# vector (head plus the brief, D) finds them. Migration 0003 adds both columns.
+# vector (head plus the brief, D) finds them. Migration 0003 adds both columns. The facets
+# (migration 0007, which fills them the same way) are the listing's equality filters as
+# strings, indexed with the full vector (see catalog.search.fulltext.facet).
 FILL_VECTORS = text("""
 UPDATE catalog_listing AS l SET
+  search_facets =
+    ARRAY['discipline:' || l.discipline,
+          'compensation:' || l.compensation_type, 'work_mode:' || l.work_mode,
+          'team_size:' || l.team_size]
+    || ARRAY(SELECT 'skill:' || s.slug FROM revision_skill AS s
+             WHERE s.revision_id = l.revision_id ORDER BY s.position),
   search_head =
     setweight(to_tsvector('english'::regconfig, coalesce(r.title, '')), 'A') ||
     setweight(to_tsvector('english'::regconfig, coalesce(r.skills_text, '')), 'B') ||

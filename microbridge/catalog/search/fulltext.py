@@ -7,16 +7,32 @@ stemming, kept in step by triggers) finds them, and bm25 over the head columns r
 Matches only in the brief come after, newest first. Ranking on the short head keeps the
 cost per match small, which is what lets a broad query stay fast. Both are made by migration
 0003. People type web-search syntax on both: words, "quoted phrases", ``or``, ``-word``.
+
+On PostgreSQL a text search also tests the equality filters (institution, discipline,
+compensation, work mode, team size, skills) in the same GIN index, through
+``catalog_listing.search_facets`` (migration 0007): the index scan then yields only rows
+that pass them, instead of every row with the words for the filters to be tested on.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -38,6 +54,15 @@ which while who whom why will with you your yours yourself yourselves
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+
+_FACETS = literal_column("catalog_listing.search_facets", ARRAY(Text))
+
+
+def facet(name: str, value: object) -> str:
+    """One equality fact as ``catalog_listing.search_facets`` holds it: ``discipline:data``.
+
+    Written by catalog.projects.listing.FILL_VECTORS (and migration 0007) in SQL."""
+    return f"{name}:{value}"
 
 
 class TextMatch:
@@ -76,6 +101,19 @@ class TextMatch:
             .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=self.fts5))
         )
 
+    @property
+    def has_facets(self) -> bool:
+        """Whether equality filters can be tested in the text index (PostgreSQL)."""
+        return self.dialect == "postgresql"
+
+    def all_facets(self, facets: Sequence[str]) -> ColumnElement[bool]:
+        """Rows with every one of these facets (same index scan as the words)."""
+        return _FACETS.op("@>")(literal(list(facets), ARRAY(Text)))
+
+    def any_facet(self, facets: Sequence[str]) -> ColumnElement[bool]:
+        """Rows with at least one of these facets (same index scan as the words)."""
+        return _FACETS.op("&&")(literal(list(facets), ARRAY(Text)))
+
     def rank(self) -> ColumnElement[float]:
         """Higher is better on both engines; call after ``apply``."""
         if self.dialect == "postgresql":
@@ -86,21 +124,36 @@ class TextMatch:
 
 @contextmanager
 def index_first(session: Session, match: TextMatch | None) -> Iterator[None]:
-    """On PostgreSQL, have text searches go through the GIN index.
+    """On PostgreSQL, have text searches go through the GIN index, planned for their words.
 
     For a common word the planner prefers a sequential scan, not knowing that testing each
     row means unpacking its out-of-line vector; the index path never unpacks any (a broad
-    query went from about 450 ms to 55 ms in bench/catalog_search.py). The setting lasts only
-    for the statements inside this block.
+    query went from about 450 ms to 55 ms in bench/catalog_search.py). And psycopg prepares
+    a statement run five times, after which PostgreSQL may switch it to a generic plan,
+    made without the words: it guesses a few matches where a common word has thousands
+    (nested loops instead of a hash join) and re-parses the query text for every row it
+    ranks; "budget" plus a skill went from 17 to 25 ms, the broad query from 47 to 79 ms.
+    Custom plans cost a fraction of a millisecond to make. The settings last only for the
+    statements inside this block, also on an autocommit connection (a read-only view's),
+    where a transaction-local setting would end with the statement that made it.
     """
     if match is None or match.dialect != "postgresql":
         yield
         return
-    session.execute(text("SET LOCAL enable_seqscan = off"))
+    driver = session.connection().connection.driver_connection
+    local = "false" if getattr(driver, "autocommit", False) else "true"
+    before = session.execute(text(
+        "SELECT current_setting('enable_seqscan'), current_setting('plan_cache_mode'), "
+        f"set_config('enable_seqscan', 'off', {local}), "
+        f"set_config('plan_cache_mode', 'force_custom_plan', {local})"
+    )).one()
     try:
         yield
     finally:
-        session.execute(text("SET LOCAL enable_seqscan = on"))
+        session.execute(text(
+            f"SELECT set_config('enable_seqscan', :seqscan, {local}), "
+            f"set_config('plan_cache_mode', :plans, {local})"
+        ), {"seqscan": before[0], "plans": before[1]})
 
 
 def text_match(session: Session, query: str) -> TextMatch | None:
