@@ -78,6 +78,9 @@ def _unsigned(claims_header: dict[str, Any], claims: dict[str, Any]) -> str:
         ({"iss": "https://evil.example"}, ["not registered"]),
         ({LTI + "message_type": "LtiStartProctoring"}, ["does not handle"]),
         ({"nonce": "not-the-login-nonce"}, ["does not belong"]),
+        ({"nonce": None}, ["nonce"]),
+        ({"exp": "tomorrow"}, ["dates"]),
+        ({"iat": None}, ["iat"]),
     ],
 )
 def test_known_bad_payloads_are_refused(

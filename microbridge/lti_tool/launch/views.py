@@ -20,13 +20,11 @@ from microbridge.config import runtime
 from microbridge.config.web import LAUNCH_TOKEN_PARAM, autocommit_connection, db
 from microbridge.lti_tool.deep_linking.at_launch import after_launch, placed_link_id
 from microbridge.lti_tool.launch import login as login_service
-from microbridge.lti_tool.launch import service, session_token
+from microbridge.lti_tool.launch import message, service, session_token
 from microbridge.lti_tool.launch.errors import LaunchRejected, expired_or_used
-from microbridge.lti_tool.launch.message import ToolMessageLaunch
 from microbridge.lti_tool.launch.platform_keys import PlatformKeys
 from microbridge.lti_tool.registry.cache import PlatformInfo
 from microbridge.lti_tool.registry.models import Platform
-from microbridge.lti_tool.registry.tool_conf import DatabaseToolConf
 
 bp = Blueprint("lti_launch", __name__)
 
@@ -99,20 +97,13 @@ def launch() -> Response | str:
     record = login_service.take_state(rt.store, state)
     if record is None:
         raise expired_or_used()
-    session = db()
-    tool_conf = DatabaseToolConf(session)
-    message = ToolMessageLaunch(
-        form, tool_conf, keys=_platform_keys(), leeway=rt.settings.jwt_leeway_seconds,
-        expected_nonce=str(record["nonce"]),
-    ).check()
-    # Commit what validation may have written (a Canvas deployment seen for the first time)
-    # before the store is written: on SQLite two open write transactions would deadlock.
-    session.commit()
-    platform = tool_conf.platform
-    assert platform is not None
+    valid = message.validate(
+        form["id_token"], session=db(), keys=_platform_keys(),
+        leeway=rt.settings.jwt_leeway_seconds, expected_nonce=str(record["nonce"]),
+    )
+    platform, body = valid.platform, valid.body
     if platform.id != record["platform_id"]:
         raise LaunchRejected("state_mismatch", "The launch does not match the login that began it.")
-    body = message.body()
     if request.cookies.get(STATE_COOKIE_PREFIX + state) == state:
         return _finish(platform, body, state_cookie=STATE_COOKIE_PREFIX + state)
     if form.get("lti_storage_target"):
