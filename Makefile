@@ -18,8 +18,10 @@ install: $(BIN)/.installed
 # Debian's Chromium (and npm, for axe-core) for the browser tests (needs root; the tests skip,
 # saying so, without them).
 browser-deps:
-	@{ command -v chromium && command -v npm; } >/dev/null 2>&1 || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver npm; }
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 
 # axe-core, pinned in package-lock.json, injected into every page by the browser tests.
 # Without npm the accessibility checks skip, saying so.

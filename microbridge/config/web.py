@@ -134,8 +134,48 @@ class LaunchIdentity:
 
 
 def launch_identity() -> LaunchIdentity | None:
-    identity: LaunchIdentity | None = g.get("launch_identity")
-    return identity
+    """Who the request's launch session says is acting, or None."""
+    return _launch()[0]
+
+
+def launch_token() -> str | None:
+    """The request's verified launch token, for links and forms that must carry it."""
+    return _launch()[1]
+
+
+def set_launch(identity: LaunchIdentity, token: str) -> None:
+    """The launch view has just issued ``token``: the rest of the request acts as it."""
+    g._launch = (identity, token)
+
+
+def _launch() -> tuple[LaunchIdentity | None, str | None]:
+    # Read on first use, not before every request: the LTI login and launch never need it.
+    found: tuple[LaunchIdentity | None, str | None] | None = g.get("_launch")
+    if found is None:
+        found = _read_launch()
+        g._launch = found
+    return found
+
+
+def _read_launch() -> tuple[LaunchIdentity | None, str | None]:
+    """The launch session named in the query, the form, a header, or the partitioned cookie."""
+    from flask import request
+
+    from microbridge.config import launch_session
+
+    token = (
+        request.args.get(LAUNCH_TOKEN_PARAM)
+        or (request.form.get(LAUNCH_TOKEN_PARAM) if request.method == "POST" else None)
+        or request.headers.get("X-Launch-Token")
+        or request.cookies.get(launch_session.COOKIE_NAME)
+    )
+    if not token:
+        return None, None
+    settings = runtime.current().settings
+    identity = launch_session.read(
+        settings.secret_key, token, max_age=settings.launch_session_hours * 3600
+    )
+    return (identity, token) if identity is not None else (None, None)
 
 
 def require_launch() -> LaunchIdentity:
@@ -173,7 +213,7 @@ def url(endpoint: str, **values: Any) -> str:
     """
     from flask import url_for
 
-    token = g.get("launch_token")
+    token = launch_token()
     if token and LAUNCH_TOKEN_PARAM not in values:
         values[LAUNCH_TOKEN_PARAM] = token
     return url_for(endpoint, **values)
@@ -181,7 +221,7 @@ def url(endpoint: str, **values: Any) -> str:
 
 def launch_field() -> Markup:
     """A hidden form field naming the launch session, for forms inside the LMS iframe."""
-    token = g.get("launch_token")
+    token = launch_token()
     if not token:
         return Markup("")
     return Markup('<input type="hidden" name="{}" value="{}">').format(LAUNCH_TOKEN_PARAM, token)

@@ -59,9 +59,6 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     # The employer portal's navigation, composed here so catalog/ needs nothing from grading/.
     app.jinja_env.globals["employer_portal_nav"] = [("employer_reviews.inbox", "Reviews")]
     _register_blueprints(app)
-    from microbridge.lti_tool.launch.views import load_launch_identity
-
-    app.before_request(load_launch_identity)
     _register_error_pages(app)
     app.after_request(_security_headers)
     return app

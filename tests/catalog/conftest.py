@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from flask import Flask, g
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from microbridge.catalog.projects.content import CriterionInput, LevelInput, Pro
 from microbridge.catalog.projects.guardrails import DEFAULT_POLICY
 from microbridge.catalog.projects.models import Project
 from microbridge.catalog.skills.service import normalise_all
-from microbridge.config.web import LaunchIdentity
+from microbridge.config.web import LaunchIdentity, set_launch
 
 CSRF = "test-csrf-token"
 
@@ -162,7 +162,7 @@ def launch(app: Flask) -> Iterator[Callable[..., LaunchIdentity]]:
 
     def as_launch() -> None:
         if current["identity"] is not None:
-            g.launch_identity = current["identity"]
+            set_launch(current["identity"], "")
 
     app.before_request(as_launch)
 

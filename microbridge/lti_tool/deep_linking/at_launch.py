@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from microbridge.config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, url
+from microbridge.config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, launch_token, url
 from microbridge.grading.placements import service as placements
 from microbridge.grading.placements.models import Placement
 from microbridge.grading.placements.service import LinkRef, Outcome, Unknown
@@ -38,9 +38,7 @@ class Landing:
 
     def location(self) -> str:
         """The page to redirect to; the launch token comes first in the query string."""
-        from flask import g
-
-        token = g.get("launch_token")
+        token = launch_token()
         first = {LAUNCH_TOKEN_PARAM: token} if token else {}
         return url(self.endpoint, **first, **self.values)
 

@@ -1,32 +1,27 @@
 """OIDC third-party login initiation (LTI Core 1.3 §5.1.1), step one of every launch.
 
-pylti1p3 validates the request and builds the authorization URL; we keep the state and its
-nonce in our store, so the launch can consume both exactly once.
+The authentication request is a fixed set of parameters (§5.1.1.2, OIDC Core §3.1.2.1) built
+here directly: this runs on every launch, and pylti1p3's OIDCLogin added registration and
+cookie objects per call for the same result. We keep the state and its nonce in our store,
+so the launch can use both up exactly once.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from pylti1p3.exception import OIDCException
-from pylti1p3.oidc_login import OIDCLogin
 from sqlalchemy.orm import Session
 
 from microbridge.config.store import KeyValueStore
-from microbridge.lti_tool.launch.adapters import (
-    CapturingCookies,
-    CapturingSession,
-    FormRequest,
-    UrlRedirect,
-)
 from microbridge.lti_tool.launch.errors import LaunchRejected, unknown_platform
+from microbridge.lti_tool.registry import cache
 from microbridge.lti_tool.registry import service as registry
-from microbridge.lti_tool.registry.tool_conf import DatabaseToolConf
 
 STATE_TTL = 600
 # Login parameters kept with the state so a blocked-cookie launch can restart in a new window.
@@ -45,11 +40,6 @@ class LoginStart:
     platform_origin: str
 
 
-class _Login(OIDCLogin[FormRequest, DatabaseToolConf, CapturingSession, CapturingCookies, str]):
-    def get_redirect(self, url: str) -> UrlRedirect:
-        return UrlRedirect(url)
-
-
 def begin_login(
     session: Session, store: KeyValueStore, params: Mapping[str, str], *, launch_url: str
 ) -> LoginStart:
@@ -59,7 +49,6 @@ def begin_login(
             "login_incomplete",
             "The LMS started a Microbridge login without its issuer or login hint.",
         )
-    tool_conf = DatabaseToolConf(session)
     if not client_id:
         # LTI 1.3 makes client_id optional in login initiation; it is only usable when the
         # issuer has exactly one registration.
@@ -68,19 +57,26 @@ def begin_login(
             raise unknown_platform(issuer, client_id)
         client_id = candidates[0].client_id
         params = {**params, "client_id": client_id}
-    request = FormRequest(params, secure=launch_url.startswith("https"))
-    cookies = CapturingCookies()
-    nonce_capture = CapturingSession(request)
-    login = _Login(request, tool_conf, session_service=nonce_capture, cookie_service=cookies)
-    try:
-        auth_url = login.get_redirect_object(launch_url).get_redirect_url()
-    except OIDCException:
-        raise unknown_platform(issuer, client_id) from None
-    platform = tool_conf.platform
-    assert platform is not None
-    state = next(iter(cookies.to_set.values()))
+    platform = cache.lookup(session, issuer=issuer, client_id=client_id)
+    if platform is None:
+        raise unknown_platform(issuer, client_id)
+    state, nonce = "state-" + secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    request = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": client_id,
+        "redirect_uri": launch_url,
+        "state": state,
+        "nonce": nonce,
+        "login_hint": params["login_hint"],
+    }
+    if params.get("lti_message_hint"):
+        request["lti_message_hint"] = params["lti_message_hint"]
+    separator = "&" if "?" in platform.auth_login_url else "?"
     record: dict[str, Any] = {
-        "nonce": nonce_capture.nonce,
+        "nonce": nonce,
         "issuer": issuer,
         "client_id": client_id,
         "platform_id": platform.id,
@@ -89,9 +85,9 @@ def begin_login(
     }
     store.put(state_key(state), json.dumps(record), STATE_TTL)
     return LoginStart(
-        auth_url=auth_url,
+        auth_url=platform.auth_login_url + separator + urlencode(request),
         state=state,
-        nonce=nonce_capture.nonce,
+        nonce=nonce,
         storage_target=params.get("lti_storage_target", ""),
         platform_origin=origin_of(platform.auth_login_url),
     )

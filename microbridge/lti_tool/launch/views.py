@@ -13,14 +13,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import requests
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request
+from flask import Blueprint, current_app, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from microbridge.config import runtime
-from microbridge.config.web import LAUNCH_TOKEN_PARAM, autocommit_connection, db
+from microbridge.config import launch_session, runtime
+from microbridge.config.web import autocommit_connection, db, set_launch
 from microbridge.lti_tool.deep_linking.at_launch import after_launch, placed_link_id
 from microbridge.lti_tool.launch import login as login_service
-from microbridge.lti_tool.launch import message, service, session_token
+from microbridge.lti_tool.launch import message, service
 from microbridge.lti_tool.launch.errors import LaunchRejected, expired_or_used
 from microbridge.lti_tool.launch.platform_keys import PlatformKeys
 from microbridge.lti_tool.registry.cache import PlatformInfo
@@ -141,16 +141,15 @@ def _finish(platform: Platform | PlatformInfo, body: dict[str, Any], *, state_co
         link_id=placed_link_id(body),
     )
     identity = recorded.identity
-    token = session_token.issue(rt.settings.secret_key, identity)
-    g.launch_token = token
-    g.launch_identity = identity
+    token = launch_session.issue(rt.settings.secret_key, identity)
+    set_launch(identity, token)
     # The placement step: find or set up the link's placement; it decides the landing page.
     landing = after_launch(
         db(), identity=identity, body=body, placement_at_link=recorded.placement_at_link
     )
     response = redirect(landing.location(), code=303)
     _set_partitioned(
-        response, session_token.COOKIE_NAME, token, rt.settings.launch_session_hours * 3600, "/"
+        response, launch_session.COOKIE_NAME, token, rt.settings.launch_session_hours * 3600, "/"
     )
     if state_cookie:
         response.delete_cookie(state_cookie, path="/lti/")
@@ -183,22 +182,3 @@ def _offer_new_window(record: dict[str, Any]) -> str:
 def _restart_url(record: dict[str, Any]) -> str:
     params = dict(record.get("restart", {}))
     return runtime.current().settings.base_url + "/lti/login?" + urlencode(params)
-
-
-def load_launch_identity() -> None:
-    """before_request: find the launch session in the token (query, form, header) or cookie."""
-    token = (
-        request.args.get(LAUNCH_TOKEN_PARAM)
-        or (request.form.get(LAUNCH_TOKEN_PARAM) if request.method == "POST" else None)
-        or request.headers.get("X-Launch-Token")
-        or request.cookies.get(session_token.COOKIE_NAME)
-    )
-    if not token:
-        return
-    settings = runtime.current().settings
-    identity = session_token.read(
-        settings.secret_key, token, max_age=settings.launch_session_hours * 3600
-    )
-    if identity is not None:
-        g.launch_identity = identity
-        g.launch_token = token
