@@ -6,7 +6,8 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, Request, render_template, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
 from microbridge.config import runtime as runtime_module
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https"),
     )
+    app.session_interface = CookieOnlyWhenSent()
     rt = runtime_module.install(build_runtime(settings))
     if check_schema:
         check_migrated(rt.engine, settings.database_url)
@@ -62,6 +64,19 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     _register_error_pages(app)
     app.after_request(_security_headers)
     return app
+
+
+class CookieOnlyWhenSent(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, minus building a signer for requests without one.
+
+    Only the employer and admin portals use the Flask session; every LTI page and launch
+    comes without its cookie.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def app_runtime(app: Flask) -> Runtime:

@@ -4,17 +4,18 @@ course; Canvas's course navigation opens it too) and the learner's landing page.
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from microbridge.config.web import (
     LaunchIdentity,
     NotFound,
+    autocommit_connection,
     db,
     read_only,
     require_instructor,
     require_launch,
 )
-from microbridge.grading.people.models import Course, Person
+from microbridge.grading.people.models import UNNAMED, Course, Person, display_name, display_title
 from microbridge.grading.placements import roster
 from microbridge.grading.placements import service as placements
 from microbridge.grading.work import launches
@@ -56,15 +57,25 @@ def home() -> str:
 @read_only
 def my_project() -> str:
     identity = require_launch()
-    # Every learner launch of a link without a project lands here: one query for both.
-    found = db().execute(
-        select(Course, Person)
-        .outerjoin(Person, Person.id == identity.person_id)
-        .where(Course.id == identity.course_id)
+    found = autocommit_connection().execute(
+        _LEARNER_LANDING, {"course_id": identity.course_id, "person_id": identity.person_id}
     ).first()
     if found is None:
         raise NotFound("This course is no longer known to Microbridge.", title="Course not found")
-    course, person = found
+    name = display_name(found.name, found.given_name, found.family_name)
     return render_template(
-        "grading/my_project.html.jinja2", course=course, person=person, identity=identity
+        "grading/my_project.html.jinja2",
+        course_title=display_title(found.title, found.label, found.context_id),
+        learner_name="" if name == UNNAMED else name,
     )
+
+
+# Every learner launch of a link without a project lands here: one query, built once.
+_LEARNER_LANDING = (
+    select(
+        Course.title, Course.label, Course.context_id,
+        Person.name, Person.given_name, Person.family_name,
+    )
+    .outerjoin(Person, Person.id == bindparam("person_id"))
+    .where(Course.id == bindparam("course_id"))
+)

@@ -28,8 +28,7 @@ class Person(CreatedMixin, Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def display_name(self) -> str:
-        full = self.name or " ".join(p for p in (self.given_name, self.family_name) if p)
-        return full or "Unnamed user"
+        return display_name(self.name, self.given_name, self.family_name)
 
 
 class Course(CreatedMixin, Base):
@@ -50,4 +49,16 @@ class Course(CreatedMixin, Base):
     memberships_url: Mapped[str] = mapped_column(String(1000), default="")
 
     def display_title(self) -> str:
-        return self.title or self.label or self.context_id
+        return display_title(self.title, self.label, self.context_id)
+
+
+UNNAMED = "Unnamed user"
+
+
+def display_name(name: str | None, given_name: str | None, family_name: str | None) -> str:
+    """What the LMS shared of a name (a privacy setting may share none)."""
+    return name or " ".join(p for p in (given_name, family_name) if p) or UNNAMED
+
+
+def display_title(title: str | None, label: str | None, context_id: str) -> str:
+    return title or label or context_id

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy import Connection
 
-from microbridge.config.database import utcnow
 from microbridge.config.store import KeyValueStore
 from microbridge.config.web import LaunchIdentity, Roles
-from microbridge.grading.people.models import Course, Person
-from microbridge.grading.placements.models import Placement
 from microbridge.lti_tool.deep_linking import settings as deep_linking_settings
-from microbridge.lti_tool.launch import claims
+from microbridge.lti_tool.launch import claims, records
 from microbridge.lti_tool.launch.errors import LaunchRejected
 from microbridge.lti_tool.launch.roles import map_roles
 
@@ -97,29 +93,33 @@ def record_launch(
     launch_id: str,
     link_id: str | None,
 ) -> RecordedLaunch:
-    """Upsert the person and the course, each a statement that commits by itself.
+    """Upsert the person and the course on an autocommit connection.
 
-    ``connection`` autocommits: the two rows need no transaction around them, and a launch
-    costs two round trips instead of four. ``link_id`` is the resource link whose placement
-    the course upsert reads on the way.
+    The two rows need no transaction around them: a launch costs one round trip on
+    PostgreSQL instead of four. ``link_id`` is the resource link whose placement the
+    course upsert reads on the way.
     """
-    person_id = _upsert_person(connection, platform_id=platform_id, body=body)
-    course_id, placement_at_link = _upsert_course(
-        connection, platform_id=platform_id, deployment_id=checked.deployment_id,
-        context=checked.context, body=body, link_id=link_id,
+    written = records.write(
+        connection,
+        records.person_upsert(platform_id=platform_id, body=body),
+        records.course_upsert(
+            platform_id=platform_id, deployment_id=checked.deployment_id,
+            context=checked.context, body=body,
+        ),
+        link_id=link_id,
     )
     identity = LaunchIdentity(
         session_id=secrets.token_urlsafe(12),
-        person_id=person_id,
+        person_id=written.person_id,
         platform_id=platform_id,
         deployment_id=checked.deployment_id,
-        course_id=course_id,
+        course_id=written.course_id,
         institution_id=institution_id,
         roles=checked.roles,
         launch_id=launch_id,
         message_type=checked.message_type,
     )
-    return RecordedLaunch(identity, placement_at_link)
+    return RecordedLaunch(identity, written.placement_at_link)
 
 
 def launch_data(store: KeyValueStore, launch_id: str) -> dict[str, Any] | None:
@@ -129,101 +129,3 @@ def launch_data(store: KeyValueStore, launch_id: str) -> dict[str, Any] | None:
 
 def _string_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _upsert(
-    connection: Connection,
-    table: Any,
-    *,
-    keys: dict[str, Any],
-    values: dict[str, Any],
-    blanks: tuple[str, ...],
-    extra: dict[str, Any] | None = None,
-) -> tuple[Any, ...]:
-    """INSERT ... ON CONFLICT DO UPDATE ... RETURNING id: one round trip, safe under races.
-
-    The same SQL runs on PostgreSQL and SQLite; statements are built once per column set,
-    since building and cache-keying a fresh Insert costs more than the query itself.
-    """
-    empty = tuple(name for name in blanks if name not in values)
-    statement = _upsert_statement(table, tuple(keys), tuple(values), empty)
-    params = {**keys, **values, **dict.fromkeys(empty, ""), "created_at": utcnow(), **(extra or {})}
-    return tuple(connection.execute(statement, params).one())
-
-
-@functools.lru_cache(maxsize=64)
-def _upsert_statement(
-    table: Any, keys: tuple[str, ...], values: tuple[str, ...], empty: tuple[str, ...]
-) -> TextClause:
-    # Columns in ``empty`` are set to "" on insert only: an update keeps what is there.
-    columns = (*keys, *values, *empty, "created_at")
-    updates = ", ".join(f"{name} = excluded.{name}" for name in values)
-    returning = _RETURNING.get(table.name, "id")
-    # Only names from our own table definitions are interpolated, never input.
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(':' + name for name in columns)}) "
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} RETURNING {returning}"
-    )
-    return text(sql).bindparams(
-        *(bindparam(name, type_=table.c[name].type) for name in columns)
-    )
-
-
-# The course upsert also reads the placement at the launch's link (:link_id), saving the
-# placement step a query on every launch. PostgreSQL and SQLite both allow the subquery.
-_RETURNING = {
-    Course.__tablename__: (
-        "id, (SELECT placement.id FROM placement "
-        "WHERE placement.course_id = course.id AND placement.resource_link_id = :link_id)"
-    ),
-}
-assert Placement.__tablename__ == "placement"
-
-
-def _upsert_person(connection: Connection, *, platform_id: int, body: dict[str, Any]) -> int:
-    # Only what the platform shares this time is updated: a privacy setting may hide PII.
-    shared = {
-        field: value[:320]
-        for field in ("name", "given_name", "family_name", "email")
-        if isinstance(value := body.get(field), str) and value
-    }
-    row = _upsert(
-        connection,
-        Person.__table__,
-        keys={"platform_id": platform_id, "sub": str(body.get("sub", ""))},
-        values={**shared, "last_seen_at": utcnow()},
-        blanks=("name", "given_name", "family_name", "email"),
-    )
-    return int(row[0])
-
-
-def _upsert_course(
-    connection: Connection,
-    *,
-    platform_id: int,
-    deployment_id: str,
-    context: dict[str, Any],
-    body: dict[str, Any],
-    link_id: str | None,
-) -> tuple[int, int | None]:
-    values: dict[str, Any] = {"deployment_id": deployment_id, "last_launch_at": utcnow()}
-    if context.get("label"):
-        values["label"] = str(context["label"])[:255]
-    if context.get("title"):
-        values["title"] = str(context["title"])[:500]
-    ags = body.get(claims.AGS_ENDPOINT)
-    if isinstance(ags, dict) and isinstance(ags.get("lineitems"), str):
-        values["lineitems_url"] = ags["lineitems"][:1000]
-    nrps = body.get(claims.NRPS)
-    if isinstance(nrps, dict) and isinstance(nrps.get("context_memberships_url"), str):
-        values["memberships_url"] = nrps["context_memberships_url"][:1000]
-    row = _upsert(
-        connection,
-        Course.__table__,
-        keys={"platform_id": platform_id, "context_id": str(context["id"])},
-        values=values,
-        blanks=("label", "title", "lineitems_url", "memberships_url"),
-        extra={"link_id": link_id},
-    )
-    return int(row[0]), None if row[1] is None else int(row[1])
