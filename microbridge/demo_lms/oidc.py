@@ -150,7 +150,12 @@ def _initiation(platform: Platform, tool: ToolRegistration, pending: PendingLaun
 def _prune(platform: Platform) -> None:
     now = time.time()
     pending = platform.state.pending
-    for hint in [hint for hint, launch in pending.items() if launch.expires_at < now]:
+    # Hints are added in time order with one lifetime, so the expired ones come first: stop
+    # at the first live one rather than scanning thousands on every launch.
+    while pending:
+        hint, launch = next(iter(pending.items()))
+        if launch.expires_at >= now:
+            return
         del pending[hint]
 
 
