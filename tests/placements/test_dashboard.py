@@ -33,6 +33,23 @@ def test_the_course_home_lists_the_courses_placements(setup: Setup, client: Flas
     assert "Churn study" in home and "/course/placements/" in home
 
 
+def test_the_course_home_counts_each_placements_loaded_learners(
+    setup: Setup, client: FlaskClient
+) -> None:
+    lms, installed = setup.lms, setup.installed
+    for given in ("Grace", "Alan"):
+        lms.enrol(installed.course, lms.add_user(given, "Student"), "Learner")
+    _, location = _placed(setup)
+    token = location.split("lt=")[1]
+    assert "roster not loaded" in client.get(f"/course?lt={token}").get_data(as_text=True)
+
+    refresh_roster(client, location)
+    home = client.get(f"/course?lt={token}").get_data(as_text=True)
+
+    assert "roster not loaded" not in home
+    assert re.search(r"Churn study.*<td>3</td>", home, re.S), home
+
+
 def test_every_roster_learner_is_listed_not_started(
     setup: Setup, client: FlaskClient, db: Session
 ) -> None:

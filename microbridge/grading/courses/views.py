@@ -34,12 +34,11 @@ def _home(identity: LaunchIdentity) -> str:
     course = _course(identity.course_id)
     session = db()
     listed = placements.list_for_course(session, course_id=course.id)
-    learners = {p.id: roster.cached_count(session, placement_id=p.id) for p in listed}
-    # The launch came from a link with no project yet (made by hand): offer to choose one.
+    learners = roster.cached_counts(session, placement_ids=[p.id for p in listed])
+    # The launch came from a link with no project yet (made by hand): offer to choose one,
+    # unless a placement has reached the link since (the list holds every link's placement).
     link_id = launches.resource_link_id(identity) if request.args.get("link") == "unplaced" else None
-    unplaced = link_id is not None and placements.at_link(
-        session, course_id=course.id, resource_link_id=link_id
-    ) is None
+    unplaced = link_id is not None and all(p.resource_link_id != link_id for p in listed)
     return render_template(
         "grading/course_home.html.jinja2", course=course, identity=identity,
         linked=[p for p in listed if p.is_linked], waiting=[p for p in listed if not p.is_linked],

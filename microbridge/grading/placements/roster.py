@@ -123,12 +123,15 @@ def cached_members(
     return session.scalars(query.order_by(RosterMember.position)).all()
 
 
-def cached_count(session: Session, *, placement_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).select_from(RosterMember).where(
-                RosterMember.placement_id == placement_id, RosterMember.is_learner.is_(True)
-            )
-        )
-        or 0
+def cached_counts(session: Session, *, placement_ids: list[int]) -> dict[int, int]:
+    """Learners in each placement's cached roster, in one query (0 for none cached)."""
+    if not placement_ids:
+        return {}
+    rows = session.execute(
+        select(RosterMember.placement_id, func.count())
+        .where(RosterMember.placement_id.in_(placement_ids), RosterMember.is_learner.is_(True))
+        .group_by(RosterMember.placement_id)
     )
+    counts = {placement_id: 0 for placement_id in placement_ids}
+    counts.update({int(row[0]): int(row[1]) for row in rows})
+    return counts
