@@ -62,3 +62,16 @@ def test_the_course_navigation_launch_opens_the_course_home(setup: Setup) -> Non
     assert response.status_code == 303
     location = response.headers["Location"]
     assert location.startswith("/course?lt=") and "link=unplaced" not in location
+
+
+def test_a_hand_made_link_without_a_project_offers_to_choose_one(setup: Setup) -> None:
+    installed, lms = setup.installed, setup.lms
+    link = lms.add_resource_link(installed.course, installed.tool, title="Made by hand")
+    response = setup.driver.launch(
+        installed.tool, installed.instructor, installed.course, resource_link=link
+    )
+
+    location = response.headers["Location"]
+    assert location.startswith("/course?lt=") and "link=unplaced" in location
+    home = setup.driver.client.get(location).get_data(as_text=True)
+    assert "This link has no project yet" in home
