@@ -48,6 +48,16 @@ class KeyValueStore(Protocol):
         """
         ...
 
+    def take_then_add_then_put(
+        self, key: str, marker: str, marker_ttl: int, put_key: str, value: str, ttl: int
+    ) -> tuple[str | None, bool]:
+        """``take(key)``; only if it was there, ``add_then_put`` the rest; in one step.
+
+        Returns the taken value (None: nothing was there, nothing else done) and whether
+        the marker was new. A launch uses up its state and its nonce this way.
+        """
+        ...
+
 
 class StoreEntry(Base):
     __tablename__ = "store_entry"
@@ -131,12 +141,32 @@ class DatabaseStore:
         self.put(key, value, ttl)
         return True
 
+    def take_then_add_then_put(
+        self, key: str, marker: str, marker_ttl: int, put_key: str, value: str, ttl: int
+    ) -> tuple[str | None, bool]:
+        taken = self.take(key)
+        if taken is None:
+            return None, False
+        return taken, self.add_then_put(marker, marker_ttl, put_key, value, ttl)
+
     def purge_expired(self) -> int:
         with self._engine.begin() as conn:
             result = conn.execute(delete(StoreEntry).where(StoreEntry.expires_at <= utcnow()))
         return int(result.rowcount or 0)
 
 
+# KEYS: key to take, marker, key to put; ARGV: marker ttl, value, ttl.
+_TAKE_THEN_ADD_THEN_PUT = """
+local taken = redis.call('GETDEL', KEYS[1])
+if not taken then
+  return 0
+end
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
+  return {taken, 1}
+end
+return {taken, 0}
+"""
 # KEYS: marker, key; ARGV: marker ttl, value, ttl.
 _ADD_THEN_PUT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -151,6 +181,7 @@ class RedisStore:
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
         self._add_then_put = client.register_script(_ADD_THEN_PUT)
+        self._take_then_add_then_put = client.register_script(_TAKE_THEN_ADD_THEN_PUT)
 
     @classmethod
     def from_url(cls, url: str) -> RedisStore:
@@ -185,6 +216,16 @@ class RedisStore:
 
     def add_then_put(self, marker: str, marker_ttl: int, key: str, value: str, ttl: int) -> bool:
         return bool(self._add_then_put(keys=[marker, key], args=[marker_ttl, value, ttl]))
+
+    def take_then_add_then_put(
+        self, key: str, marker: str, marker_ttl: int, put_key: str, value: str, ttl: int
+    ) -> tuple[str | None, bool]:
+        answer = self._take_then_add_then_put(
+            keys=[key, marker, put_key], args=[marker_ttl, value, ttl]
+        )
+        if not answer:
+            return None, False
+        return str(answer[0]), bool(answer[1])
 
     def purge_expired(self) -> int:
         return 0  # Redis expires keys itself

@@ -60,3 +60,24 @@ def test_add_then_put_keeps_the_value_only_for_the_first_marker(app: Flask) -> N
     assert store.add_then_put("nonce:n1", 60, "data:b", "second", 60) is False
     assert store.get("data:b") is None
     assert store.get("data:a") == "first"
+
+
+def test_take_then_add_then_put_does_nothing_more_when_there_is_nothing_to_take(app: Flask) -> None:
+    store = _store(app)
+    assert store.take_then_add_then_put("state:none", "nonce:a", 60, "data:a", "x", 60) == (None, False)
+    assert store.add("nonce:a", "1", 60) is True  # the marker was not set
+    assert store.get("data:a") is None
+
+
+def test_take_then_add_then_put_takes_marks_and_keeps_once(app: Flask) -> None:
+    store = _store(app)
+    store.put("state:s1", "record", 60)
+    store.put("state:s2", "record 2", 60)
+
+    assert store.take_then_add_then_put("state:s1", "nonce:n", 60, "data:1", "d1", 60) == ("record", True)
+    assert store.get("state:s1") is None and store.get("data:1") == "d1"
+    # Another state with the same nonce: taken, but the marker is old and nothing is kept.
+    assert store.take_then_add_then_put("state:s2", "nonce:n", 60, "data:2", "d2", 60) == (
+        "record 2", False,
+    )
+    assert store.get("data:2") is None

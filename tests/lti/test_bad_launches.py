@@ -12,9 +12,12 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from microbridge.config.store import RedisStore, StoreEntry
 from microbridge.demo_lms.platform import Platform
 from tests.support.lms import Installed, LaunchDriver
 
@@ -243,3 +246,26 @@ def test_login_from_an_unknown_lms_is_explained(client: FlaskClient, lms: Platfo
 
 def test_login_without_issuer_is_refused(client: FlaskClient) -> None:
     _refused(client.get("/lti/login"), "issuer")
+
+
+def _kept_launch_data(app: Flask) -> int:
+    runtime = app.extensions["microbridge"]
+    if isinstance(runtime.store, RedisStore):
+        return len(list(runtime.store._redis.scan_iter("lti-launch:*")))
+    with runtime.engine.connect() as conn:
+        count = conn.execute(
+            select(func.count()).select_from(StoreEntry).where(StoreEntry.key.like("lti-launch:%"))
+        ).scalar_one()
+    return int(count)
+
+
+def test_a_refused_launch_keeps_no_launch_data(
+    installed: Installed, driver: LaunchDriver, app: Flask
+) -> None:
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    _refused(_crafted(installed, driver, {}, sign={"key": stranger}), "signature")
+    _refused(_crafted(installed, driver, {LTI + "context": None}), "inside a course")
+    assert _kept_launch_data(app) == 0
+
+    assert driver.launch(installed.tool, installed.instructor, installed.course).status_code == 303
+    assert _kept_launch_data(app) == 1

@@ -43,13 +43,28 @@ _MESSAGE_VALIDATORS = get_validators()  # type: ignore[no-untyped-call]
 
 
 @dataclass(frozen=True)
+class IdToken:
+    """An id_token split and decoded, not yet trusted."""
+
+    header: dict[str, Any]
+    body: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True)
 class ValidLaunch:
     platform: PlatformInfo
     body: dict[str, Any]
 
 
+def parse(id_token: str) -> IdToken:
+    """Split and decode; refuses what is not a JWT. Nothing in it is checked yet."""
+    return IdToken(*_parse(id_token))
+
+
 def validate(
-    id_token: str,
+    token: IdToken,
     *,
     session: Session,
     keys: PlatformKeys,
@@ -60,7 +75,9 @@ def validate(
 
     ``session`` is only written to when a Canvas deployment is seen for the first time.
     """
-    header, body, signing_input, signature = _parse(id_token)
+    header, body, signing_input, signature = (
+        token.header, token.body, token.signing_input, token.signature
+    )
     _check_shape(body)
     client_id = _client_id(body)
     platform = _registration(session, str(body.get("iss", "")), client_id)

@@ -70,17 +70,61 @@ def use_nonce(store: KeyValueStore, *, issuer: str, body: dict[str, Any]) -> str
     Whoever gets here second with the same id_token is a replay.
     """
     launch_id = secrets.token_urlsafe(18)
-    used = store.add_then_put(
-        f"lti-nonce:{issuer}:{body.get('nonce', '')}", NONCE_TTL,
-        f"lti-launch:{launch_id}", json.dumps(body), LAUNCH_DATA_TTL,
-    )
-    if not used:
-        raise LaunchRejected(
-            "nonce_replayed",
-            "This launch message was already used. Each launch from the LMS works only once.",
-            hint="Go back to your course and open the Microbridge link again.",
-        )
+    if not store.add_then_put(
+        _nonce_key(issuer, body), NONCE_TTL, _data_key(launch_id), json.dumps(body), LAUNCH_DATA_TTL
+    ):
+        raise nonce_replayed()
     return launch_id
+
+
+@dataclass(frozen=True)
+class UsedState:
+    """What the one store step of a launch did (see ``use_state_and_nonce``)."""
+
+    record: dict[str, Any] | None
+    nonce_was_new: bool
+    launch_id: str
+
+    def check_nonce_was_new(self) -> None:
+        if not self.nonce_was_new:
+            raise nonce_replayed()
+
+    def forget(self, store: KeyValueStore) -> None:
+        """The launch was refused after all: its data must not wait for a token."""
+        if self.nonce_was_new:
+            store.delete(_data_key(self.launch_id))
+
+
+def use_state_and_nonce(store: KeyValueStore, *, state_key: str, body: dict[str, Any]) -> UsedState:
+    """Take the login's state, use the token's nonce and keep the launch data: one step.
+
+    Runs before the token is validated (the state holds the nonce to check it against), so
+    the caller must ``forget`` the data when validation refuses the launch; the data is only
+    reachable through a session token issued after validation.
+    """
+    launch_id = secrets.token_urlsafe(18)
+    raw, nonce_was_new = store.take_then_add_then_put(
+        state_key, _nonce_key(str(body.get("iss", "")), body), NONCE_TTL,
+        _data_key(launch_id), json.dumps(body), LAUNCH_DATA_TTL,
+    )
+    record = None if raw is None else dict(json.loads(raw))
+    return UsedState(record, nonce_was_new, launch_id)
+
+
+def nonce_replayed() -> LaunchRejected:
+    return LaunchRejected(
+        "nonce_replayed",
+        "This launch message was already used. Each launch from the LMS works only once.",
+        hint="Go back to your course and open the Microbridge link again.",
+    )
+
+
+def _nonce_key(issuer: str, body: dict[str, Any]) -> str:
+    return f"lti-nonce:{issuer}:{body.get('nonce', '')}"
+
+
+def _data_key(launch_id: str) -> str:
+    return f"lti-launch:{launch_id}"
 
 
 def record_launch(
@@ -123,7 +167,7 @@ def record_launch(
 
 
 def launch_data(store: KeyValueStore, launch_id: str) -> dict[str, Any] | None:
-    raw = store.get(f"lti-launch:{launch_id}")
+    raw = store.get(_data_key(launch_id))
     return None if raw is None else dict(json.loads(raw))
 
 

@@ -92,22 +92,43 @@ def launch() -> Response | str:
     if not form.get("id_token"):
         raise LaunchRejected("id_token_missing", "The LMS sent no launch message (id_token).")
     rt = runtime.current()
-    # The first POST naming a state uses it up, whatever happens next: a replayed or
-    # doubled form finds it gone (LTI-NOTES pitfall 2).
-    record = login_service.take_state(rt.store, state)
+    token = message.parse(form["id_token"])
+    state_cookie = STATE_COOKIE_PREFIX + state
+    # The first POST naming a state uses it up, whatever happens next: a replayed or doubled
+    # form finds it gone (LTI-NOTES pitfall 2). When the state cookie came back (the usual
+    # case), the nonce and the launch data go in the same store step.
+    used = None
+    if state and request.cookies.get(state_cookie) == state:
+        used = service.use_state_and_nonce(
+            rt.store, state_key=login_service.state_key(state), body=token.body
+        )
+        record = used.record
+    else:
+        record = login_service.take_state(rt.store, state)
     if record is None:
         raise expired_or_used()
-    valid = message.validate(
-        form["id_token"], session=db(), keys=_platform_keys(),
-        leeway=rt.settings.jwt_leeway_seconds, expected_nonce=str(record["nonce"]),
-    )
-    platform, body = valid.platform, valid.body
-    if platform.id != record["platform_id"]:
-        raise LaunchRejected("state_mismatch", "The launch does not match the login that began it.")
-    if request.cookies.get(STATE_COOKIE_PREFIX + state) == state:
-        return _finish(platform, body, state_cookie=STATE_COOKIE_PREFIX + state)
+    try:
+        valid = message.validate(
+            token, session=db(), keys=_platform_keys(),
+            leeway=rt.settings.jwt_leeway_seconds, expected_nonce=str(record["nonce"]),
+        )
+        if valid.platform.id != record["platform_id"]:
+            raise LaunchRejected(
+                "state_mismatch", "The launch does not match the login that began it."
+            )
+        if used is not None:
+            used.check_nonce_was_new()
+            checked = service.check_launch(valid.body)
+    except LaunchRejected:
+        if used is not None:
+            used.forget(rt.store)
+        raise
+    if used is not None:
+        return _finish(
+            valid.platform, checked, valid.body, launch_id=used.launch_id, state_cookie=state_cookie
+        )
     if form.get("lti_storage_target"):
-        return _confirm_with_platform_storage(state, record, body, form["lti_storage_target"])
+        return _confirm_with_platform_storage(state, record, valid.body, form["lti_storage_target"])
     return _offer_new_window(record)
 
 
@@ -128,13 +149,21 @@ def confirm() -> Response | str:
     platform = db().get(Platform, pending["platform_id"])
     if platform is None:
         raise expired_or_used()
-    return _finish(platform, pending["body"], state_cookie="")
+    checked = service.check_launch(pending["body"])
+    launch_id = service.use_nonce(rt.store, issuer=platform.issuer, body=pending["body"])
+    return _finish(platform, checked, pending["body"], launch_id=launch_id, state_cookie="")
 
 
-def _finish(platform: Platform | PlatformInfo, body: dict[str, Any], *, state_cookie: str) -> Response:
+def _finish(
+    platform: Platform | PlatformInfo,
+    checked: service.CheckedLaunch,
+    body: dict[str, Any],
+    *,
+    launch_id: str,
+    state_cookie: str,
+) -> Response:
+    """The nonce is used and the launch data kept (under ``launch_id``): record, redirect."""
     rt = runtime.current()
-    checked = service.check_launch(body)
-    launch_id = service.use_nonce(rt.store, issuer=platform.issuer, body=body)
     recorded = service.record_launch(
         autocommit_connection(), checked, platform_id=platform.id,
         institution_id=platform.institution_id, body=body, launch_id=launch_id,
