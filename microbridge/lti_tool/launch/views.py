@@ -60,7 +60,8 @@ def _set_partitioned(response: Response, name: str, value: str, max_age: int, pa
 
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login() -> Response | str:
-    params = request.values.to_dict()
+    # LTI Core §5.1.1: the parameters come in the query (GET) or the form body (POST).
+    params = (request.form if request.method == "POST" else request.args).to_dict()
     start = login_service.begin_login(
         db(), runtime.current().store, params, launch_url=_launch_url()
     )
