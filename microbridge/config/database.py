@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names keep Alembic diffs the same on SQLite and PostgreSQL.
@@ -88,6 +91,40 @@ def _refuse_writes_when_read_only(session: Session, _context: Any, _instances: A
     # A read-only session autocommits: a flush would land statement by statement, unatomic.
     if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
         raise ReadOnlySessionError("a read-only view tried to write to the database")
+
+
+def first_row(
+    connection: Connection, statement: ClauseElement, params: Mapping[str, Any]
+) -> tuple[Any, ...] | None:
+    """``connection.execute(statement, params).first()``, run on the driver's own cursor.
+
+    For the statements every launch runs, where SQLAlchemy's execution path costs as much CPU
+    as the query. Only on autocommit connections, and only for statements whose parameters
+    and columns need no type conversion (integers, strings, aware datetimes on PostgreSQL).
+    A lost connection is still invalidated, as SQLAlchemy would, so the pool drops it.
+    """
+    sql, names = _driver_sql(statement, connection.dialect)
+    raw = connection.connection.driver_connection
+    assert raw is not None, "the connection is closed"
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql, params if names is None else [params[name] for name in names])
+        row = cursor.fetchone()
+    except connection.dialect.loaded_dbapi.Error as error:
+        if connection.dialect.is_disconnect(error, raw, cursor):
+            connection.invalidate(error)
+        raise
+    finally:
+        cursor.close()
+    return None if row is None else tuple(row)
+
+
+@functools.lru_cache(maxsize=32)
+def _driver_sql(statement: ClauseElement, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+    compiled = statement.compile(dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    names = tuple(compiled.positiontup or ()) if compiled.positional else None
+    return compiled.string, names
 
 
 @contextmanager

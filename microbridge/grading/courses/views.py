@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import bindparam, select
 
+from microbridge.config.database import first_row
 from microbridge.config.web import (
     LaunchIdentity,
     NotFound,
@@ -56,15 +57,17 @@ def home() -> str:
 @read_only
 def my_project() -> str:
     identity = require_launch()
-    found = autocommit_connection().execute(
-        _LEARNER_LANDING, {"course_id": identity.course_id, "person_id": identity.person_id}
-    ).first()
+    found = first_row(
+        autocommit_connection(), _LEARNER_LANDING,
+        {"course_id": identity.course_id, "person_id": identity.person_id},
+    )
     if found is None:
         raise NotFound("This course is no longer known to Microbridge.", title="Course not found")
-    name = display_name(found.name, found.given_name, found.family_name)
+    title, label, context_id, *names = found
+    name = display_name(*names)
     return render_template(
         "grading/my_project.html.jinja2",
-        course_title=display_title(found.title, found.label, found.context_id),
+        course_title=display_title(title, label, context_id),
         learner_name="" if name == UNNAMED else name,
     )
 

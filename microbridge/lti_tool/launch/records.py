@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, TextClause, bindparam, text
 
-from microbridge.config.database import utcnow
+from microbridge.config.database import first_row, utcnow
 from microbridge.grading.people.models import Course, Person
 from microbridge.grading.placements.models import Placement
 from microbridge.lti_tool.launch import claims
@@ -89,7 +89,8 @@ def write(connection: Connection, person: Upsert, course: Upsert, *, link_id: st
     # Shared names (platform_id, created_at) carry the same value in both statements.
     params = {**person.params(), **course.params(), "created_at": utcnow(), "link_id": link_id}
     if connection.dialect.name == "postgresql":
-        row = connection.execute(_both(person.shape(), course.shape()), params).one()
+        row = first_row(connection, _both(person.shape(), course.shape()), params)
+        assert row is not None  # an upsert always returns its row
         return Written(int(row[0]), int(row[1]), _id(row[2]))
     person_id = connection.execute(_single(person.shape(), "id"), params).scalar_one()
     course_row = connection.execute(_single(course.shape(), _COURSE_RETURNING), params).one()
