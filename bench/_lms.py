@@ -56,7 +56,9 @@ def main() -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    make_server("127.0.0.1", args.port, app, threaded=True).serve_forever()
+    # One thread, no thread per request: the emulated LMS shares the two cores with the tool
+    # and the load generator, and a launch never makes the LMS wait on the tool.
+    make_server("127.0.0.1", args.port, app, threaded=False).serve_forever()
 
 
 if __name__ == "__main__":
