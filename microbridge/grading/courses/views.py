@@ -54,7 +54,6 @@ def home() -> str:
 
 
 @bp.get("/course/project")
-@read_only
 def my_project() -> str:
     identity = require_launch()
     found = first_row(
