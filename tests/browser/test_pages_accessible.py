@@ -42,10 +42,17 @@ def tool(settings: Settings, app: object) -> Iterator[LiveTool]:
         yield live
 
 
+# scroll_regions.js has caught up when every overflowing table region is focusable and no
+# other one is (on a busy machine the iframe's resize can land after two animation frames).
+_REGIONS_SETTLED = """() => Array.from(document.querySelectorAll('.table-wrap')).every(
+  w => (w.scrollWidth > w.clientWidth + 1) === (w.getAttribute('tabindex') === '0'))"""
+
+
 def _settle(target: Any) -> None:
-    """Two animation frames: layout and scroll_regions.js have caught up with a resize."""
+    """Layout and scroll_regions.js have caught up with a load or a resize."""
     target.wait_for_load_state()
     target.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    target.wait_for_function(_REGIONS_SETTLED, timeout=5000)
 
 
 def check_page(page: Any, name: str) -> None:
