@@ -38,22 +38,18 @@ class PlacementSettings:
     release_mode: ReleaseMode = ReleaseMode.INSTRUCTOR
 
 
-class Unknown(enum.Enum):
-    NOT_LOOKED_UP = "not looked up"
-
-
 @dataclass(frozen=True)
 class LinkRef:
     """A launch's resource link, as grading needs it (lti_tool fills it from the claims)."""
 
     course_id: int
     resource_link_id: str | None
+    # The placement at resource_link_id, already read by the launch's own course upsert (None:
+    # there is none), so the common launch costs no query here.
+    placement_at_link: int | None
     placement_key: str | None = None
     link_history: tuple[str, ...] = ()
     context_history: tuple[str, ...] = ()
-    # The id of the placement at resource_link_id when the caller already looked (None:
-    # there is none), so the common launch costs no query here.
-    placement_at_link: int | Unknown | None = Unknown.NOT_LOOKED_UP
 
 
 class Outcome(enum.StrEnum):
@@ -160,8 +156,8 @@ def resolve(session: Session, *, link: LinkRef, instructor: bool, person_id: int
     Raises NotAllowed when the link names a placement of another platform or deployment, and
     NotSetUpYet when a learner opens a copied link no instructor has opened yet.
     """
-    if link.resource_link_id:
-        found = _at_link(session, link)
+    if link.resource_link_id and link.placement_at_link is not None:
+        found = session.get(Placement, link.placement_at_link)
         if found is not None:
             return Resolution(Outcome.FOUND, found)
     if not (link.placement_key or link.link_history):
@@ -190,15 +186,6 @@ def resolve(session: Session, *, link: LinkRef, instructor: bool, person_id: int
         created_by_person_id=person_id,
     )
     return Resolution(Outcome.COPIED, copy, source=source)
-
-
-def _at_link(session: Session, link: LinkRef) -> Placement | None:
-    assert link.resource_link_id is not None
-    if link.placement_at_link is Unknown.NOT_LOOKED_UP:
-        return at_link(session, course_id=link.course_id, resource_link_id=link.resource_link_id)
-    if link.placement_at_link is None:
-        return None
-    return session.get(Placement, link.placement_at_link)
 
 
 def _named_placement(session: Session, course: Course, link: LinkRef) -> Placement | None:

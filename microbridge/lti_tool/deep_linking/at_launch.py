@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from microbridge.config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, launch_token, url
 from microbridge.grading.placements import service as placements
 from microbridge.grading.placements.models import Placement
-from microbridge.grading.placements.service import LinkRef, Outcome, Unknown
+from microbridge.grading.placements.service import LinkRef, Outcome
 from microbridge.lti_tool.deep_linking import gradebook_column
 from microbridge.lti_tool.deep_linking.response import PLACEMENT_PARAM
 from microbridge.lti_tool.launch import claims
@@ -95,7 +95,7 @@ def placed_link_id(body: dict[str, Any]) -> str | None:
 
 
 def link_ref(
-    identity: LaunchIdentity, body: dict[str, Any], *, placement_at_link: int | Unknown | None
+    identity: LaunchIdentity, body: dict[str, Any], *, placement_at_link: int | None
 ) -> LinkRef:
     custom = body.get(claims.CUSTOM)
     assert identity.course_id is not None
@@ -114,7 +114,7 @@ def after_launch(
     *,
     identity: LaunchIdentity,
     body: dict[str, Any],
-    placement_at_link: int | Unknown | None = Unknown.NOT_LOOKED_UP,
+    placement_at_link: int | None,
 ) -> Landing:
     """Find (or set up) the launch's placement and decide the landing page.
 
