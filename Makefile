@@ -48,7 +48,7 @@ screenshots: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy microbridge
+	$(BIN)/mypy config catalog grading lti_tool
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache node_modules

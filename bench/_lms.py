@@ -8,8 +8,8 @@ import argparse
 from flask import jsonify, request
 from werkzeug.serving import make_server
 
-from microbridge.demo_lms.app import create_platform_app
-from microbridge.demo_lms.platform import Platform
+from lti_tool.demo_lms.app import create_platform_app
+from lti_tool.demo_lms.platform import Platform
 
 
 def main() -> None:

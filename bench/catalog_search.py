@@ -24,20 +24,20 @@ import psycopg
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.employers.models import EmployerOrg
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.projects.listing import FILL_VECTORS
-from microbridge.catalog.projects.models import (
+from catalog.employers.models import EmployerOrg
+from catalog.institutions.models import Institution
+from catalog.projects.listing import FILL_VECTORS
+from catalog.projects.models import (
     CatalogListing,
     Project,
     ProjectOffer,
     ProjectRevision,
     RevisionSkill,
 )
-from microbridge.catalog.search.service import SearchFilters, search_projects
-from microbridge.catalog.skills.service import slug_of
-from microbridge.config.database import make_engine
-from microbridge.config.migrate import upgrade
+from catalog.search.service import SearchFilters, search_projects
+from catalog.skills.service import slug_of
+from config.database import make_engine
+from config.migrate import upgrade
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/mb_bench_catalog"

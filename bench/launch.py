@@ -212,7 +212,7 @@ def main() -> None:
         "MICROBRIDGE_INSTANCE_PATH": str(instance), "MICROBRIDGE_BASE_URL": tool,
         "MICROBRIDGE_SECRET_KEY": "bench-secret-key", "MICROBRIDGE_LOG_LEVEL": "WARNING",
     }
-    cli = [PY, "-m", "microbridge.lti_tool.cli"]
+    cli = [PY, "-m", "lti_tool.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     lms_proc = subprocess.Popen(
         [PY, str(ROOT / "bench" / "_lms.py"), "--port", str(lms_port), "--tool-base", tool,
@@ -232,7 +232,7 @@ def main() -> None:
         for workers in worker_counts:
             tool_proc = subprocess.Popen(
                 [PY, "-m", "gunicorn", "--bind", f"127.0.0.1:{tool_port}", "--workers",
-                 str(workers), "--log-level", "warning", "microbridge.lti_tool.wsgi:app"],
+                 str(workers), "--log-level", "warning", "lti_tool.wsgi:app"],
                 env=env,
             )
             wait_for(tool + "/healthz")

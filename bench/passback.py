@@ -72,8 +72,8 @@ def serve_lms(port: int, flavour: str, latency_ms: int) -> None:
 
     from flask import jsonify, request
 
-    from microbridge.demo_lms.app import create_platform_app
-    from microbridge.demo_lms.platform import Platform
+    from lti_tool.demo_lms.app import create_platform_app
+    from lti_tool.demo_lms.platform import Platform
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     lms = Platform(flavour, base_url=f"http://127.0.0.1:{port}")
@@ -116,13 +116,13 @@ class World:
     def __init__(self, args: argparse.Namespace, tool_base: str, session_factory: object) -> None:
         import requests
 
-        from microbridge.catalog.employers.models import EmployerOrg
-        from microbridge.catalog.institutions.service import get_or_create
-        from microbridge.catalog.projects.models import Project, ProjectRevision
-        from microbridge.grading.people.models import Course, Person
-        from microbridge.grading.placements.models import Placement
-        from microbridge.grading.work.models import Submission, owner_key
-        from microbridge.lti_tool.registry import service as registry
+        from catalog.employers.models import EmployerOrg
+        from catalog.institutions.service import get_or_create
+        from catalog.projects.models import Project, ProjectRevision
+        from grading.people.models import Course, Person
+        from grading.placements.models import Placement
+        from grading.work.models import Submission, owner_key
+        from lti_tool.registry import service as registry
 
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
@@ -201,11 +201,11 @@ def release_all(world: World, session_factory: object, round_number: int, produc
     (instructors releasing at once); returns outbox id -> commit time."""
     from sqlalchemy import select
 
-    from microbridge.grading.passback.models import ScoreOutbox
-    from microbridge.grading.placements.models import Placement
-    from microbridge.grading.reviews.models import ReleaseSource
-    from microbridge.grading.reviews.release import release
-    from microbridge.grading.work.models import Submission
+    from grading.passback.models import ScoreOutbox
+    from grading.placements.models import Placement
+    from grading.reviews.models import ReleaseSource
+    from grading.reviews.release import release
+    from grading.work.models import Submission
 
     committed: dict[int, float] = {}
     lock = threading.Lock()
@@ -243,7 +243,7 @@ def release_all(world: World, session_factory: object, round_number: int, produc
 def wait_delivered(session_factory: object, ids: set[int], timeout: float) -> dict[int, str]:
     from sqlalchemy import select
 
-    from microbridge.grading.passback.models import ScoreOutbox
+    from grading.passback.models import ScoreOutbox
 
     deadline = time.time() + timeout
     states: dict[int, str] = {}
@@ -288,9 +288,9 @@ def main() -> None:
         "MICROBRIDGE_INSTANCE_PATH": str(instance), "MICROBRIDGE_BASE_URL": tool_base,
         "MICROBRIDGE_SECRET_KEY": "bench-secret-key", "MICROBRIDGE_LOG_LEVEL": "WARNING",
     }
-    from microbridge.config.migrate import upgrade
-    from microbridge.config.settings import load_settings
-    from microbridge.lti_tool.app import create_app
+    from config.migrate import upgrade
+    from config.settings import load_settings
+    from lti_tool.app import create_app
 
     upgrade(DB_URL)
     settings = load_settings(environ=env)
@@ -307,7 +307,7 @@ def main() -> None:
         for number in range(args.workers):
             log = (logs / f"worker-{number}.log").open("ab")
             started.append(subprocess.Popen(
-                [CELERY, "-A", "microbridge.lti_tool.worker", "worker", "-Q", "microbridge",
+                [CELERY, "-A", "lti_tool.worker", "worker", "-Q", "microbridge",
                  "--concurrency", str(args.concurrency), "--loglevel",
                  os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"), "-n", f"bench{number}@%h",
                  "--without-gossip", "--without-mingle", "--without-heartbeat"],
@@ -342,7 +342,7 @@ def main() -> None:
             with session_factory() as db:
                 from sqlalchemy import select
 
-                from microbridge.grading.passback.models import ScoreOutbox
+                from grading.passback.models import ScoreOutbox
 
                 for outbox_id, user_sub in db.execute(
                     select(ScoreOutbox.id, ScoreOutbox.user_sub).where(ScoreOutbox.id.in_(set(committed)))

@@ -47,8 +47,8 @@ def free_port() -> int:
 def serve_lms(args: argparse.Namespace) -> None:
     from werkzeug.serving import make_server
 
-    from microbridge.demo_lms.app import create_platform_app
-    from microbridge.demo_lms.platform import Platform
+    from lti_tool.demo_lms.app import create_platform_app
+    from lti_tool.demo_lms.platform import Platform
 
     platform = Platform(args.flavour, base_url=f"http://127.0.0.1:{args.port}", platform_storage=False)
     platform.max_page_size = None  # the tool asks for --page-size; let it have it
@@ -79,9 +79,9 @@ def serve_lms(args: argparse.Namespace) -> None:
 def tool_server(database_url: str, instance: Path, port: int) -> Any:
     from werkzeug.serving import make_server
 
-    from microbridge.config.migrate import upgrade
-    from microbridge.config.settings import load_settings
-    from microbridge.lti_tool.app import create_app
+    from config.migrate import upgrade
+    from config.settings import load_settings
+    from lti_tool.app import create_app
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
     upgrade(database_url)
@@ -99,13 +99,13 @@ def tool_server(database_url: str, instance: Path, port: int) -> Any:
 
 def placed(session: Any, lms: dict[str, Any]) -> int:
     """A registered platform, its course and a placement to sync the roster of."""
-    from microbridge.catalog.employers.models import EmployerOrg
-    from microbridge.catalog.institutions.service import get_or_create
-    from microbridge.catalog.projects.models import Project, ProjectRevision
-    from microbridge.grading.people.models import Course
-    from microbridge.grading.placements import service as placements
-    from microbridge.grading.placements.service import PlacementSettings
-    from microbridge.lti_tool.registry import service as registry
+    from catalog.employers.models import EmployerOrg
+    from catalog.institutions.service import get_or_create
+    from catalog.projects.models import Project, ProjectRevision
+    from grading.people.models import Course
+    from grading.placements import service as placements
+    from grading.placements.service import PlacementSettings
+    from lti_tool.registry import service as registry
 
     inst = get_or_create(session, name="Bench University")
     platform = registry.add_platform(
@@ -188,9 +188,9 @@ def main() -> None:
 
 
 def run_syncs(app: Any, lms: dict[str, Any], args: argparse.Namespace) -> None:
-    from microbridge.grading.placements import roster
-    from microbridge.grading.placements.models import Placement
-    from microbridge.lti_tool.services.nrps import NrpsRoster
+    from grading.placements import roster
+    from grading.placements.models import Placement
+    from lti_tool.services.nrps import NrpsRoster
 
     rt = app.extensions["microbridge"]
     with rt.session_factory() as session:

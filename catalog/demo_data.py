@@ -15,17 +15,17 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.actors import Actor, ActorKind
-from microbridge.catalog.curation import service as curation
-from microbridge.catalog.curation.models import CuratorAccount, Decision
-from microbridge.catalog.demo_projects import EMPLOYERS, PROJECTS, DemoProject
-from microbridge.catalog.employers import service as employers
-from microbridge.catalog.employers.models import EmployerMember, EmployerOrg
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.projects import service as projects
-from microbridge.catalog.projects.content import CriterionInput, LevelInput, ProjectContent
-from microbridge.catalog.projects.guardrails import DEFAULT_POLICY, PayPolicy
-from microbridge.catalog.skills.service import normalise_all
+from catalog.actors import Actor, ActorKind
+from catalog.curation import service as curation
+from catalog.curation.models import CuratorAccount, Decision
+from catalog.demo_projects import EMPLOYERS, PROJECTS, DemoProject
+from catalog.employers import service as employers
+from catalog.employers.models import EmployerMember, EmployerOrg
+from catalog.institutions.models import Institution
+from catalog.projects import service as projects
+from catalog.projects.content import CriterionInput, LevelInput, ProjectContent
+from catalog.projects.guardrails import DEFAULT_POLICY, PayPolicy
+from catalog.skills.service import normalise_all
 
 # Positions in PROJECTS left in other states, so the queue and the history have content.
 IN_REVIEW = (5, 12, 27)

@@ -12,16 +12,16 @@ import time
 
 from celery import Celery
 
-from microbridge.config.settings import Settings
+from config.settings import Settings
 
 log = logging.getLogger(__name__)
 celery_app = Celery("microbridge")
 
 TASK_MODULES = [
-    "microbridge.config.tasks",
-    "microbridge.config.mail",
-    "microbridge.grading.passback.tasks",
-    "microbridge.grading.reviews.tasks",
+    "config.tasks",
+    "config.mail",
+    "grading.passback.tasks",
+    "grading.reviews.tasks",
 ]
 
 

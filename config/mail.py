@@ -22,10 +22,10 @@ from typing import Any, Protocol
 from sqlalchemy import Integer, String, Text, event, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from microbridge.config import runtime
-from microbridge.config.celery_app import celery_app
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime, transaction, utcnow
-from microbridge.config.settings import Settings, SmtpConfig
+from config import runtime
+from config.celery_app import celery_app
+from config.database import Base, CreatedMixin, UTCDateTime, transaction, utcnow
+from config.settings import Settings, SmtpConfig
 
 log = logging.getLogger(__name__)
 

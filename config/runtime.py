@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from microbridge.config.database import make_engine, make_session_factory
-from microbridge.config.settings import Settings
-from microbridge.config.store import KeyValueStore, make_store
+from config.database import make_engine, make_session_factory
+from config.settings import Settings
+from config.store import KeyValueStore, make_store
 
 
 @dataclass

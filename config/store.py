@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microbridge.config.database import Base, UTCDateTime, utcnow
+from config.database import Base, UTCDateTime, utcnow
 
 
 class KeyValueStore(Protocol):

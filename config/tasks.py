@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from microbridge.config import runtime
-from microbridge.config.celery_app import celery_app
+from config import runtime
+from config.celery_app import celery_app
 
 
 @celery_app.task(name="microbridge.config.tasks.purge_expired", acks_late=True)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from microbridge.config import runtime
+from config import runtime
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -161,7 +161,7 @@ def _read_launch() -> tuple[LaunchIdentity | None, str | None]:
     """The launch session named in the query, the form, a header, or the partitioned cookie."""
     from flask import request
 
-    from microbridge.config import launch_session
+    from config import launch_session
 
     token = (
         request.args.get(LAUNCH_TOKEN_PARAM)

@@ -4,31 +4,35 @@ from __future__ import annotations
 
 import logging
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Request, render_template, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
-from microbridge.config import runtime as runtime_module
-from microbridge.config.celery_app import configure_celery, start_in_process_beat
-from microbridge.config.migrate import check_migrated
-from microbridge.config.runtime import Runtime, build_runtime
-from microbridge.config.settings import Settings, load_settings
-from microbridge.config.web import UserFacingError, close_db, launch_field, url
-from microbridge.lti_tool.ports import install_services
+import templates
+from config import runtime as runtime_module
+from config.celery_app import configure_celery, start_in_process_beat
+from config.migrate import check_migrated
+from config.runtime import Runtime, build_runtime
+from config.settings import Settings, load_settings
+from config.web import UserFacingError, close_db, launch_field, url
+from lti_tool.ports import install_services
 
 log = logging.getLogger(__name__)
 
-PACKAGE_ROOT = __name__.rsplit(".", 2)[0]
+# Templates and static files ship in the top-level `templates` package (installed as its data).
+WEB_ASSETS = Path(templates.__file__).resolve().parent
 
 
 def create_app(settings: Settings | None = None, *, check_schema: bool = True) -> Flask:
     settings = settings or load_settings()
     app = Flask(
-        PACKAGE_ROOT,
-        template_folder="templates",
-        static_folder="static",
+        "microbridge",
+        root_path=str(WEB_ASSETS),
+        template_folder=str(WEB_ASSETS),
+        static_folder=str(WEB_ASSETS / "static"),
         instance_path=str(settings.instance_path),
     )
     app.config.update(
@@ -85,7 +89,7 @@ def app_runtime(app: Flask) -> Runtime:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from microbridge.lti_tool.blueprints import all_blueprints
+    from lti_tool.blueprints import all_blueprints
 
     for blueprint in all_blueprints():
         app.register_blueprint(blueprint)

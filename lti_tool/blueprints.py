@@ -6,25 +6,25 @@ from flask import Blueprint
 
 
 def all_blueprints() -> list[Blueprint]:
-    from microbridge.catalog.curation.views import bp as curation_bp
-    from microbridge.catalog.employers.views import bp as employers_bp
-    from microbridge.catalog.portal.views import bp as outbox_bp
-    from microbridge.catalog.projects.views import bp as projects_bp
-    from microbridge.catalog.recommend.views import bp as recommend_bp
-    from microbridge.catalog.search.views import bp as catalog_bp
-    from microbridge.grading.courses.views import bp as courses_bp
-    from microbridge.grading.passback.views import bp as passback_bp
-    from microbridge.grading.placements.views import bp as placements_bp
-    from microbridge.grading.reviews.employer_views import bp as employer_reviews_bp
-    from microbridge.grading.reviews.instructor_views import bp as reviews_bp
-    from microbridge.grading.work.manage_views import bp as work_manage_bp
-    from microbridge.grading.work.views import bp as work_bp
-    from microbridge.lti_tool.deep_linking.views import bp as deep_linking_bp
-    from microbridge.lti_tool.keys.views import bp as keys_bp
-    from microbridge.lti_tool.launch.views import bp as launch_bp
-    from microbridge.lti_tool.registration.views import bp as registration_bp
-    from microbridge.lti_tool.registry.views import bp as platform_admin_bp
-    from microbridge.lti_tool.web_home import bp as home_bp
+    from catalog.curation.views import bp as curation_bp
+    from catalog.employers.views import bp as employers_bp
+    from catalog.portal.views import bp as outbox_bp
+    from catalog.projects.views import bp as projects_bp
+    from catalog.recommend.views import bp as recommend_bp
+    from catalog.search.views import bp as catalog_bp
+    from grading.courses.views import bp as courses_bp
+    from grading.passback.views import bp as passback_bp
+    from grading.placements.views import bp as placements_bp
+    from grading.reviews.employer_views import bp as employer_reviews_bp
+    from grading.reviews.instructor_views import bp as reviews_bp
+    from grading.work.manage_views import bp as work_manage_bp
+    from grading.work.views import bp as work_bp
+    from lti_tool.deep_linking.views import bp as deep_linking_bp
+    from lti_tool.keys.views import bp as keys_bp
+    from lti_tool.launch.views import bp as launch_bp
+    from lti_tool.registration.views import bp as registration_bp
+    from lti_tool.registry.views import bp as platform_admin_bp
+    from lti_tool.web_home import bp as home_bp
 
     return [
         home_bp, keys_bp, launch_bp, registration_bp, platform_admin_bp, deep_linking_bp, courses_bp,

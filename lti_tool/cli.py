@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import click
 
-from microbridge.config import runtime
-from microbridge.config.database import transaction
-from microbridge.config.migrate import DatabaseNotMigrated, check_migrated, upgrade
-from microbridge.config.runtime import build_runtime
-from microbridge.config.settings import load_settings
-from microbridge.config.web import UserFacingError
+from config import runtime
+from config.database import transaction
+from config.migrate import DatabaseNotMigrated, check_migrated, upgrade
+from config.runtime import build_runtime
+from config.settings import load_settings
+from config.web import UserFacingError
 
 
 def _runtime(check: bool = True) -> runtime.Runtime:
@@ -24,7 +24,7 @@ def _runtime(check: bool = True) -> runtime.Runtime:
             check_migrated(rt.engine, settings.database_url)
         except DatabaseNotMigrated as error:
             raise click.ClickException(str(error)) from None
-    import microbridge.lti_tool.models_index  # noqa: F401
+    import lti_tool.models_index  # noqa: F401
 
     return rt
 
@@ -43,7 +43,7 @@ def serve(host: str, port: int, workers: int) -> None:
     count = workers or (os.cpu_count() or 1) * 2 + 1
     args = [
         "gunicorn", "--bind", f"{host}:{port}", "--workers", str(count),
-        "--access-logfile", "-", "--forwarded-allow-ips", "*", "microbridge.lti_tool.wsgi:app",
+        "--access-logfile", "-", "--forwarded-allow-ips", "*", "lti_tool.wsgi:app",
     ]
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
 
@@ -66,7 +66,7 @@ def _celery(args: list[str]) -> None:
             "Set MICROBRIDGE_REDIS_URL: without Redis, tasks run inside the web process."
         )
     _runtime()
-    argv = [sys.executable, "-m", "celery", "-A", "microbridge.lti_tool.worker", *args]
+    argv = [sys.executable, "-m", "celery", "-A", "lti_tool.worker", *args]
     os.execvp(sys.executable, argv)  # noqa: S606
 
 
@@ -101,8 +101,8 @@ def platform_add(
     issuer: str, client_id: str, auth_url: str, token_url: str, jwks_url: str, flavour: str,
     deployments: tuple[str, ...], name: str, institution: str,
 ) -> None:
-    from microbridge.catalog.institutions.service import get_or_create
-    from microbridge.lti_tool.registry import service
+    from catalog.institutions.service import get_or_create
+    from lti_tool.registry import service
 
     rt = _runtime()
     try:
@@ -122,8 +122,8 @@ def platform_add(
 @click.argument("platform_id", type=int)
 @click.argument("deployment_id")
 def platform_add_deployment(platform_id: int, deployment_id: str) -> None:
-    from microbridge.lti_tool.registry import service
-    from microbridge.lti_tool.registry.models import Platform
+    from lti_tool.registry import service
+    from lti_tool.registry.models import Platform
 
     rt = _runtime()
     with transaction(rt.session_factory) as session:
@@ -136,7 +136,7 @@ def platform_add_deployment(platform_id: int, deployment_id: str) -> None:
 
 @platform.command("list", help="List registered platforms and their deployments.")
 def platform_list() -> None:
-    from microbridge.lti_tool.registry import service
+    from lti_tool.registry import service
 
     rt = _runtime()
     with transaction(rt.session_factory) as session:
@@ -155,7 +155,7 @@ def platform_list() -> None:
 @platform.command("remove", help="Remove a platform (it can no longer launch the tool).")
 @click.argument("platform_id", type=int)
 def platform_remove(platform_id: int) -> None:
-    from microbridge.lti_tool.registry import service
+    from lti_tool.registry import service
 
     rt = _runtime()
     try:
@@ -174,7 +174,7 @@ def keys() -> None:
 @keys.command("rotate", help="Sign with a new key; keep the old public key published a while.")
 @click.option("--grace-hours", type=int, default=None, help="Default: MICROBRIDGE_KEY_GRACE_HOURS.")
 def keys_rotate(grace_hours: int | None) -> None:
-    from microbridge.lti_tool.keys import service
+    from lti_tool.keys import service
 
     rt = _runtime()
     hours = rt.settings.key_grace_hours if grace_hours is None else grace_hours
@@ -188,7 +188,7 @@ def keys_rotate(grace_hours: int | None) -> None:
 @click.option("--note", default="", help="Who it is for, kept for the record.")
 @click.option("--institution", default="", help="Institution the new platform belongs to.")
 def registration_link(hours: int, note: str, institution: str) -> None:
-    from microbridge.lti_tool.registration import service
+    from lti_tool.registration import service
 
     rt = _runtime()
     with transaction(rt.session_factory) as session:
@@ -201,7 +201,7 @@ def registration_link(hours: int, note: str, institution: str) -> None:
 
 @main.command("admin-link", help="Print a 15-minute sign-in link to the platform admin page.")
 def admin_link() -> None:
-    from microbridge.lti_tool.registry.admin import operator_link_token
+    from lti_tool.registry.admin import operator_link_token
 
     rt = _runtime()
     token = operator_link_token(rt.settings.secret_key)
@@ -212,7 +212,7 @@ def admin_link() -> None:
 @click.option("--tool-port", default=5000, show_default=True, type=int)
 @click.option("--lms-port", default=5001, show_default=True, type=int)
 def demo(tool_port: int, lms_port: int) -> None:
-    from microbridge.lti_tool.demo import run_demo
+    from lti_tool.demo import run_demo
 
     run_demo(tool_port=tool_port, lms_port=lms_port)
 

@@ -19,21 +19,21 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
 
-from microbridge.config.database import transaction
-from microbridge.config.migrate import upgrade
-from microbridge.config.runtime import Runtime
-from microbridge.config.settings import load_settings
-from microbridge.lti_tool.registration.service import create_link
+from config.database import transaction
+from config.migrate import upgrade
+from config.runtime import Runtime
+from config.settings import load_settings
+from lti_tool.registration.service import create_link
 
 log = logging.getLogger(__name__)
 INSTITUTION = "Demo University"
 
 
 def run_demo(*, tool_port: int, lms_port: int) -> None:
-    from microbridge.demo_lms import persistence
-    from microbridge.demo_lms.app import create_platform_app
-    from microbridge.demo_lms.demo import demo_platform
-    from microbridge.lti_tool.app import create_app
+    from lti_tool.app import create_app
+    from lti_tool.demo_lms import persistence
+    from lti_tool.demo_lms.app import create_platform_app
+    from lti_tool.demo_lms.demo import demo_platform
 
     tool_url = f"http://127.0.0.1:{tool_port}"
     lms_root = f"http://localhost:{lms_port}"
@@ -81,9 +81,9 @@ def run_demo(*, tool_port: int, lms_port: int) -> None:
 
 def _seed(session: Session, canvas: Any, tool_url: str) -> Any:
     """Register the tool with the demo Canvas (and it with the tool) and seed the catalog once."""
-    from microbridge.catalog.institutions.service import get_or_create
-    from microbridge.lti_tool.keys.service import ensure_signing_key
-    from microbridge.lti_tool.registry import service as registry
+    from catalog.institutions.service import get_or_create
+    from lti_tool.keys.service import ensure_signing_key
+    from lti_tool.registry import service as registry
 
     ensure_signing_key(session)
     institution = get_or_create(session, name=INSTITUTION)
@@ -108,10 +108,10 @@ def _seed(session: Session, canvas: Any, tool_url: str) -> Any:
 def _seed_catalog(session: Session, institution_id: int) -> Any:
     """The demo catalog's summary (employer and curator addresses), or None without one."""
     try:
-        from microbridge.catalog.demo_data import seed_demo_catalog
+        from catalog.demo_data import seed_demo_catalog
     except ImportError:  # the catalog's demo data is optional
         return None
-    from microbridge.catalog.institutions.models import Institution
+    from catalog.institutions.models import Institution
 
     institution = session.get(Institution, institution_id)
     assert institution is not None

@@ -6,17 +6,17 @@ launch data through these registrations, made once per process at start-up.
 
 from __future__ import annotations
 
-from microbridge.config.database import transaction
-from microbridge.config.runtime import Runtime
+from config.database import transaction
+from config.runtime import Runtime
 
 
 def install_services(rt: Runtime) -> None:
-    from microbridge.grading.passback.gateway import set_gradebook, set_roster
-    from microbridge.grading.work.launches import set_launch_reader
-    from microbridge.lti_tool.keys.service import ensure_signing_key
-    from microbridge.lti_tool.launch.service import launch_data
-    from microbridge.lti_tool.services.ags_scores import AgsScores
-    from microbridge.lti_tool.services.nrps import NrpsRoster
+    from grading.passback.gateway import set_gradebook, set_roster
+    from grading.work.launches import set_launch_reader
+    from lti_tool.keys.service import ensure_signing_key
+    from lti_tool.launch.service import launch_data
+    from lti_tool.services.ags_scores import AgsScores
+    from lti_tool.services.nrps import NrpsRoster
 
     # The signing key exists before anything signs: a key made inside a request that later
     # rolls back would leave platforms a kid they cannot find.

@@ -1,4 +1,4 @@
-"""The Celery entry point: ``celery -A microbridge.lti_tool.worker worker``.
+"""The Celery entry point: ``celery -A lti_tool.worker worker``.
 
 Builds the same runtime as the web app (settings, engine, store) once per worker process.
 """
@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from celery.signals import worker_process_init
 
-from microbridge.config import runtime
-from microbridge.config.celery_app import configure_celery
-from microbridge.config.runtime import build_runtime
-from microbridge.config.settings import load_settings
+from config import runtime
+from config.celery_app import configure_celery
+from config.runtime import build_runtime
+from config.settings import load_settings
 
 settings = load_settings()
 runtime.install(build_runtime(settings))
 celery_app = configure_celery(settings)
-import microbridge.lti_tool.models_index  # noqa: E402,F401  (every model known to the mapper)
-from microbridge.lti_tool.ports import install_services  # noqa: E402
+import lti_tool.models_index  # noqa: E402,F401  (every model known to the mapper)
+from lti_tool.ports import install_services  # noqa: E402
 
 install_services(runtime.current())
 

@@ -1,10 +1,10 @@
-"""The WSGI entry point for gunicorn: ``gunicorn microbridge.lti_tool.wsgi:app``."""
+"""The WSGI entry point for gunicorn: ``gunicorn lti_tool.wsgi:app``."""
 
 from __future__ import annotations
 
 import gc
 
-from microbridge.lti_tool.app import create_app
+from lti_tool.app import create_app
 
 app = create_app()
 

@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from microbridge.config.migrate import upgrade
-from microbridge.config.settings import Settings, load_settings
-from microbridge.lti_tool.app import create_app
-from microbridge.lti_tool.models_index import metadata
+from config.migrate import upgrade
+from config.settings import Settings, load_settings
+from lti_tool.app import create_app
+from lti_tool.models_index import metadata
 
 TEST_DATABASE_URL = os.environ.get("MICROBRIDGE_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("MICROBRIDGE_TEST_REDIS_URL", "")

@@ -62,7 +62,7 @@ class DemoSite:
 
 
 # `microbridge demo`, with this interpreter (the console script may not be on PATH).
-DEMO = "from microbridge.lti_tool.cli import main; main(prog_name='microbridge')"
+DEMO = "from lti_tool.cli import main; main(prog_name='microbridge')"
 
 
 def free_port() -> int:

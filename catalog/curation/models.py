@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime
+from config.database import Base, CreatedMixin, UTCDateTime
 
 
 class Decision(enum.StrEnum):

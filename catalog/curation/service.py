@@ -12,29 +12,29 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.actors import Actor, ActorKind
-from microbridge.catalog.curation.models import CurationDecision, CuratorAccount, Decision
-from microbridge.catalog.employers import service as employers
-from microbridge.catalog.employers.models import EmployerOrg
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.portal import service as links
-from microbridge.catalog.portal.service import LinkBuilder, LinkPolicy
-from microbridge.catalog.projects import guardrails, listing
-from microbridge.catalog.projects import service as projects
-from microbridge.catalog.projects.content import ProjectContent
-from microbridge.catalog.projects.guardrails import PayPolicy
-from microbridge.catalog.projects.models import (
+from catalog.actors import Actor, ActorKind
+from catalog.curation.models import CurationDecision, CuratorAccount, Decision
+from catalog.employers import service as employers
+from catalog.employers.models import EmployerOrg
+from catalog.institutions.models import Institution
+from catalog.portal import service as links
+from catalog.portal.service import LinkBuilder, LinkPolicy
+from catalog.projects import guardrails, listing
+from catalog.projects import service as projects
+from catalog.projects.content import ProjectContent
+from catalog.projects.guardrails import PayPolicy
+from catalog.projects.models import (
     Project,
     ProjectEvent,
     ProjectOffer,
     ProjectRevision,
     RevisionState,
 )
-from microbridge.catalog.projects.service import GuardrailsNotMet, TransitionRefused
-from microbridge.config.database import utcnow
-from microbridge.config.mail import send_email
-from microbridge.config.store import KeyValueStore
-from microbridge.config.web import NotAllowed, NotFound, UserFacingError
+from catalog.projects.service import GuardrailsNotMet, TransitionRefused
+from config.database import utcnow
+from config.mail import send_email
+from config.store import KeyValueStore
+from config.web import NotAllowed, NotFound, UserFacingError
 
 KIND = "curator"
 ProjectLink = Callable[[int], str]

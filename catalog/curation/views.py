@@ -9,17 +9,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
-from microbridge.catalog.actors import Actor, ActorKind
-from microbridge.catalog.curation import service
-from microbridge.catalog.curation.models import Decision
-from microbridge.catalog.employers.service import FormProblem
-from microbridge.catalog.portal import web
-from microbridge.catalog.portal.service import TooManyLinks, email_problem, peek
-from microbridge.catalog.projects.guardrails import PayPolicy
-from microbridge.catalog.projects.service import GuardrailsNotMet
-from microbridge.config import runtime
-from microbridge.config.mail import outbox_visible
-from microbridge.config.web import NotAllowed, db, launch_identity, url
+from catalog.actors import Actor, ActorKind
+from catalog.curation import service
+from catalog.curation.models import Decision
+from catalog.employers.service import FormProblem
+from catalog.portal import web
+from catalog.portal.service import TooManyLinks, email_problem, peek
+from catalog.projects.guardrails import PayPolicy
+from catalog.projects.service import GuardrailsNotMet
+from config import runtime
+from config.mail import outbox_visible
+from config.web import NotAllowed, db, launch_identity, url
 
 bp = web.protect(Blueprint("curation", __name__))
 

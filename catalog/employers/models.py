@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime
+from config.database import Base, CreatedMixin, UTCDateTime
 
 
 class EmployerOrg(CreatedMixin, Base):

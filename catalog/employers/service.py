@@ -10,14 +10,14 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from microbridge.catalog.actors import Actor, ActorKind
-from microbridge.catalog.employers.models import EmployerMember, EmployerOrg
-from microbridge.catalog.portal import service as links
-from microbridge.catalog.portal.service import LinkBuilder, LinkPolicy
-from microbridge.config.database import utcnow
-from microbridge.config.mail import OutgoingEmail
-from microbridge.config.store import KeyValueStore
-from microbridge.config.web import NotFound, UserFacingError
+from catalog.actors import Actor, ActorKind
+from catalog.employers.models import EmployerMember, EmployerOrg
+from catalog.portal import service as links
+from catalog.portal.service import LinkBuilder, LinkPolicy
+from config.database import utcnow
+from config.mail import OutgoingEmail
+from config.store import KeyValueStore
+from config.web import NotFound, UserFacingError
 
 KIND = "employer"
 

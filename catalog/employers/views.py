@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
-from microbridge.catalog.employers import service
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.portal import web
-from microbridge.catalog.portal.service import TooManyLinks, email_problem, peek
-from microbridge.catalog.projects import service as projects
-from microbridge.config import runtime
-from microbridge.config.mail import outbox_visible
-from microbridge.config.web import db
+from catalog.employers import service
+from catalog.employers.models import EmployerMember
+from catalog.portal import web
+from catalog.portal.service import TooManyLinks, email_problem, peek
+from catalog.projects import service as projects
+from config import runtime
+from config.mail import outbox_visible
+from config.web import db
 
 bp = web.protect(Blueprint("employers", __name__, url_prefix="/employer"))
 

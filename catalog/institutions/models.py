@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microbridge.config.database import Base, CreatedMixin
+from config.database import Base, CreatedMixin
 
 
 class Institution(CreatedMixin, Base):

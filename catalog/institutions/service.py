@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.institutions.models import Institution
+from catalog.institutions.models import Institution
 
 
 def slugify(name: str) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime
+from config.database import Base, CreatedMixin, UTCDateTime
 
 
 class MagicLink(CreatedMixin, Base):

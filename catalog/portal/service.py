@@ -12,11 +12,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.portal.models import MagicLink
-from microbridge.config.database import utcnow
-from microbridge.config.mail import OutgoingEmail, send_email
-from microbridge.config.store import KeyValueStore
-from microbridge.config.web import UserFacingError
+from catalog.portal.models import MagicLink
+from config.database import utcnow
+from config.mail import OutgoingEmail, send_email
+from config.store import KeyValueStore
+from config.web import UserFacingError
 
 LinkBuilder = Callable[[str], str]
 """Turns a token into the absolute URL a person clicks."""

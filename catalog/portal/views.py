@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from microbridge.catalog.portal.web import settings
-from microbridge.config import mail
-from microbridge.config.web import db
+from catalog.portal.web import settings
+from config import mail
+from config.web import db
 
 bp = Blueprint("outbox", __name__)
 

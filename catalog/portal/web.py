@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app, request, session, url_for
 
-from microbridge.catalog.portal.service import LinkPolicy
-from microbridge.config import runtime
-from microbridge.config.database import utcnow
-from microbridge.config.settings import Settings
-from microbridge.config.web import UserFacingError, launch_identity
+from catalog.portal.service import LinkPolicy
+from config import runtime
+from config.database import utcnow
+from config.settings import Settings
+from config.web import UserFacingError, launch_identity
 
 SIGN_IN_LASTS = timedelta(hours=12)
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})

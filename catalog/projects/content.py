@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from microbridge.catalog.projects.models import ProjectRevision
-from microbridge.catalog.skills.service import Skill
+from catalog.projects.models import ProjectRevision
+from catalog.skills.service import Skill
 
 MAX_TEAM_SIZE = 6
 MAX_CRITERIA = 8

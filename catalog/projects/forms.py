@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
-from microbridge.catalog.projects.content import (
+from catalog.projects.content import (
     MAX_CRITERIA,
     MAX_LEVELS,
     MAX_TEAM_SIZE,
@@ -19,13 +19,13 @@ from microbridge.catalog.projects.content import (
     LevelInput,
     ProjectContent,
 )
-from microbridge.catalog.projects.models import (
+from catalog.projects.models import (
     Compensation,
     Discipline,
     ProjectRevision,
     WorkMode,
 )
-from microbridge.catalog.skills.service import MAX_SKILLS, normalise_all, split_list
+from catalog.skills.service import MAX_SKILLS, normalise_all, split_list
 
 MAX_HOURS = 400
 MAX_CAPACITY = 200

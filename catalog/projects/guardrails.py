@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from microbridge.catalog.projects.content import ProjectContent
-from microbridge.catalog.projects.models import Compensation
-from microbridge.config.settings import Settings
+from catalog.projects.content import ProjectContent
+from catalog.projects.models import Compensation
+from config.settings import Settings
 
 
 @dataclass(frozen=True)

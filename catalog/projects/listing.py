@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.projects.models import CatalogListing, ProjectOffer, ProjectRevision
+from catalog.projects.models import CatalogListing, ProjectOffer, ProjectRevision
 
 # PostgreSQL text vectors: the head (title A, skills B, summary C) ranks results; the full
 # vector (head plus the brief, D) finds them. Migration 0003 adds both columns. The facets

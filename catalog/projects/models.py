@@ -30,8 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from microbridge.catalog.employers.models import EmployerOrg
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime, utcnow
+from catalog.employers.models import EmployerOrg
+from config.database import Base, CreatedMixin, UTCDateTime, utcnow
 
 
 class ProjectStatus(enum.StrEnum):

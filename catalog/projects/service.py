@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload
 
-from microbridge.catalog.actors import Actor, ActorKind
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.projects import guardrails, listing
-from microbridge.catalog.projects.content import ProjectContent
-from microbridge.catalog.projects.guardrails import PayPolicy
-from microbridge.catalog.projects.models import (
+from catalog.actors import Actor, ActorKind
+from catalog.institutions.models import Institution
+from catalog.projects import guardrails, listing
+from catalog.projects.content import ProjectContent
+from catalog.projects.guardrails import PayPolicy
+from catalog.projects.models import (
     Project,
     ProjectEvent,
     ProjectOffer,
@@ -28,8 +28,8 @@ from microbridge.catalog.projects.models import (
     RubricCriterion,
     RubricLevel,
 )
-from microbridge.config.database import utcnow
-from microbridge.config.web import NotAllowed, NotFound, UserFacingError
+from config.database import utcnow
+from config.web import NotAllowed, NotFound, UserFacingError
 
 
 class TransitionRefused(UserFacingError):

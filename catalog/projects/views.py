@@ -7,16 +7,16 @@ from datetime import date, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
-from microbridge.catalog import markdown
-from microbridge.catalog.employers.service import actor_for
-from microbridge.catalog.employers.views import current_member, require_member
-from microbridge.catalog.portal import web
-from microbridge.catalog.projects import forms, guardrails, service
-from microbridge.catalog.projects.content import ProjectContent
-from microbridge.catalog.projects.guardrails import PayPolicy
-from microbridge.catalog.projects.models import Discipline, Project, WorkMode
-from microbridge.catalog.skills.service import taxonomy_names
-from microbridge.config.web import db
+from catalog import markdown
+from catalog.employers.service import actor_for
+from catalog.employers.views import current_member, require_member
+from catalog.portal import web
+from catalog.projects import forms, guardrails, service
+from catalog.projects.content import ProjectContent
+from catalog.projects.guardrails import PayPolicy
+from catalog.projects.models import Discipline, Project, WorkMode
+from catalog.skills.service import taxonomy_names
+from config.web import db
 
 bp = web.protect(Blueprint("projects", __name__, url_prefix="/employer/projects"))
 bp.add_app_template_filter(markdown.render, "markdown")

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.projects.models import CatalogListing, RevisionSkill
-from microbridge.catalog.search.fulltext import STOP_WORDS, index_first, text_match
-from microbridge.catalog.search.service import SearchHit, listed, load_hits
-from microbridge.catalog.skills.service import Skill, normalise_all, split_list
+from catalog.projects.models import CatalogListing, RevisionSkill
+from catalog.search.fulltext import STOP_WORDS, index_first, text_match
+from catalog.search.service import SearchHit, listed, load_hits
+from catalog.skills.service import Skill, normalise_all, split_list
 
 CANDIDATES = 200
 INTEREST_WEIGHT = 0.3

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from microbridge.catalog.recommend.service import recommend
-from microbridge.catalog.search.views import viewer_institution
-from microbridge.config.web import db
+from catalog.recommend.service import recommend
+from catalog.search.views import viewer_institution
+from config.web import db
 
 bp = Blueprint("recommend", __name__, url_prefix="/catalog/recommend")
 

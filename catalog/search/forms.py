@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from microbridge.catalog.projects.models import Compensation, Discipline
-from microbridge.catalog.search.service import MAX_PER_PAGE, SearchFilters, SortOrder
-from microbridge.catalog.skills.service import split_list
+from catalog.projects.models import Compensation, Discipline
+from catalog.search.service import MAX_PER_PAGE, SearchFilters, SortOrder
+from catalog.skills.service import split_list
 
 
 class Args(Protocol):

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from microbridge.catalog.employers.models import EmployerOrg
-from microbridge.catalog.projects.models import (
+from catalog.employers.models import EmployerOrg
+from catalog.projects.models import (
     CatalogListing,
     Compensation,
     Discipline,
@@ -30,9 +30,9 @@ from microbridge.catalog.projects.models import (
     RubricCriterion,
     WorkMode,
 )
-from microbridge.catalog.search.fulltext import TextMatch, facet, index_first, text_match
-from microbridge.catalog.skills.service import normalise_all
-from microbridge.config.web import NotFound
+from catalog.search.fulltext import TextMatch, facet, index_first, text_match
+from catalog.skills.service import normalise_all
+from config.web import NotFound
 
 MAX_PER_PAGE = 50
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from microbridge.catalog import markdown
-from microbridge.catalog.curation.views import current_curator
-from microbridge.catalog.projects.models import Compensation, Discipline
-from microbridge.catalog.search import forms
-from microbridge.catalog.search.service import SortOrder, get_listed, search_projects
-from microbridge.config.web import UserFacingError, db, launch_identity, require_launch
+from catalog import markdown
+from catalog.curation.views import current_curator
+from catalog.projects.models import Compensation, Discipline
+from catalog.search import forms
+from catalog.search.service import SortOrder, get_listed, search_projects
+from config.web import UserFacingError, db, launch_identity, require_launch
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 bp.add_app_template_filter(markdown.render, "markdown")

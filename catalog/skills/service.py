@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from microbridge.catalog.skills.taxonomy import LOOKUP, PROPER, SKILLS, match_key
+from catalog.skills.taxonomy import LOOKUP, PROPER, SKILLS, match_key
 
 MAX_SKILLS = 12
 MAX_LENGTH = 40

@@ -5,9 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from microbridge.lti_tool.models_index import metadata
+from config.database import Base
 
 config = context.config
+# The composition root (lti_tool.models_index) imports every model before it migrates, so the
+# metadata knows every table; config never imports the parts above it.
+metadata = Base.metadata
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

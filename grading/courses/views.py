@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import bindparam, select
 
-from microbridge.config.database import first_row
-from microbridge.config.web import (
+from config.database import first_row
+from config.web import (
     LaunchIdentity,
     NotFound,
     autocommit_connection,
@@ -16,10 +16,10 @@ from microbridge.config.web import (
     require_instructor,
     require_launch,
 )
-from microbridge.grading.people.models import UNNAMED, Course, Person, display_name, display_title
-from microbridge.grading.placements import roster
-from microbridge.grading.placements import service as placements
-from microbridge.grading.work import launches
+from grading.people.models import UNNAMED, Course, Person, display_name, display_title
+from grading.placements import roster
+from grading.placements import service as placements
+from grading.work import launches
 
 bp = Blueprint("courses", __name__)
 

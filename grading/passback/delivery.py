@@ -22,13 +22,13 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from microbridge.config import runtime
-from microbridge.config.database import transaction, utcnow
-from microbridge.config.settings import Settings
-from microbridge.grading.passback import gateway
-from microbridge.grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
-from microbridge.grading.passback.service import next_timestamp
-from microbridge.grading.ports import Gradebook, GradebookRefused, GradebookUnavailable, ScorePost
+from config import runtime
+from config.database import transaction, utcnow
+from config.settings import Settings
+from grading.passback import gateway
+from grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
+from grading.passback.service import next_timestamp
+from grading.ports import Gradebook, GradebookRefused, GradebookUnavailable, ScorePost
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ def _forget_after_rollback(session: Session, previous_transaction: object) -> No
 
 def enqueue(outbox_id: int) -> bool:
     """Queue one delivery now; False (and a log line) when the broker cannot be reached."""
-    from microbridge.grading.passback.tasks import deliver_score
+    from grading.passback.tasks import deliver_score
 
     try:
         deliver_score.delay(outbox_id=outbox_id)

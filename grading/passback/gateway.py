@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from microbridge.grading.ports import Gradebook, Roster
+from grading.ports import Gradebook, Roster
 
 
 @runtime_checkable

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime
-from microbridge.grading.people.models import Person
+from config.database import Base, CreatedMixin, UTCDateTime
+from grading.people.models import Person
 
 
 class OutboxState(enum.StrEnum):

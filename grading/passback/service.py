@@ -15,18 +15,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from microbridge.config.database import utcnow
-from microbridge.config.web import NotFound, UserFacingError
-from microbridge.grading.passback import dispatch
-from microbridge.grading.passback.models import (
+from config.database import utcnow
+from config.web import NotFound, UserFacingError
+from grading.passback import dispatch
+from grading.passback.models import (
     OPEN_STATES,
     OutboxKind,
     OutboxState,
     ScoreOutbox,
     stream_key,
 )
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
+from grading.people.models import Person
+from grading.placements.models import Placement
 
 # The Canvas score extension (https://canvas.instructure.com/doc/api/score.html). The AGS
 # adapter sends it to Canvas only; other platforms never see it.

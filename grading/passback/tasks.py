@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from microbridge.config import runtime
-from microbridge.config.celery_app import celery_app
-from microbridge.config.database import utcnow
-from microbridge.grading.passback import delivery, dispatch, service
+from config import runtime
+from config.celery_app import celery_app
+from config.database import utcnow
+from grading.passback import delivery, dispatch, service
 
 
 @celery_app.task(

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template
 from werkzeug.wrappers.response import Response
 
-from microbridge.catalog.portal.web import protect
-from microbridge.config.web import db, require_instructor, url
-from microbridge.grading.passback import service
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.work import access
+from catalog.portal.web import protect
+from config.web import db, require_instructor, url
+from grading.passback import service
+from grading.placements.models import Placement
+from grading.work import access
 
 bp = Blueprint("passback", __name__)
 protect(bp)

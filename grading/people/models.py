@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime, utcnow
+from config.database import Base, CreatedMixin, UTCDateTime, utcnow
 
 
 class Person(CreatedMixin, Base):

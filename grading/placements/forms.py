@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from microbridge.grading.placements.models import ReleaseMode
-from microbridge.grading.placements.service import PlacementSettings
+from grading.placements.models import ReleaseMode
+from grading.placements.service import PlacementSettings
 
 MAX_POINTS = 10_000.0
 MAX_TITLE = 120

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime, utcnow
-from microbridge.grading.people.models import Course
+from config.database import Base, CreatedMixin, UTCDateTime, utcnow
+from grading.people.models import Course
 
 
 class ReleaseMode(enum.StrEnum):

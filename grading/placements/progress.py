@@ -24,11 +24,11 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from microbridge.grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement, RosterMember
-from microbridge.grading.reviews.models import GradeRelease, Review, ReviewState
-from microbridge.grading.work.models import Consent, Participation, Submission, Team, TeamMember
+from grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
+from grading.people.models import Person
+from grading.placements.models import Placement, RosterMember
+from grading.reviews.models import GradeRelease, Review, ReviewState
+from grading.work.models import Consent, Participation, Submission, Team, TeamMember
 
 
 class Stage(enum.IntEnum):

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from microbridge.config.database import utcnow
-from microbridge.grading.placements.models import Placement, RosterMember
-from microbridge.grading.ports import Member, Roster
+from config.database import utcnow
+from grading.placements.models import Placement, RosterMember
+from grading.ports import Member, Roster
 
 _MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 TEACHING_ROLES = frozenset({"Instructor", "TeachingAssistant", "Administrator", "ContentDeveloper"})

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from microbridge.config.web import NotAllowed, NotFound, UserFacingError
-from microbridge.grading.people.models import Course
-from microbridge.grading.placements.models import DueSource, Placement, ReleaseMode
+from config.web import NotAllowed, NotFound, UserFacingError
+from grading.people.models import Course
+from grading.placements.models import DueSource, Placement, ReleaseMode
 
 LINE_ITEM_TAG = "microbridge"
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from microbridge.catalog.portal import web
-from microbridge.catalog.projects.service import get_revision
-from microbridge.config.database import utcnow
-from microbridge.config.web import db, require_instructor, url
-from microbridge.grading.passback import gateway
-from microbridge.grading.placements import progress, roster
-from microbridge.grading.placements import service as placements
-from microbridge.grading.placements.models import Placement
+from catalog.portal import web
+from catalog.projects.service import get_revision
+from config.database import utcnow
+from config.web import db, require_instructor, url
+from grading.passback import gateway
+from grading.placements import progress, roster
+from grading.placements import service as placements
+from grading.placements.models import Placement
 
 bp = web.protect(Blueprint("placements", __name__))
 

@@ -12,14 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.config.mail import send_email
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.reviews.models import ReviewReminder
-from microbridge.grading.reviews.service import EmployerSubmission, employer_view, review_due_at
-from microbridge.grading.work import access
-from microbridge.grading.work.submissions import latest_per_owner
+from catalog.employers.models import EmployerMember
+from config.mail import send_email
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.reviews.models import ReviewReminder
+from grading.reviews.service import EmployerSubmission, employer_view, review_due_at
+from grading.work import access
+from grading.work.submissions import latest_per_owner
 
 EMPLOYER_REMINDER_DAYS = {"day3": 3, "day6": 6}
 

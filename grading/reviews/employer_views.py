@@ -7,17 +7,17 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.employers.views import require_member
-from microbridge.catalog.markdown import render
-from microbridge.catalog.portal.web import protect
-from microbridge.config import runtime
-from microbridge.config.web import UserFacingError, db
-from microbridge.grading.reviews import forms, release, service
-from microbridge.grading.reviews.service import EmployerSubmission
-from microbridge.grading.work import access, consent, submissions
-from microbridge.grading.work.models import SubmissionFile
-from microbridge.grading.work.views import review_link, send_stored
+from catalog.employers.models import EmployerMember
+from catalog.employers.views import require_member
+from catalog.markdown import render
+from catalog.portal.web import protect
+from config import runtime
+from config.web import UserFacingError, db
+from grading.reviews import forms, release, service
+from grading.reviews.service import EmployerSubmission
+from grading.work import access, consent, submissions
+from grading.work.models import SubmissionFile
+from grading.work.views import review_link, send_stored
 
 bp = Blueprint("employer_reviews", __name__, url_prefix="/employer/reviews")
 protect(bp)

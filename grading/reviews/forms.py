@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from werkzeug.datastructures import MultiDict
 
-from microbridge.catalog.projects.models import RubricCriterion
-from microbridge.config.web import UserFacingError
-from microbridge.grading.reviews.service import ReviewInput
+from catalog.projects.models import RubricCriterion
+from config.web import UserFacingError
+from grading.reviews.service import ReviewInput
 
 
 def review_input(form: MultiDict[str, str], criteria: Sequence[RubricCriterion]) -> ReviewInput:

@@ -7,14 +7,14 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers.response import Response
 
-from microbridge.catalog.curation.views import require_curator
-from microbridge.catalog.portal.web import protect
-from microbridge.config import runtime
-from microbridge.config.web import NotFound, db, launch_identity, require_instructor, url
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.reviews import forms, release, service
-from microbridge.grading.work import access, launches, page, submissions
-from microbridge.grading.work.views import review_link
+from catalog.curation.views import require_curator
+from catalog.portal.web import protect
+from config import runtime
+from config.web import NotFound, db, launch_identity, require_instructor, url
+from grading.placements.models import Placement
+from grading.reviews import forms, release, service
+from grading.work import access, launches, page, submissions
+from grading.work.views import review_link
 
 bp = Blueprint("reviews", __name__)
 protect(bp)

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime, utcnow
-from microbridge.grading.work.models import Submission
+from config.database import Base, CreatedMixin, UTCDateTime, utcnow
+from grading.work.models import Submission
 
 
 class ReviewState(enum.StrEnum):

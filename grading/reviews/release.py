@@ -16,17 +16,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.markdown import plain_text
-from microbridge.config.database import utcnow
-from microbridge.config.web import NotFound, UserFacingError
-from microbridge.grading.passback import service as passback
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement, ReleaseMode
-from microbridge.grading.reviews.models import GradeRelease, ReleaseSource, Review
-from microbridge.grading.reviews.service import latest_release, review_due_at, review_of
-from microbridge.grading.work import access
-from microbridge.grading.work.models import Submission
-from microbridge.grading.work.submissions import latest_per_owner
+from catalog.markdown import plain_text
+from config.database import utcnow
+from config.web import NotFound, UserFacingError
+from grading.passback import service as passback
+from grading.people.models import Person
+from grading.placements.models import Placement, ReleaseMode
+from grading.reviews.models import GradeRelease, ReleaseSource, Review
+from grading.reviews.service import latest_release, review_due_at, review_of
+from grading.work import access
+from grading.work.models import Submission
+from grading.work.submissions import latest_per_owner
 
 COMMENT_TEXT_LIMIT = 800
 """Characters of feedback in the AGS comment; Canvas and Moodle show comments in narrow boxes."""

@@ -16,17 +16,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from microbridge.catalog.employers.models import EmployerMember, EmployerOrg
-from microbridge.catalog.projects.models import Project, ProjectRevision, RubricCriterion
-from microbridge.config.database import utcnow
-from microbridge.config.web import NotFound, UserFacingError
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.reviews.models import GradeRelease, Review, ReviewState
-from microbridge.grading.work import access, consent
-from microbridge.grading.work.consent import MemberView
-from microbridge.grading.work.models import Submission
-from microbridge.grading.work.submissions import latest_per_owner
+from catalog.employers.models import EmployerMember, EmployerOrg
+from catalog.projects.models import Project, ProjectRevision, RubricCriterion
+from config.database import utcnow
+from config.web import NotFound, UserFacingError
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.reviews.models import GradeRelease, Review, ReviewState
+from grading.work import access, consent
+from grading.work.consent import MemberView
+from grading.work.models import Submission
+from grading.work.submissions import latest_per_owner
 
 FEEDBACK_LIMIT = 20_000
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from microbridge.config import runtime
-from microbridge.config.celery_app import celery_app
-from microbridge.config.database import transaction, utcnow
-from microbridge.grading.reviews import deadlines
+from config import runtime
+from config.celery_app import celery_app
+from config.database import transaction, utcnow
+from grading.reviews import deadlines
 
 
 @celery_app.task(name="microbridge.grading.reviews.send_reminders", acks_late=True, ignore_result=True)

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.employers.models import EmployerOrg
-from microbridge.catalog.projects.models import ProjectRevision
-from microbridge.config.web import LaunchIdentity, NotFound
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.work import launches
-from microbridge.grading.work.models import Submission, TeamMember
+from catalog.employers.models import EmployerOrg
+from catalog.projects.models import ProjectRevision
+from config.web import LaunchIdentity, NotFound
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.work import launches
+from grading.work.models import Submission, TeamMember
 
 
 def placement_in_course(session: Session, *, identity: LaunchIdentity, placement_id: int) -> Placement:

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from microbridge.config.database import utcnow
-from microbridge.config.web import UserFacingError
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.work.access import project_info
-from microbridge.grading.work.models import Consent, ConsentRecord, Disclosure, Participation
+from config.database import utcnow
+from config.web import UserFacingError
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.work.access import project_info
+from grading.work.models import Consent, ConsentRecord, Disclosure, Participation
 
 OPTIONAL_RECORDS = (ConsentRecord.EMAIL, ConsentRecord.WORK, ConsentRecord.FEEDBACK)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from microbridge.config.web import LaunchIdentity
+from config.web import LaunchIdentity
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers.response import Response
 
-from microbridge.catalog.portal.web import protect
-from microbridge.config.web import UserFacingError, db, require_instructor, url
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.work import access, consent, progress, submissions, teams
+from catalog.portal.web import protect
+from config.web import UserFacingError, db, require_instructor, url
+from grading.placements.models import Placement
+from grading.work import access, consent, progress, submissions, teams
 
 bp = Blueprint("work_manage", __name__)
 protect(bp)

@@ -26,8 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime, utcnow
-from microbridge.grading.people.models import Person
+from config.database import Base, CreatedMixin, UTCDateTime, utcnow
+from grading.people.models import Person
 
 
 class Participation(CreatedMixin, Base):

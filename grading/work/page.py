@@ -11,16 +11,16 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.markdown import render
-from microbridge.config.web import LaunchIdentity
-from microbridge.grading.passback.models import ScoreOutbox
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.reviews.models import GradeRelease, Review
-from microbridge.grading.reviews.service import latest_release, releases, review_of
-from microbridge.grading.work import access, consent, progress, submissions, teams
-from microbridge.grading.work.access import ProjectInfo
-from microbridge.grading.work.models import (
+from catalog.markdown import render
+from config.web import LaunchIdentity
+from grading.passback.models import ScoreOutbox
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.reviews.models import GradeRelease, Review
+from grading.reviews.service import latest_release, releases, review_of
+from grading.work import access, consent, progress, submissions, teams
+from grading.work.access import ProjectInfo
+from grading.work.models import (
     CheckIn,
     Consent,
     HoursEntry,
@@ -29,7 +29,7 @@ from microbridge.grading.work.models import (
     Submission,
     Team,
 )
-from microbridge.grading.work.submissions import Limits
+from grading.work.submissions import Limits
 
 
 @dataclass

@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microbridge.config.web import NotFound, UserFacingError
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.work.models import CheckIn, HoursEntry, Milestone
+from config.web import NotFound, UserFacingError
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.work.models import CheckIn, HoursEntry, Milestone
 
 CHECK_IN_LIMIT = 2000
 MAX_HOURS_A_DAY = Decimal("24")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
-from microbridge.config import runtime
+from config import runtime
 
 CHUNK = 64 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

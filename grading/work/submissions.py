@@ -22,21 +22,21 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from microbridge.config.database import utcnow
-from microbridge.config.settings import Settings
-from microbridge.config.web import NotFound, UserFacingError
-from microbridge.grading.passback import service as passback
-from microbridge.grading.people.models import Course, Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.work import filetypes, teams
-from microbridge.grading.work.consent import ensure_participation
-from microbridge.grading.work.models import (
+from config.database import utcnow
+from config.settings import Settings
+from config.web import NotFound, UserFacingError
+from grading.passback import service as passback
+from grading.people.models import Course, Person
+from grading.placements.models import Placement
+from grading.work import filetypes, teams
+from grading.work.consent import ensure_participation
+from grading.work.models import (
     StoredFile,
     Submission,
     SubmissionFile,
     owner_key,
 )
-from microbridge.grading.work.storage import FileStore, FileTooLarge, StagedFile
+from grading.work.storage import FileStore, FileTooLarge, StagedFile
 
 MAX_FILES = 20
 MAX_LINKS = 10

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from microbridge.config.web import NotFound, UserFacingError
-from microbridge.grading.people.models import Course, Person
-from microbridge.grading.placements.models import Placement, RosterMember
-from microbridge.grading.work.consent import ensure_participation
-from microbridge.grading.work.models import Participation, Submission, Team, TeamMember
+from config.web import NotFound, UserFacingError
+from grading.people.models import Course, Person
+from grading.placements.models import Placement, RosterMember
+from grading.work.consent import ensure_participation
+from grading.work.models import Participation, Submission, Team, TeamMember
 
 
 def uses_teams(placement: Placement) -> bool:

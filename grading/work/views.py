@@ -13,14 +13,14 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers.response import Response
 
-from microbridge.catalog.portal.web import protect
-from microbridge.config import runtime
-from microbridge.config.database import utcnow
-from microbridge.config.web import LaunchIdentity, UserFacingError, db, require_launch, url
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.work import access, consent, page, progress, submissions, teams
-from microbridge.grading.work.storage import file_store
+from catalog.portal.web import protect
+from config import runtime
+from config.database import utcnow
+from config.web import LaunchIdentity, UserFacingError, db, require_launch, url
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.work import access, consent, page, progress, submissions, teams
+from grading.work.storage import file_store
 
 bp = Blueprint("work", __name__)
 protect(bp)

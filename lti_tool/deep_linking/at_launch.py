@@ -18,14 +18,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from microbridge.config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, launch_token, url
-from microbridge.grading.placements import service as placements
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.placements.service import LinkRef, Outcome
-from microbridge.lti_tool.deep_linking import gradebook_column
-from microbridge.lti_tool.deep_linking.response import PLACEMENT_PARAM
-from microbridge.lti_tool.launch import claims
-from microbridge.lti_tool.launch.landing import landing_endpoint
+from config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, launch_token, url
+from grading.placements import service as placements
+from grading.placements.models import Placement
+from grading.placements.service import LinkRef, Outcome
+from lti_tool.deep_linking import gradebook_column
+from lti_tool.deep_linking.response import PLACEMENT_PARAM
+from lti_tool.launch import claims
+from lti_tool.launch.landing import landing_endpoint
 
 CANVAS_PLACEMENT = "https://www.instructure.com/placement"
 DUE_PARAMS = ("due_at", "canvas_due_at")

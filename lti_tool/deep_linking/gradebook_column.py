@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from microbridge.config import runtime
-from microbridge.grading.placements import service as placements
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.placements.service import LINE_ITEM_TAG
-from microbridge.lti_tool.launch import claims
-from microbridge.lti_tool.services import ags_lineitems as ags
-from microbridge.lti_tool.services.connector import PlatformConnector, ServiceError, connector_for
+from config import runtime
+from grading.placements import service as placements
+from grading.placements.models import Placement
+from grading.placements.service import LINE_ITEM_TAG
+from lti_tool.launch import claims
+from lti_tool.services import ags_lineitems as ags
+from lti_tool.services.connector import PlatformConnector, ServiceError, connector_for
 
 NO_AGS = (
     "The LMS gives Microbridge no access to this course's gradebook (Assignment and Grade "

@@ -23,13 +23,13 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.placements.service import LINE_ITEM_TAG
-from microbridge.lti_tool.deep_linking.settings import DeepLinkSettings
-from microbridge.lti_tool.keys.service import SigningKey
-from microbridge.lti_tool.registry.models import Flavour, Platform
-from microbridge.lti_tool.registry.tool_conf import registration_for
-from microbridge.lti_tool.services.ags_lineitems import iso
+from grading.placements.models import Placement
+from grading.placements.service import LINE_ITEM_TAG
+from lti_tool.deep_linking.settings import DeepLinkSettings
+from lti_tool.keys.service import SigningKey
+from lti_tool.registry.models import Flavour, Platform
+from lti_tool.registry.tool_conf import registration_for
+from lti_tool.services.ags_lineitems import iso
 
 PLACEMENT_PARAM = "microbridge_placement"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"

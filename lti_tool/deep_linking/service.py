@@ -14,20 +14,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.projects.models import ProjectRevision
-from microbridge.catalog.search.service import get_listed
-from microbridge.config.store import KeyValueStore
-from microbridge.config.web import LaunchIdentity, UserFacingError
-from microbridge.grading.placements import service as placements
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.placements.service import PlacementSettings
-from microbridge.lti_tool.deep_linking import response
-from microbridge.lti_tool.deep_linking.at_launch import is_course_navigation, resource_link_id
-from microbridge.lti_tool.deep_linking.settings import DeepLinkSettings
-from microbridge.lti_tool.keys.service import signing_key
-from microbridge.lti_tool.launch import claims
-from microbridge.lti_tool.launch.service import launch_data
-from microbridge.lti_tool.registry.models import Flavour, Platform
+from catalog.projects.models import ProjectRevision
+from catalog.search.service import get_listed
+from config.store import KeyValueStore
+from config.web import LaunchIdentity, UserFacingError
+from grading.placements import service as placements
+from grading.placements.models import Placement
+from grading.placements.service import PlacementSettings
+from lti_tool.deep_linking import response
+from lti_tool.deep_linking.at_launch import is_course_navigation, resource_link_id
+from lti_tool.deep_linking.settings import DeepLinkSettings
+from lti_tool.keys.service import signing_key
+from lti_tool.launch import claims
+from lti_tool.launch.service import launch_data
+from lti_tool.registry.models import Flavour, Platform
 
 MAX_CHOSEN = 10
 DONE_TTL = 3600

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from microbridge.lti_tool.launch import claims
-from microbridge.lti_tool.launch.errors import LaunchRejected
+from lti_tool.launch import claims
+from lti_tool.launch.errors import LaunchRejected
 
 RESOURCE_LINK = "ltiResourceLink"
 

@@ -15,21 +15,21 @@ from dataclasses import dataclass
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from microbridge.catalog.portal import web
-from microbridge.catalog.projects.models import Compensation, Discipline, ProjectRevision
-from microbridge.catalog.recommend.service import recommend
-from microbridge.catalog.search import forms as search_forms
-from microbridge.catalog.search.service import SortOrder, get_listed, search_projects
-from microbridge.config import runtime
-from microbridge.config.web import LaunchIdentity, UserFacingError, db, require_instructor, url
-from microbridge.grading.people.models import Course
-from microbridge.grading.placements import forms as settings_forms
-from microbridge.grading.placements import service as placements
-from microbridge.grading.placements.service import PlacementSettings
-from microbridge.lti_tool.deep_linking import at_launch, gradebook_column, service
-from microbridge.lti_tool.deep_linking import settings as dl_settings
-from microbridge.lti_tool.deep_linking.settings import DeepLinkSettings
-from microbridge.lti_tool.launch import claims
+from catalog.portal import web
+from catalog.projects.models import Compensation, Discipline, ProjectRevision
+from catalog.recommend.service import recommend
+from catalog.search import forms as search_forms
+from catalog.search.service import SortOrder, get_listed, search_projects
+from config import runtime
+from config.web import LaunchIdentity, UserFacingError, db, require_instructor, url
+from grading.people.models import Course
+from grading.placements import forms as settings_forms
+from grading.placements import service as placements
+from grading.placements.service import PlacementSettings
+from lti_tool.deep_linking import at_launch, gradebook_column, service
+from lti_tool.deep_linking import settings as dl_settings
+from lti_tool.deep_linking.settings import DeepLinkSettings
+from lti_tool.launch import claims
 
 bp = web.protect(Blueprint("deep_linking", __name__))
 

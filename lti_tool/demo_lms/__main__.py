@@ -1,5 +1,5 @@
-"""`python -m microbridge.demo_lms`."""
+"""`python -m lti_tool.demo_lms`."""
 
-from microbridge.demo_lms.server import main
+from lti_tool.demo_lms.server import main
 
 raise SystemExit(main())

@@ -67,7 +67,7 @@ def start_platform(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the demo LMS: `python -m microbridge.demo_lms --port 5001 --flavour canvas`."""
+    """Run the demo LMS: `python -m lti_tool.demo_lms --port 5001 --flavour canvas`."""
     args = _parser().parse_args(argv)
     flavours = FLAVOURS if args.flavour == "both" else (args.flavour,)
     root = f"http://{args.host}:{args.port}"
@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m microbridge.demo_lms")
+    parser = argparse.ArgumentParser(prog="python -m lti_tool.demo_lms")
     parser.add_argument("--host", default="localhost")
     parser.add_argument("--port", type=int, default=5001)
     parser.add_argument("--flavour", choices=[*FLAVOURS, "both"], default="canvas")

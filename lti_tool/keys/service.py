@@ -17,8 +17,8 @@ from jwcrypto.jwk import JWK
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from microbridge.config.database import utcnow
-from microbridge.lti_tool.keys.models import ToolKey
+from config.database import utcnow
+from lti_tool.keys.models import ToolKey
 
 
 @dataclass(frozen=True)

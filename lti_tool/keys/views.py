@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from microbridge.config.web import db
-from microbridge.lti_tool.keys import service
+from config.web import db
+from lti_tool.keys import service
 
 bp = Blueprint("keys", __name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from microbridge.config.web import UserFacingError
+from config.web import UserFacingError
 
 ADMIN_HINT = (
     "Go back to your course and open the link again. If this keeps happening, "

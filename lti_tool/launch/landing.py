@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from microbridge.config.web import LaunchIdentity
-from microbridge.lti_tool.launch import claims
+from config.web import LaunchIdentity
+from lti_tool.launch import claims
 
 
 def landing_endpoint(identity: LaunchIdentity) -> str:

@@ -18,10 +18,10 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.orm import Session
 
-from microbridge.config.store import KeyValueStore
-from microbridge.lti_tool.launch.errors import LaunchRejected, unknown_platform
-from microbridge.lti_tool.registry import cache
-from microbridge.lti_tool.registry import service as registry
+from config.store import KeyValueStore
+from lti_tool.launch.errors import LaunchRejected, unknown_platform
+from lti_tool.registry import cache
+from lti_tool.registry import service as registry
 
 STATE_TTL = 600
 # Login parameters kept with the state so a blocked-cookie launch can restart in a new window.

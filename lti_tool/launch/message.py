@@ -29,13 +29,13 @@ from pylti1p3.exception import LtiException
 from pylti1p3.message_validators import get_validators
 from sqlalchemy.orm import Session
 
-from microbridge.lti_tool.launch import claims
-from microbridge.lti_tool.launch.errors import LaunchRejected, unknown_platform
-from microbridge.lti_tool.launch.platform_keys import PlatformKeyError, PlatformKeys
-from microbridge.lti_tool.registry import cache
-from microbridge.lti_tool.registry import service as registry
-from microbridge.lti_tool.registry.cache import PlatformInfo
-from microbridge.lti_tool.registry.models import Platform
+from lti_tool.launch import claims
+from lti_tool.launch.errors import LaunchRejected, unknown_platform
+from lti_tool.launch.platform_keys import PlatformKeyError, PlatformKeys
+from lti_tool.registry import cache
+from lti_tool.registry import service as registry
+from lti_tool.registry.cache import PlatformInfo
+from lti_tool.registry.models import Platform
 
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "nonce")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")

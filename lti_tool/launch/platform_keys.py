@@ -17,7 +17,7 @@ import requests
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError
 
-from microbridge.config.store import KeyValueStore
+from config.store import KeyValueStore
 
 FETCH_TIMEOUT = 5
 REFETCH_INTERVAL = 10

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, TextClause, bindparam, text
 
-from microbridge.config.database import first_row, utcnow
-from microbridge.grading.people.models import Course, Person
-from microbridge.grading.placements.models import Placement
-from microbridge.lti_tool.launch import claims
+from config.database import first_row, utcnow
+from grading.people.models import Course, Person
+from grading.placements.models import Placement
+from lti_tool.launch import claims
 
 PERSON_BLANKS = ("name", "given_name", "family_name", "email")
 COURSE_BLANKS = ("label", "title", "lineitems_url", "memberships_url")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from microbridge.config.web import Roles
+from config.web import Roles
 
 _MEMBERSHIP_ROOT = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 _MEMBERSHIP = _MEMBERSHIP_ROOT + "#"

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from microbridge.config.store import KeyValueStore
-from microbridge.config.web import LaunchIdentity, Roles
-from microbridge.lti_tool.deep_linking import settings as deep_linking_settings
-from microbridge.lti_tool.launch import claims, records
-from microbridge.lti_tool.launch.errors import LaunchRejected
-from microbridge.lti_tool.launch.roles import map_roles
+from config.store import KeyValueStore
+from config.web import LaunchIdentity, Roles
+from lti_tool.deep_linking import settings as deep_linking_settings
+from lti_tool.launch import claims, records
+from lti_tool.launch.errors import LaunchRejected
+from lti_tool.launch.roles import map_roles
 
 LAUNCH_DATA_TTL = 8 * 3600
 NONCE_TTL = 2 * 3600

@@ -16,15 +16,15 @@ import requests
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from microbridge.config import launch_session, runtime
-from microbridge.config.web import autocommit_connection, db, set_launch
-from microbridge.lti_tool.deep_linking.at_launch import after_launch, placed_link_id
-from microbridge.lti_tool.launch import login as login_service
-from microbridge.lti_tool.launch import message, service
-from microbridge.lti_tool.launch.errors import LaunchRejected, expired_or_used
-from microbridge.lti_tool.launch.platform_keys import PlatformKeys
-from microbridge.lti_tool.registry.cache import PlatformInfo
-from microbridge.lti_tool.registry.models import Platform
+from config import launch_session, runtime
+from config.web import autocommit_connection, db, set_launch
+from lti_tool.deep_linking.at_launch import after_launch, placed_link_id
+from lti_tool.launch import login as login_service
+from lti_tool.launch import message, service
+from lti_tool.launch.errors import LaunchRejected, expired_or_used
+from lti_tool.launch.platform_keys import PlatformKeys
+from lti_tool.registry.cache import PlatformInfo
+from lti_tool.registry.models import Platform
 
 bp = Blueprint("lti_launch", __name__)
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microbridge.config.database import Base, CreatedMixin, UTCDateTime
+from config.database import Base, CreatedMixin, UTCDateTime
 
 
 class RegistrationLink(CreatedMixin, Base):

@@ -17,12 +17,12 @@ import requests
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.institutions.service import get_or_create
-from microbridge.config.database import utcnow
-from microbridge.config.web import UserFacingError
-from microbridge.lti_tool.registration.models import RegistrationLink
-from microbridge.lti_tool.registry import service as registry
-from microbridge.lti_tool.registry.models import Flavour, Platform
+from catalog.institutions.service import get_or_create
+from config.database import utcnow
+from config.web import UserFacingError
+from lti_tool.registration.models import RegistrationLink
+from lti_tool.registry import service as registry
+from lti_tool.registry.models import Flavour, Platform
 
 HTTP_TIMEOUT = 10
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"

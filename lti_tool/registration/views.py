@@ -5,9 +5,9 @@ from __future__ import annotations
 import requests
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from microbridge.config import runtime
-from microbridge.config.web import db
-from microbridge.lti_tool.registration import service
+from config import runtime
+from config.web import db
+from lti_tool.registration import service
 
 bp = Blueprint("registration", __name__)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import session as cookie_session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from microbridge.config.web import NotAllowed, launch_identity
+from config.web import NotAllowed, launch_identity
 
 SALT = "microbridge.operator-link.v1"
 LINK_MAX_AGE = 15 * 60

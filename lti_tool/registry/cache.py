@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.lti_tool.registry.models import Deployment, Platform
+from lti_tool.registry.models import Deployment, Platform
 
 TTL = 30.0
 

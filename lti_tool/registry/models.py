@@ -11,7 +11,7 @@ import enum
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from microbridge.config.database import Base, CreatedMixin
+from config.database import Base, CreatedMixin
 
 
 class Flavour(enum.StrEnum):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microbridge.config.web import UserFacingError
-from microbridge.grading.people.models import Course
-from microbridge.lti_tool.registry import cache
-from microbridge.lti_tool.registry.models import Deployment, Flavour, Platform
+from config.web import UserFacingError
+from grading.people.models import Course
+from lti_tool.registry import cache
+from lti_tool.registry.models import Deployment, Flavour, Platform
 
 
 class RegistryError(UserFacingError):

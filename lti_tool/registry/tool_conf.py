@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pylti1p3.registration import Registration
 
-from microbridge.lti_tool.keys.service import SigningKey
-from microbridge.lti_tool.registry.cache import PlatformInfo
-from microbridge.lti_tool.registry.models import Platform
+from lti_tool.keys.service import SigningKey
+from lti_tool.registry.cache import PlatformInfo
+from lti_tool.registry.models import Platform
 
 
 def registration_for(

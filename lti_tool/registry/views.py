@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from microbridge.config.web import UserFacingError, db, url
-from microbridge.lti_tool.registry import cache, service
-from microbridge.lti_tool.registry.admin import accept_operator_link, require_admin
-from microbridge.lti_tool.registry.models import Platform
+from config.web import UserFacingError, db, url
+from lti_tool.registry import cache, service
+from lti_tool.registry.admin import accept_operator_link, require_admin
+from lti_tool.registry.models import Platform
 
 bp = Blueprint("platform_admin", __name__)
 

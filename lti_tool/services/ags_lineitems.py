@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from microbridge.lti_tool.services.connector import PlatformConnector
+from lti_tool.services.connector import PlatformConnector
 
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 MT_LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"

@@ -20,10 +20,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 from sqlalchemy.orm import Session, sessionmaker
 
-from microbridge.config.store import KeyValueStore
-from microbridge.grading.ports import GradebookRefused, GradebookUnavailable, ScorePost
-from microbridge.lti_tool.registry.models import Flavour, Platform
-from microbridge.lti_tool.services.connector import (
+from config.store import KeyValueStore
+from grading.ports import GradebookRefused, GradebookUnavailable, ScorePost
+from lti_tool.registry.models import Flavour, Platform
+from lti_tool.services.connector import (
     PermanentServiceError,
     PlatformConnector,
     ServiceError,

@@ -24,10 +24,10 @@ from pylti1p3.exception import LtiServiceException
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy.orm import Session
 
-from microbridge.config.store import KeyValueStore
-from microbridge.lti_tool.keys.service import SigningKey, signing_key
-from microbridge.lti_tool.registry.models import Platform
-from microbridge.lti_tool.registry.tool_conf import registration_for
+from config.store import KeyValueStore
+from lti_tool.keys.service import SigningKey, signing_key
+from lti_tool.registry.models import Platform
+from lti_tool.registry.tool_conf import registration_for
 
 TIMEOUT = (5, 20)
 TOKEN_EARLY_EXPIRY = 60

@@ -14,11 +14,11 @@ from typing import Any
 import requests
 from sqlalchemy.orm import Session, sessionmaker
 
-from microbridge.config.store import KeyValueStore
-from microbridge.grading.placements.roster import RosterUnavailable
-from microbridge.grading.ports import Member
-from microbridge.lti_tool.services.ags_lineitems import with_query
-from microbridge.lti_tool.services.connector import ServiceError, connector_for
+from config.store import KeyValueStore
+from grading.placements.roster import RosterUnavailable
+from grading.ports import Member
+from lti_tool.services.ags_lineitems import with_query
+from lti_tool.services.connector import ServiceError, connector_for
 
 SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 MT_MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"

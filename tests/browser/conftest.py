@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from microbridge.config.settings import Settings
+from config.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.institutions.service import get_or_create
-from microbridge.demo_lms.app import create_platform_app
-from microbridge.demo_lms.demo import demo_platform
-from microbridge.demo_lms.platform import Platform
-from microbridge.demo_lms.server import serve_in_thread
-from microbridge.lti_tool.registration.service import create_link
-from microbridge.lti_tool.registry import service as registry
+from catalog.institutions.service import get_or_create
+from lti_tool.demo_lms.app import create_platform_app
+from lti_tool.demo_lms.demo import demo_platform
+from lti_tool.demo_lms.platform import Platform
+from lti_tool.demo_lms.server import serve_in_thread
+from lti_tool.registration.service import create_link
+from lti_tool.registry import service as registry
 from tests.browser.a11y import assert_accessible
 from tests.support.live import LiveTool, free_port
 
@@ -40,7 +40,7 @@ ADMIN = "Margaret Hamilton"
 
 def seed_catalog(db: Session) -> None:
     """The demo catalog of `microbridge demo` (employers, curated projects, a curator)."""
-    from microbridge.catalog.demo_data import seed_demo_catalog
+    from catalog.demo_data import seed_demo_catalog
 
     seed_demo_catalog(db, get_or_create(db, name=INSTITUTION))
     db.commit()

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
+from config.settings import Settings
 from tests.browser.journey import (
     ADMIN,
     EMPLOYER_EMAIL,

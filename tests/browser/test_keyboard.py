@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
+from config.settings import Settings
 from tests.browser.journey import PROJECT, STUDENT, Lms, demo_lms, install, seed_catalog
 from tests.browser.test_journeys import place_by_deep_linking
 from tests.support.live import LiveTool, live_tool

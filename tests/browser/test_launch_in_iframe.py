@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
-from microbridge.demo_lms.app import create_platform_app
-from microbridge.demo_lms.platform import Platform
-from microbridge.demo_lms.server import serve_in_thread
+from config.settings import Settings
+from lti_tool.demo_lms.app import create_platform_app
+from lti_tool.demo_lms.platform import Platform
+from lti_tool.demo_lms.server import serve_in_thread
 from tests.browser.a11y import assert_accessible
 from tests.support.live import LiveTool, free_port, live_tool
 from tests.support.lms import install_tool

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
-from microbridge.lti_tool.registry.admin import operator_link_token
+from config.settings import Settings
+from lti_tool.registry.admin import operator_link_token
 from tests.browser.a11y import assert_accessible
 from tests.browser.journey import (
     INSTRUCTOR,

@@ -13,19 +13,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.actors import Actor, ActorKind
-from microbridge.catalog.curation import service as curation
-from microbridge.catalog.curation.models import CuratorAccount, Decision
-from microbridge.catalog.employers import service as employers
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.institutions.service import get_or_create
-from microbridge.catalog.projects import service as projects
-from microbridge.catalog.projects.content import CriterionInput, LevelInput, ProjectContent
-from microbridge.catalog.projects.guardrails import DEFAULT_POLICY
-from microbridge.catalog.projects.models import Project
-from microbridge.catalog.skills.service import normalise_all
-from microbridge.config.web import LaunchIdentity, set_launch
+from catalog.actors import Actor, ActorKind
+from catalog.curation import service as curation
+from catalog.curation.models import CuratorAccount, Decision
+from catalog.employers import service as employers
+from catalog.employers.models import EmployerMember
+from catalog.institutions.models import Institution
+from catalog.institutions.service import get_or_create
+from catalog.projects import service as projects
+from catalog.projects.content import CriterionInput, LevelInput, ProjectContent
+from catalog.projects.guardrails import DEFAULT_POLICY
+from catalog.projects.models import Project
+from catalog.skills.service import normalise_all
+from config.web import LaunchIdentity, set_launch
 
 CSRF = "test-csrf-token"
 
@@ -139,7 +139,7 @@ def curator_account(db: Session, institution: Institution) -> CuratorAccount:
 
 def sign_in_as(client: FlaskClient, kind: str, account_id: int) -> None:
     """Sign in without the emailed link (that flow has tests of its own)."""
-    from microbridge.config.database import utcnow
+    from config.database import utcnow
 
     with client.session_transaction() as sess:
         sess.clear()

@@ -10,9 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.curation.models import CuratorAccount
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.institutions.models import Institution
+from catalog.curation.models import CuratorAccount
+from catalog.employers.models import EmployerMember
+from catalog.institutions.models import Institution
 
 from .conftest import form_data, new_project, post, publish, sign_in_as
 

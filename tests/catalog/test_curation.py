@@ -7,15 +7,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.actors import Actor, ActorKind
-from microbridge.catalog.curation import service as curation
-from microbridge.catalog.curation.models import CurationDecision, CuratorAccount, Decision
-from microbridge.catalog.employers.models import EmployerMember, EmployerOrg
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.projects import service as projects
-from microbridge.catalog.projects.guardrails import DEFAULT_POLICY
-from microbridge.config.mail import OutgoingEmail
-from microbridge.config.web import NotAllowed, NotFound
+from catalog.actors import Actor, ActorKind
+from catalog.curation import service as curation
+from catalog.curation.models import CurationDecision, CuratorAccount, Decision
+from catalog.employers.models import EmployerMember, EmployerOrg
+from catalog.institutions.models import Institution
+from catalog.projects import service as projects
+from catalog.projects.guardrails import DEFAULT_POLICY
+from config.mail import OutgoingEmail
+from config.web import NotAllowed, NotFound
 
 from .conftest import actor, curator_actor, new_project, post, sign_in_as
 

@@ -8,15 +8,15 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.curation import service as curation
-from microbridge.catalog.demo_data import content_for, seed_demo_catalog
-from microbridge.catalog.demo_projects import EMPLOYERS, PROJECTS
-from microbridge.catalog.employers.models import EmployerOrg
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.projects.guardrails import DEFAULT_POLICY, problems
-from microbridge.catalog.projects.models import Project
-from microbridge.catalog.recommend.service import recommend
-from microbridge.catalog.search.service import search_projects
+from catalog.curation import service as curation
+from catalog.demo_data import content_for, seed_demo_catalog
+from catalog.demo_projects import EMPLOYERS, PROJECTS
+from catalog.employers.models import EmployerOrg
+from catalog.institutions.models import Institution
+from catalog.projects.guardrails import DEFAULT_POLICY, problems
+from catalog.projects.models import Project
+from catalog.recommend.service import recommend
+from catalog.search.service import search_projects
 
 
 def test_demo_content_is_big_enough_and_meets_every_rule() -> None:

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.projects import service as projects
-from microbridge.catalog.projects.models import Project, ProjectRevision, RevisionSkill
+from catalog.employers.models import EmployerMember
+from catalog.institutions.models import Institution
+from catalog.projects import service as projects
+from catalog.projects.models import Project, ProjectRevision, RevisionSkill
 
 from .conftest import form_data, new_project, post, publish, sign_in_as
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from microbridge.catalog.projects.guardrails import PayPolicy, problems
-from microbridge.config.settings import load_settings
+from catalog.projects.guardrails import PayPolicy, problems
+from config.settings import load_settings
 
 from .conftest import make_content
 

@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.curation import service as curation
-from microbridge.catalog.curation.models import Decision
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.projects import service as projects
-from microbridge.catalog.projects.guardrails import DEFAULT_POLICY
-from microbridge.catalog.projects.models import CatalogListing, ProjectRevision
-from microbridge.config.web import NotFound
+from catalog.curation import service as curation
+from catalog.curation.models import Decision
+from catalog.employers.models import EmployerMember
+from catalog.institutions.models import Institution
+from catalog.projects import service as projects
+from catalog.projects.guardrails import DEFAULT_POLICY
+from catalog.projects.models import CatalogListing, ProjectRevision
+from config.web import NotFound
 
 from .conftest import actor, curator_actor, make_content, new_project, publish
 

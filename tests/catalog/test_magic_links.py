@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.portal.models import MagicLink
-from microbridge.config.database import utcnow
-from microbridge.config.mail import OutgoingEmail
+from catalog.employers.models import EmployerMember
+from catalog.portal.models import MagicLink
+from config.database import utcnow
+from config.mail import OutgoingEmail
 
 from .conftest import post
 

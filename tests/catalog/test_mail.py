@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.config import mail
-from microbridge.config.mail import EmailStatus, OutgoingEmail, send_email
-from microbridge.config.settings import SettingError, SmtpConfig, load_settings, parse_smtp_url
-from microbridge.lti_tool.app import create_app
+from config import mail
+from config.mail import EmailStatus, OutgoingEmail, send_email
+from config.settings import SettingError, SmtpConfig, load_settings, parse_smtp_url
+from lti_tool.app import create_app
 
 from .conftest import sign_in_as
 
@@ -230,7 +230,7 @@ def test_the_task_delivers_and_the_sweep_requeues_lost_messages(
     assert row is not None
     from datetime import timedelta
 
-    from microbridge.config.database import utcnow
+    from config.database import utcnow
 
     row.created_at = utcnow() - timedelta(minutes=10)
     db.commit()

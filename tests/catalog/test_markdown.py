@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from microbridge.catalog.markdown import plain_text, render
+from catalog.markdown import plain_text, render
 
 PAYLOADS = [
     "<script>alert(1)</script>",

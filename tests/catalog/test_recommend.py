@@ -7,9 +7,9 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.recommend.service import recommend
+from catalog.employers.models import EmployerMember
+from catalog.institutions.models import Institution
+from catalog.recommend.service import recommend
 
 from .conftest import new_project, publish
 

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.employers.models import EmployerMember
-from microbridge.catalog.institutions.models import Institution
-from microbridge.catalog.search.fulltext import fts5_expression, index_first, text_match
-from microbridge.catalog.search.service import SearchFilters, SortOrder, search_projects
+from catalog.employers.models import EmployerMember
+from catalog.institutions.models import Institution
+from catalog.search.fulltext import fts5_expression, index_first, text_match
+from catalog.search.service import SearchFilters, SortOrder, search_projects
 
 from .conftest import new_project, publish
 

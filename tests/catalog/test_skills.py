@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from microbridge.catalog.skills.service import normalise, normalise_all, split_list
+from catalog.skills.service import normalise, normalise_all, split_list
 
 
 @pytest.mark.parametrize(("typed", "label"), [

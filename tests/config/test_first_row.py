@@ -4,8 +4,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import bindparam, select, text
 
-from microbridge.config.database import first_row
-from microbridge.lti_tool.registry.models import Platform
+from config.database import first_row
+from lti_tool.registry.models import Platform
 
 
 def test_first_row_runs_a_statement_on_the_driver_of_either_database(app: Flask) -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from microbridge.config.celery_app import start_in_process_beat
-from microbridge.config.settings import Settings
+from config.celery_app import start_in_process_beat
+from config.settings import Settings
 
 
 def test_periodic_tasks_run_in_process_only_in_the_embedded_default(settings: Settings) -> None:

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from microbridge.config import launch_session
-from microbridge.config.web import LaunchIdentity
+from config import launch_session
+from config.web import LaunchIdentity
 
 SECRET = "a-secret-for-tests-only"
 IDENTITY = LaunchIdentity(

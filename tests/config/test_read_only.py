@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from flask import Flask, g
 
-from microbridge.config.database import ReadOnlySessionError
-from microbridge.config.web import db, read_only
-from microbridge.lti_tool.registry.models import Platform
+from config.database import ReadOnlySessionError
+from config.web import db, read_only
+from lti_tool.registry.models import Platform
 
 
 def test_a_read_only_view_reads_but_cannot_write(app: Flask) -> None:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from microbridge.config.migrate import DatabaseNotMigrated
-from microbridge.config.settings import SettingError, load_settings
-from microbridge.lti_tool.app import create_app
+from config.migrate import DatabaseNotMigrated
+from config.settings import SettingError, load_settings
+from lti_tool.app import create_app
 
 
 def test_the_app_refuses_an_unmigrated_database_with_a_clear_message(tmp_path: Path) -> None:

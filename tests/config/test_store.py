@@ -4,7 +4,7 @@ import threading
 
 from flask import Flask
 
-from microbridge.config.store import KeyValueStore
+from config.store import KeyValueStore
 
 
 def _store(app: Flask) -> KeyValueStore:

@@ -14,7 +14,7 @@ import pytest
 import requests
 from flask import Flask, jsonify
 
-from microbridge.demo_lms import (
+from lti_tool.demo_lms import (
     LineItem,
     Platform,
     ResourceLink,
@@ -24,8 +24,8 @@ from microbridge.demo_lms import (
     serve_in_thread,
     start_platform,
 )
-from microbridge.demo_lms.keys import KeySet, SigningKey
-from microbridge.demo_lms.vocab import MT_SCORE
+from lti_tool.demo_lms.keys import KeySet, SigningKey
+from lti_tool.demo_lms.vocab import MT_SCORE
 
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 

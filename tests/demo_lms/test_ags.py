@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from microbridge.demo_lms.vocab import CANVAS_SUBMISSION, MT_SCORE
+from lti_tool.demo_lms.vocab import CANVAS_SUBMISSION, MT_SCORE
 
 from .conftest import Env
 

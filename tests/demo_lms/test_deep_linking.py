@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from microbridge.demo_lms.vocab import DL, DL_SETTINGS, LTI
+from lti_tool.demo_lms.vocab import DL, DL_SETTINGS, LTI
 
 from .conftest import Env
 from .test_launch import auth_request, decode_with_served_jwks

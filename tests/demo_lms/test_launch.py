@@ -10,8 +10,8 @@ import jwt
 import pytest
 import requests
 
-from microbridge.demo_lms import Platform, PlatformError
-from microbridge.demo_lms.vocab import AGS_CLAIM, DL_SETTINGS, LTI, NRPS_CLAIM
+from lti_tool.demo_lms import Platform, PlatformError
+from lti_tool.demo_lms.vocab import AGS_CLAIM, DL_SETTINGS, LTI, NRPS_CLAIM
 
 from .conftest import Env
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from microbridge.demo_lms.vocab import MT_MEMBERSHIPS
+from lti_tool.demo_lms.vocab import MT_MEMBERSHIPS
 
 from .conftest import Env
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
-from microbridge.demo_lms.vocab import PLATFORM_CONFIG, SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_SCORE, TOOL_CONFIG
+from lti_tool.demo_lms.vocab import PLATFORM_CONFIG, SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_SCORE, TOOL_CONFIG
 
 from .conftest import Env
 

@@ -12,9 +12,9 @@ import pytest
 import requests
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from microbridge.demo_lms import Platform, create_platform_app, demo_platform, serve_in_thread
-from microbridge.demo_lms.persistence import load, save
-from microbridge.demo_lms.storage_frame import storage_script
+from lti_tool.demo_lms import Platform, create_platform_app, demo_platform, serve_in_thread
+from lti_tool.demo_lms.persistence import load, save
+from lti_tool.demo_lms.storage_frame import storage_script
 
 from .conftest import FakeTool
 

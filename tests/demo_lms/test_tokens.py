@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from microbridge.demo_lms.keys import SigningKey
-from microbridge.demo_lms.vocab import SCOPE_NRPS, SCOPE_SCORE
+from lti_tool.demo_lms.keys import SigningKey
+from lti_tool.demo_lms.vocab import SCOPE_NRPS, SCOPE_SCORE
 
 from .conftest import JWT_BEARER, Env
 

@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from microbridge.demo_lms.platform import Platform
+from lti_tool.demo_lms.platform import Platform
 from tests.support.lms import Installed, LaunchDriver, install_tool, running_platform
 
 

@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from microbridge.config.store import RedisStore, StoreEntry
-from microbridge.demo_lms.platform import Platform
+from config.store import RedisStore, StoreEntry
+from lti_tool.demo_lms.platform import Platform
 from tests.support.lms import Installed, LaunchDriver
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"

@@ -4,8 +4,8 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from microbridge.config.settings import Settings
-from microbridge.lti_tool.cli import main
+from config.settings import Settings
+from lti_tool.cli import main
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_commands_refuse_an_unmigrated_database(tmp_path, monkeypatch: pytest.Mo
 def test_a_platform_with_courses_is_not_removed(run, db) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from microbridge.grading.people.models import Course
+    from grading.people.models import Course
 
     run(
         "platform", "add", "--issuer", "https://m.example", "--client-id", "kept",

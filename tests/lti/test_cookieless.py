@@ -7,7 +7,7 @@ from html import unescape
 
 from flask import Flask
 
-from microbridge.demo_lms.platform import Platform
+from lti_tool.demo_lms.platform import Platform
 from tests.support.lms import LaunchDriver, install_tool
 
 

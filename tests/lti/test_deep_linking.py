@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
-from microbridge.demo_lms.platform import Platform
-from microbridge.grading.placements.models import Placement
+from config.settings import Settings
+from grading.placements.models import Placement
+from lti_tool.demo_lms.platform import Platform
 from tests.placements.helpers import (
     DL,
     Setup,

@@ -11,12 +11,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.institutions.service import get_or_create
-from microbridge.config.settings import Settings
-from microbridge.demo_lms.platform import Platform
-from microbridge.grading.placements.models import Placement
-from microbridge.lti_tool.registry import service as registry
-from microbridge.lti_tool.registry.models import Platform as PlatformRow
+from catalog.institutions.service import get_or_create
+from config.settings import Settings
+from grading.placements.models import Placement
+from lti_tool.demo_lms.platform import Platform
+from lti_tool.registry import service as registry
+from lti_tool.registry.models import Platform as PlatformRow
 from tests.placements.helpers import (
     DL_REQUEST,
     DL_SETTINGS,

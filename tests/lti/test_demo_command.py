@@ -16,7 +16,7 @@ from tests.support.live import free_port
 
 START_SECONDS = 90
 # `microbridge demo`, with this interpreter (the console script may not be on PATH).
-DEMO = "from microbridge.lti_tool.cli import main; main(prog_name='microbridge')"
+DEMO = "from lti_tool.cli import main; main(prog_name='microbridge')"
 
 
 def test_demo_starts_and_prints_one_working_url(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.demo_lms.platform import Platform
-from microbridge.lti_tool.registration import service
-from microbridge.lti_tool.registry.models import Platform as PlatformRow
+from lti_tool.demo_lms.platform import Platform
+from lti_tool.registration import service
+from lti_tool.registry.models import Platform as PlatformRow
 from tests.support.lms import LaunchDriver
 
 

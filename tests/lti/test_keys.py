@@ -6,9 +6,9 @@ import jwt
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from microbridge.config.database import utcnow
-from microbridge.lti_tool.keys import service
-from microbridge.lti_tool.keys.models import ToolKey
+from config.database import utcnow
+from lti_tool.keys import service
+from lti_tool.keys.models import ToolKey
 
 
 def test_the_jwks_publishes_a_key_that_verifies_what_the_tool_signs(

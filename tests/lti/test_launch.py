@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.grading.people.models import Course, Person
+from grading.people.models import Course, Person
 from tests.support.lms import Installed, LaunchDriver, install_tool, launch_token
 
 
@@ -50,7 +50,7 @@ def test_learner_cannot_open_the_instructor_home(
 def test_a_launch_without_personal_data_still_works(
     db: Session, lms: object, client: FlaskClient
 ) -> None:
-    from microbridge.demo_lms.platform import Platform
+    from lti_tool.demo_lms.platform import Platform
 
     assert isinstance(lms, Platform)
     installed = install_tool(db, lms, privacy_level="anonymous")

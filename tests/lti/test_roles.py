@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from microbridge.config.web import Roles
-from microbridge.lti_tool.launch.roles import map_roles
+from config.web import Roles
+from lti_tool.launch.roles import map_roles
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
-from microbridge.demo_lms.platform import Platform
-from microbridge.grading.people.models import Person
+from config.settings import Settings
+from grading.people.models import Person
+from lti_tool.demo_lms.platform import Platform
 from tests.support.live import LiveTool, live_tool
 from tests.support.lms import Installed, install_tool, running_platform
 from tests.work.factories import Placed, person_row, place

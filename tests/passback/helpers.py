@@ -6,12 +6,12 @@ import secrets
 
 from sqlalchemy.orm import Session
 
-from microbridge.grading.passback import service
-from microbridge.grading.passback.models import ScoreOutbox
-from microbridge.grading.people.models import Person
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.reviews.models import GradeRelease
-from microbridge.grading.work.models import Submission, owner_key
+from grading.passback import service
+from grading.passback.models import ScoreOutbox
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.reviews.models import GradeRelease
+from grading.work.models import Submission, owner_key
 
 
 def submission_for(db: Session, placement: Placement, person: Person) -> Submission:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.grading.passback import tasks
-from microbridge.grading.passback.delivery import deliver_row
-from microbridge.grading.passback.models import OutboxState, ScoreOutbox
-from microbridge.grading.work.models import Submission
+from grading.passback import tasks
+from grading.passback.delivery import deliver_row
+from grading.passback.models import OutboxState, ScoreOutbox
+from grading.work.models import Submission
 from tests.passback.conftest import Gradebook
 from tests.passback.helpers import release_grade
 
@@ -82,7 +82,7 @@ def test_a_refusal_is_recorded_with_the_platforms_words(world: Gradebook, db: Se
 
 
 def test_the_sweep_delivers_what_was_never_queued(world: Gradebook, db: Session) -> None:
-    from microbridge.grading.passback import dispatch
+    from grading.passback import dispatch
 
     calls: list[int] = []
     original = dispatch.enqueue
@@ -102,7 +102,7 @@ def test_the_sweep_delivers_what_was_never_queued(world: Gradebook, db: Session)
 
 def test_rows_are_never_written_twice_for_one_decision(world: Gradebook, db: Session) -> None:
     row = release_grade(db, world.placed.placement, world.student, 88)
-    from microbridge.grading.passback import service
+    from grading.passback import service
 
     again = service.enqueue_grade(
         db, placement=world.placed.placement, person=world.student, release_id=row.release_id or 0,

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from microbridge.grading.passback import dispatch
+from grading.passback import dispatch
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
-from microbridge.grading.passback.models import OutboxState, ScoreOutbox
-from microbridge.grading.work.models import Submission
+from config.settings import Settings
+from grading.passback.models import OutboxState, ScoreOutbox
+from grading.work.models import Submission
 from tests.passback.helpers import release_grade
 from tests.work.harness import School, school
 

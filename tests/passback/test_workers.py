@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
-from microbridge.demo_lms.faults import CANVAS_RATE_LIMIT_BODY
-from microbridge.grading.passback.models import OutboxState, ScoreOutbox
-from microbridge.grading.people.models import Person
+from config.settings import Settings
+from grading.passback.models import OutboxState, ScoreOutbox
+from grading.people.models import Person
+from lti_tool.demo_lms.faults import CANVAS_RATE_LIMIT_BODY
 from tests.passback.helpers import release_grade
 from tests.passback.workers import celery_worker, throwaway_redis, wait_for
 from tests.support.live import LiveTool, live_tool
@@ -39,7 +39,7 @@ class Course:
     """An emulated course with students, the tool live, and a graded placement."""
 
     def __init__(self, db: Session, lms: object, live: LiveTool, students: int) -> None:
-        from microbridge.demo_lms.platform import Platform
+        from lti_tool.demo_lms.platform import Platform
 
         assert isinstance(lms, Platform)
         self.db, self.lms = db, lms

@@ -1,6 +1,6 @@
 """Real Celery workers and a throwaway Redis, as subprocesses this test process owns.
 
-Workers run ``celery -A microbridge.lti_tool.worker worker`` with the same settings as the
+Workers run ``celery -A lti_tool.worker worker`` with the same settings as the
 test (database, Redis, instance folder, secret, base URL). Each is started in its own
 process group and stopped by that group's id, so a test can kill one mid-task.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import redis
 
-from microbridge.config.settings import Settings
+from config.settings import Settings
 from tests.support.live import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,7 +72,7 @@ class Worker:
 def celery_worker(settings: Settings, tmp: Path, *, beat: bool = True) -> Iterator[Worker]:
     name = f"mbtest-{uuid.uuid4().hex[:8]}"
     log = tmp / f"{name}.log"
-    command = [CELERY, "-A", "microbridge.lti_tool.worker", "worker", "-Q", "microbridge",
+    command = [CELERY, "-A", "lti_tool.worker", "worker", "-Q", "microbridge",
                "--concurrency", "1", "--loglevel", "INFO", "-n", f"{name}@%h", "--without-gossip",
                "--without-mingle", "--without-heartbeat"]
     if beat:

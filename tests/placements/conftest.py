@@ -6,8 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
-from microbridge.demo_lms.platform import Platform
+from config.settings import Settings
+from lti_tool.demo_lms.platform import Platform
 from tests.placements.helpers import Setup, live_setup
 from tests.support.lms import running_platform
 

@@ -19,18 +19,18 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
-from microbridge.catalog.actors import Actor, ActorKind
-from microbridge.catalog.curation import service as curation
-from microbridge.catalog.curation.models import Decision
-from microbridge.catalog.employers import service as employers
-from microbridge.catalog.projects import service as projects
-from microbridge.catalog.projects.content import CriterionInput, LevelInput, ProjectContent
-from microbridge.catalog.projects.guardrails import DEFAULT_POLICY
-from microbridge.catalog.projects.models import ProjectRevision
-from microbridge.catalog.skills.service import normalise_all
-from microbridge.config.settings import Settings
-from microbridge.demo_lms.platform import Platform
-from microbridge.lti_tool.registry.models import Platform as PlatformRow
+from catalog.actors import Actor, ActorKind
+from catalog.curation import service as curation
+from catalog.curation.models import Decision
+from catalog.employers import service as employers
+from catalog.projects import service as projects
+from catalog.projects.content import CriterionInput, LevelInput, ProjectContent
+from catalog.projects.guardrails import DEFAULT_POLICY
+from catalog.projects.models import ProjectRevision
+from catalog.skills.service import normalise_all
+from config.settings import Settings
+from lti_tool.demo_lms.platform import Platform
+from lti_tool.registry.models import Platform as PlatformRow
 from tests.support.live import LiveTool, live_tool
 from tests.support.lms import Installed, LaunchDriver, form_fields, install_tool, launch_token
 

@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.grading.people.models import Course
-from microbridge.grading.placements.models import Placement
+from grading.people.models import Course
+from grading.placements.models import Placement
 from tests.placements.helpers import Setup, open_deep_linking, refresh_roster, send_to_lms
 
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.grading.placements.models import Placement
+from grading.placements.models import Placement
 from tests.placements.helpers import Setup, open_deep_linking, refresh_roster, send_to_lms
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from microbridge.lti_tool.deep_linking.at_launch import (
+from lti_tool.deep_linking.at_launch import (
     custom_value,
     id_list,
     is_course_navigation,
     reported_due_date,
 )
-from microbridge.lti_tool.services.ags_lineitems import with_query
-from microbridge.lti_tool.services.nrps import first_page_url
+from lti_tool.services.ags_lineitems import with_query
+from lti_tool.services.nrps import first_page_url
 from tests.placements.helpers import Setup
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"

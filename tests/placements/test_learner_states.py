@@ -6,17 +6,17 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.institutions.service import get_or_create
-from microbridge.grading.passback.models import ScoreOutbox, stream_key
-from microbridge.grading.people.models import Course, Person
-from microbridge.grading.placements import progress, roster
-from microbridge.grading.placements import service as placements
-from microbridge.grading.placements.models import Placement
-from microbridge.grading.placements.service import PlacementSettings
-from microbridge.grading.ports import Member
-from microbridge.grading.reviews.models import GradeRelease, Review
-from microbridge.grading.work.models import Consent, Participation, Submission, Team, TeamMember
-from microbridge.lti_tool.registry import service as registry
+from catalog.institutions.service import get_or_create
+from grading.passback.models import ScoreOutbox, stream_key
+from grading.people.models import Course, Person
+from grading.placements import progress, roster
+from grading.placements import service as placements
+from grading.placements.models import Placement
+from grading.placements.service import PlacementSettings
+from grading.ports import Member
+from grading.reviews.models import GradeRelease, Review
+from grading.work.models import Consent, Participation, Submission, Team, TeamMember
+from lti_tool.registry import service as registry
 from tests.placements.helpers import listed_project
 
 LEARNER = ("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",)

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from microbridge.grading.placements.models import Placement
-from microbridge.lti_tool.deep_linking import gradebook_column
-from microbridge.lti_tool.services import ags_lineitems as ags
+from grading.placements.models import Placement
+from lti_tool.deep_linking import gradebook_column
+from lti_tool.services import ags_lineitems as ags
 from tests.placements.helpers import Setup, hidden_fields, open_deep_linking, query, send_to_lms
 
 

@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microbridge.grading.placements.models import Placement, RosterMember
-from microbridge.lti_tool.services.nrps import NrpsRoster
+from grading.placements.models import Placement, RosterMember
+from lti_tool.services.nrps import NrpsRoster
 from tests.placements.helpers import Setup, open_deep_linking, query, refresh_roster, send_to_lms
 
 
@@ -95,8 +95,8 @@ def test_a_course_without_nrps_says_so(setup: Setup, client: FlaskClient, db: Se
 
 
 def test_a_link_roster_without_learners_falls_back_to_the_course(db: Session) -> None:
-    from microbridge.grading.placements import roster as roster_service
-    from microbridge.grading.ports import Member
+    from grading.placements import roster as roster_service
+    from grading.ports import Member
     from tests.placements.test_learner_states import FakeRoster, _placement
 
     class LinkBlind(FakeRoster):

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from microbridge.catalog.projects.models import RubricCriterion
-from microbridge.grading.work.models import Submission
+from catalog.projects.models import RubricCriterion
+from grading.work.models import Submission
 from tests.work.harness import LaunchedUser, Reviewer, School
 
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from microbridge.config import runtime
-from microbridge.config.database import transaction, utcnow
-from microbridge.config.mail import OutgoingEmail
-from microbridge.grading.reviews import deadlines
-from microbridge.grading.reviews.models import Review, ReviewReminder
-from microbridge.grading.reviews.service import median_feedback_days
+from config import runtime
+from config.database import transaction, utcnow
+from config.mail import OutgoingEmail
+from grading.reviews import deadlines
+from grading.reviews.models import Review, ReviewReminder
+from grading.reviews.service import median_feedback_days
 from tests.reviews.flow import review, submitted
 from tests.work.harness import School
 

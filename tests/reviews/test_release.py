@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from microbridge.grading.passback.models import ScoreOutbox
-from microbridge.grading.reviews.models import GradeRelease
+from grading.passback.models import ScoreOutbox
+from grading.reviews.models import GradeRelease
 from tests.reviews.flow import review, submitted
 from tests.work.harness import School
 

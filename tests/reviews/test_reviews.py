@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from microbridge.grading.reviews.models import GradeRelease, Review
+from grading.reviews.models import GradeRelease, Review
 from tests.reviews.flow import review, submitted
 from tests.work.harness import School, other_employer
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from flask import Flask
 from werkzeug.serving import make_server
 
-from microbridge.config.settings import Settings
-from microbridge.lti_tool.app import create_app
+from config.settings import Settings
+from lti_tool.app import create_app
 
 
 def free_port() -> int:

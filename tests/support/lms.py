@@ -16,12 +16,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from microbridge.catalog.institutions.service import get_or_create
-from microbridge.demo_lms.app import create_platform_app
-from microbridge.demo_lms.platform import Platform
-from microbridge.demo_lms.server import serve_in_thread
-from microbridge.lti_tool.registry import service as registry
-from microbridge.lti_tool.registry.models import Platform as PlatformRow
+from catalog.institutions.service import get_or_create
+from lti_tool.demo_lms.app import create_platform_app
+from lti_tool.demo_lms.platform import Platform
+from lti_tool.demo_lms.server import serve_in_thread
+from lti_tool.registry import service as registry
+from lti_tool.registry.models import Platform as PlatformRow
 
 TOOL_BASE = "http://127.0.0.1:5000"
 

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
+from config.settings import Settings
 from tests.work.harness import School, school
 
 

@@ -12,17 +12,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.catalog.employers.models import EmployerMember, EmployerOrg
-from microbridge.catalog.projects.models import (
+from catalog.employers.models import EmployerMember, EmployerOrg
+from catalog.projects.models import (
     Project,
     ProjectRevision,
     RevisionSkill,
     RubricCriterion,
     RubricLevel,
 )
-from microbridge.demo_lms.platform import Platform
-from microbridge.grading.people.models import Course, Person
-from microbridge.grading.placements.models import Placement
+from grading.people.models import Course, Person
+from grading.placements.models import Placement
+from lti_tool.demo_lms.platform import Platform
 from tests.support.lms import Installed
 
 

@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from microbridge.catalog.portal.web import sign_in
-from microbridge.config.settings import Settings
-from microbridge.demo_lms.platform import Platform
-from microbridge.grading.people.models import Person
+from catalog.portal.web import sign_in
+from config.settings import Settings
+from grading.people.models import Person
+from lti_tool.demo_lms.platform import Platform
 from tests.support.live import LiveTool, live_tool
 from tests.support.lms import Installed, LaunchDriver, install_tool, launch_token, running_platform
 from tests.work.factories import Employer, Placed, make_project, person_row, place

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from microbridge.grading.passback.models import OutboxState, ScoreOutbox
+from grading.passback.models import OutboxState, ScoreOutbox
 from tests.work.harness import School
 
 CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
@@ -34,7 +34,7 @@ def test_a_submission_is_reported_to_the_lms(course: School) -> None:
 
 
 def test_a_resubmission_on_canvas_keeps_the_existing_grade(canvas_course: School) -> None:
-    from microbridge.grading.work.models import Submission
+    from grading.work.models import Submission
     from tests.passback.helpers import release_grade
 
     student = canvas_course.student()

@@ -11,10 +11,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microbridge.config.settings import Settings
-from microbridge.grading.passback.models import ScoreOutbox
-from microbridge.grading.placements.models import RosterMember
-from microbridge.grading.work.models import Submission, Team, TeamMember
+from config.settings import Settings
+from grading.passback.models import ScoreOutbox
+from grading.placements.models import RosterMember
+from grading.work.models import Submission, Team, TeamMember
 from tests.work.harness import School, school
 
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import microbridge.config.database
+import config.database
 
 revision = '0001'
 down_revision = None
@@ -24,14 +24,14 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__institution')),
     sa.UniqueConstraint('slug', name=op.f('uq__institution__slug'))
     )
     op.create_table('store_entry',
     sa.Column('key', sa.String(length=255), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
-    sa.Column('expires_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk__store_entry'))
     )
     with op.batch_alter_table('store_entry', schema=None) as batch_op:
@@ -42,9 +42,9 @@ def upgrade() -> None:
     sa.Column('kid', sa.String(length=64), nullable=False),
     sa.Column('private_pem', sa.Text(), nullable=False),
     sa.Column('public_jwk', sa.Text(), nullable=False),
-    sa.Column('retired_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('publish_until', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('retired_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('publish_until', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__tool_key')),
     sa.UniqueConstraint('kid', name=op.f('uq__tool_key__kid'))
     )
@@ -61,7 +61,7 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('auto_register_deployments', sa.Boolean(), nullable=False),
     sa.Column('institution_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk__lti_platform__institution_id__institution')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__lti_platform')),
     sa.UniqueConstraint('issuer', 'client_id', name='uq__lti_platform__issuer_client')
@@ -76,10 +76,10 @@ def upgrade() -> None:
     sa.Column('context_id', sa.String(length=255), nullable=False),
     sa.Column('label', sa.String(length=255), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
-    sa.Column('last_launch_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_launch_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('lineitems_url', sa.String(length=1000), nullable=False),
     sa.Column('memberships_url', sa.String(length=1000), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name=op.f('fk__course__platform_id__lti_platform'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__course')),
     sa.UniqueConstraint('platform_id', 'context_id', name='uq__course__context')
@@ -88,7 +88,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('platform_id', sa.Integer(), nullable=False),
     sa.Column('deployment_id', sa.String(length=255), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name=op.f('fk__lti_deployment__platform_id__lti_platform'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__lti_deployment')),
     sa.UniqueConstraint('platform_id', 'deployment_id', name='uq__lti_deployment__platform_dep')
@@ -101,8 +101,8 @@ def upgrade() -> None:
     sa.Column('given_name', sa.String(length=200), nullable=False),
     sa.Column('family_name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
-    sa.Column('last_seen_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name=op.f('fk__person__platform_id__lti_platform'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__person')),
     sa.UniqueConstraint('platform_id', 'sub', name='uq__person__platform_sub')
@@ -111,11 +111,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('note', sa.String(length=200), nullable=False),
-    sa.Column('expires_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', config.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('institution_id', sa.Integer(), nullable=True),
     sa.Column('platform_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk__registration_link__institution_id__institution')),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name=op.f('fk__registration_link__platform_id__lti_platform'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__registration_link')),

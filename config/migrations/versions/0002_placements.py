@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import microbridge.config.database
+import config.database
 
 revision = '0002'
 down_revision = '0001'
@@ -27,13 +27,13 @@ def upgrade() -> None:
     sa.Column('project_revision_id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('score_maximum', sa.Float(), nullable=False),
-    sa.Column('due_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', config.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('team_size', sa.Integer(), nullable=False),
     sa.Column('release_mode', sa.String(length=20), nullable=False),
     sa.Column('line_item_url', sa.String(length=1000), nullable=False),
     sa.Column('copied_from_id', sa.Integer(), nullable=True),
     sa.Column('created_by_person_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['copied_from_id'], ['placement.id'], name=op.f('fk__placement__copied_from_id__placement'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk__placement__course_id__course'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_person_id'], ['person.id'], name=op.f('fk__placement__created_by_person_id__person'), ondelete='SET NULL'),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import microbridge.config.database
+import config.database
 
 revision = '0003'
 down_revision = '0002'
@@ -31,9 +31,9 @@ def upgrade() -> None:
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('website', sa.String(length=300), nullable=False),
     sa.Column('about', sa.Text(), nullable=False),
-    sa.Column('verified_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('verified_at', config.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('verification_note', sa.String(length=300), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__employer_org')),
     sa.UniqueConstraint('slug', name=op.f('uq__employer_org__slug'))
     )
@@ -43,9 +43,9 @@ def upgrade() -> None:
     sa.Column('account_kind', sa.String(length=20), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
-    sa.Column('expires_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__magic_link')),
     sa.UniqueConstraint('token_hash', name=op.f('uq__magic_link__token_hash'))
     )
@@ -61,9 +61,9 @@ def upgrade() -> None:
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('transport', sa.String(length=20), nullable=False),
-    sa.Column('claimed_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__outgoing_email'))
     )
     with op.batch_alter_table('outgoing_email', schema=None) as batch_op:
@@ -75,9 +75,9 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=320), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('invited_by', sa.String(length=320), nullable=False),
-    sa.Column('joined_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_sign_in_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('joined_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_sign_in_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk__curator_account__institution_id__institution'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__curator_account')),
     sa.UniqueConstraint('email', name=op.f('uq__curator_account__email'))
@@ -92,9 +92,9 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('invited_by_id', sa.Integer(), nullable=True),
     sa.Column('invitation_email_id', sa.Integer(), nullable=True),
-    sa.Column('joined_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_sign_in_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('joined_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_sign_in_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['employer_id'], ['employer_org.id'], name=op.f('fk__employer_member__employer_id__employer_org'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['invitation_email_id'], ['outgoing_email.id'], name=op.f('fk__employer_member__invitation_email_id__outgoing_email'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['invited_by_id'], ['employer_member.id'], name=op.f('fk__employer_member__invited_by_id__employer_member'), ondelete='SET NULL'),
@@ -108,8 +108,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('employer_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('updated_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['employer_id'], ['employer_org.id'], name=op.f('fk__project__employer_id__employer_org'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__project'))
     )
@@ -142,9 +142,9 @@ def upgrade() -> None:
     sa.Column('window_start', sa.Date(), nullable=False),
     sa.Column('window_end', sa.Date(), nullable=False),
     sa.Column('created_by', sa.String(length=320), nullable=False),
-    sa.Column('submitted_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('published_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('published_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk__project_revision__project_id__project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__project_revision')),
     sa.UniqueConstraint('project_id', 'number', name='uq__project_revision__number')
@@ -156,7 +156,7 @@ def upgrade() -> None:
     sa.Column('institution_id', sa.Integer(), nullable=False),
     sa.Column('revision_id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('listed_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('listed_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('discipline', sa.String(length=30), nullable=False),
     sa.Column('estimated_hours', sa.Integer(), nullable=False),
     sa.Column('compensation_type', sa.String(length=20), nullable=False),
@@ -185,7 +185,7 @@ def upgrade() -> None:
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('actor_label', sa.String(length=320), nullable=False),
     sa.Column('notified_email_ids', sa.String(length=200), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk__curation_decision__institution_id__institution'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk__curation_decision__project_id__project'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['revision_id'], ['project_revision.id'], name=op.f('fk__curation_decision__revision_id__project_revision'), ondelete='CASCADE'),
@@ -206,7 +206,7 @@ def upgrade() -> None:
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('actor_label', sa.String(length=320), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk__project_event__institution_id__institution'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk__project_event__project_id__project'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['revision_id'], ['project_revision.id'], name=op.f('fk__project_event__revision_id__project_revision'), ondelete='SET NULL'),
@@ -221,10 +221,10 @@ def upgrade() -> None:
     sa.Column('institution_id', sa.Integer(), nullable=False),
     sa.Column('pending_revision_id', sa.Integer(), nullable=True),
     sa.Column('listed_revision_id', sa.Integer(), nullable=True),
-    sa.Column('listed_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('listed_at', config.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_decision', sa.String(length=30), nullable=False),
-    sa.Column('decided_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk__project_offer__institution_id__institution'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['listed_revision_id'], ['project_revision.id'], name=op.f('fk__project_offer__listed_revision_id__project_revision'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['pending_revision_id'], ['project_revision.id'], name=op.f('fk__project_offer__pending_revision_id__project_revision'), ondelete='SET NULL'),

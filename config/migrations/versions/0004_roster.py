@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import microbridge.config.database
+import config.database
 
 revision = '0004'
 down_revision = '0003'
@@ -24,7 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('key', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('due_at_source', sa.String(length=10), nullable=False, server_default='tool'))
         batch_op.add_column(sa.Column('line_item_error', sa.Text(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('roster_synced_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('roster_synced_at', config.database.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('roster_error', sa.Text(), nullable=False, server_default=''))
         batch_op.create_foreign_key(
             batch_op.f('fk__placement__project_revision_id__project_revision'),
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('roles', sa.String(length=500), nullable=False),
     sa.Column('is_learner', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('synced_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('synced_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__roster_member__placement_id__placement'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__roster_member')),
     sa.UniqueConstraint('placement_id', 'user_sub', name='uq__roster_member__user')

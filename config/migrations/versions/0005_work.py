@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import microbridge.config.database
+import config.database
 
 revision = '0005'
 down_revision = '0004'
@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('media_type', sa.String(length=120), nullable=False),
     sa.Column('category', sa.String(length=20), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__stored_file')),
     sa.UniqueConstraint('sha256', name=op.f('uq__stored_file__sha256'))
     )
@@ -41,9 +41,9 @@ def upgrade() -> None:
     sa.Column('statement', sa.Text(), nullable=False),
     sa.Column('signature', sa.String(length=200), nullable=False),
     sa.Column('signed_on', sa.Date(), nullable=False),
-    sa.Column('given_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('withdrawn_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('given_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk__consent__person_id__person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__consent__placement_id__placement'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__consent'))
@@ -58,7 +58,7 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('hours', sa.Numeric(precision=5, scale=2), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk__hours_entry__person_id__person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__hours_entry__placement_id__placement'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__hours_entry'))
@@ -71,8 +71,8 @@ def upgrade() -> None:
     sa.Column('placement_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('due_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__milestone__placement_id__placement'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__milestone'))
     )
@@ -85,8 +85,8 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('pseudonym', sa.String(length=40), nullable=False),
     sa.Column('share_anonymously', sa.Boolean(), nullable=False),
-    sa.Column('started_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk__participation__person_id__person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__participation__placement_id__placement'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__participation')),
@@ -101,7 +101,7 @@ def upgrade() -> None:
     sa.Column('placement_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('open', sa.Boolean(), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__team__placement_id__placement'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__team')),
     sa.UniqueConstraint('placement_id', 'name', name='uq__team__name')
@@ -111,8 +111,8 @@ def upgrade() -> None:
     sa.Column('milestone_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('updated_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['milestone_id'], ['milestone.id'], name=op.f('fk__check_in__milestone_id__milestone'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk__check_in__person_id__person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__check_in')),
@@ -129,12 +129,12 @@ def upgrade() -> None:
     sa.Column('text_md', sa.Text(), nullable=False),
     sa.Column('links', sa.JSON(), nullable=False),
     sa.Column('submitted_by_id', sa.Integer(), nullable=False),
-    sa.Column('submitted_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', config.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('late_seconds', sa.Integer(), nullable=False),
     sa.Column('form_token', sa.String(length=64), nullable=False),
-    sa.Column('review_started_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('review_started_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk__submission__person_id__person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__submission__placement_id__placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['submitted_by_id'], ['person.id'], name=op.f('fk__submission__submitted_by_id__person'), ondelete='CASCADE'),
@@ -151,7 +151,7 @@ def upgrade() -> None:
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('placement_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk__team_member__person_id__person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__team_member__placement_id__placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk__team_member__team_id__team'), ondelete='CASCADE'),
@@ -173,7 +173,7 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=200), nullable=False),
     sa.Column('identified', sa.Boolean(), nullable=False),
     sa.Column('consent_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['consent_id'], ['consent.id'], name=op.f('fk__disclosure__consent_id__consent'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk__disclosure__person_id__person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__disclosure__placement_id__placement'), ondelete='CASCADE'),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import microbridge.config.database
+import config.database
 
 revision = '0006'
 down_revision = '0005'
@@ -34,9 +34,9 @@ def upgrade() -> None:
     sa.Column('feedback_md', sa.Text(), nullable=False),
     sa.Column('endorsed_skills', sa.JSON(), nullable=False),
     sa.Column('recommend', sa.Boolean(), nullable=True),
-    sa.Column('updated_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finalized_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finalized_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__review__placement_id__placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk__review__submission_id__submission'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__review')),
@@ -51,7 +51,7 @@ def upgrade() -> None:
     sa.Column('submission_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('recipients', sa.Integer(), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk__review_reminder__submission_id__submission'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk__review_reminder')),
     sa.UniqueConstraint('submission_id', 'kind', name='uq__review_reminder__kind')
@@ -69,8 +69,8 @@ def upgrade() -> None:
     sa.Column('feedback_md', sa.Text(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('released_by_id', sa.Integer(), nullable=True),
-    sa.Column('released_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('released_at', config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__grade_release__placement_id__placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['released_by_id'], ['person.id'], name=op.f('fk__grade_release__released_by_id__person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['review_id'], ['review.id'], name=op.f('fk__grade_release__review_id__review'), ondelete='SET NULL'),
@@ -98,17 +98,17 @@ def upgrade() -> None:
     sa.Column('score_maximum', sa.Float(), nullable=True),
     sa.Column('comment', sa.Text(), nullable=True),
     sa.Column('extensions', sa.JSON(), nullable=False),
-    sa.Column('timestamp', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('timestamp', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('idempotency_key', sa.String(length=200), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('claimed_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', config.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', config.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_status', sa.Integer(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=False),
     sa.Column('note', sa.String(length=300), nullable=False),
-    sa.Column('created_at', microbridge.config.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', config.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk__score_outbox__person_id__person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk__score_outbox__placement_id__placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name=op.f('fk__score_outbox__platform_id__lti_platform'), ondelete='CASCADE'),
