@@ -18,6 +18,7 @@ from config.migrate import check_migrated
 from config.runtime import Runtime, build_runtime
 from config.settings import Settings, load_settings
 from config.web import UserFacingError, close_db, launch_field, url
+from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
 from lti_tool.ports import install_services
 
 log = logging.getLogger(__name__)
