@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from config.settings import Settings
+from tests.browser.a11y import AXE
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -23,13 +24,23 @@ ARGS = [
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if shutil.which(CHROMIUM):
+    # .ci/run installs Debian's chromium and axe-core; a developer machine without them skips
+    # every browser test before it starts (never a journey cut off halfway), loudly.
+    missing = _missing_tools()
+    if not missing:
         return
-    # .ci/run installs Debian's chromium; a developer machine without it skips, loudly.
-    skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+    skip = pytest.mark.skip(reason=missing)
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def _missing_tools() -> str:
+    if not shutil.which(CHROMIUM):
+        return "Debian's chromium is not installed (apt-get install chromium)"
+    if not AXE.exists():
+        return f"axe-core is not installed ({AXE}): run `make test`, which runs `npm ci`"
+    return ""
 
 
 @pytest.fixture
