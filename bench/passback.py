@@ -121,7 +121,7 @@ class World:
         from catalog.projects.models import Project, ProjectRevision
         from grading.people.models import Course, Person
         from grading.placements.models import Placement
-        from grading.work.models import Submission, owner_key
+        from grading.submissions.models import Submission, owner_key
         from lti_tool.registry import service as registry
 
         port = free_port()
@@ -205,7 +205,7 @@ def release_all(world: World, session_factory: object, round_number: int, produc
     from grading.placements.models import Placement
     from grading.reviews.models import ReleaseSource
     from grading.reviews.release import release
-    from grading.work.models import Submission
+    from grading.submissions.models import Submission
 
     committed: dict[int, float] = {}
     lock = threading.Lock()

@@ -11,8 +11,8 @@ from config.runtime import Runtime
 
 
 def install_services(rt: Runtime) -> None:
+    from grading.launches import set_launch_reader
     from grading.passback.gateway import set_gradebook, set_roster
-    from grading.work.launches import set_launch_reader
     from lti_tool.keys.service import ensure_signing_key
     from lti_tool.launch.service import launch_data
     from lti_tool.services.ags_scores import AgsScores

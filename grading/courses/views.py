@@ -16,10 +16,10 @@ from config.web import (
     require_instructor,
     require_launch,
 )
+from grading import launches
 from grading.people.models import UNNAMED, Course, Person, display_name, display_title
 from grading.placements import roster
 from grading.placements import service as placements
-from grading.work import launches
 
 bp = Blueprint("courses", __name__)
 

@@ -9,8 +9,8 @@ from werkzeug.wrappers.response import Response
 from catalog.portal.web import protect
 from config.web import db, require_instructor, url
 from grading.passback import service
+from grading.placements import access
 from grading.placements.models import Placement
-from grading.work import access
 
 bp = Blueprint("passback", __name__)
 protect(bp)

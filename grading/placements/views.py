@@ -12,8 +12,9 @@ from catalog.portal import web
 from catalog.projects.service import get_revision
 from config.database import utcnow
 from config.web import db, require_instructor, url
+from grading.dashboards import learner_states as progress
 from grading.passback import gateway
-from grading.placements import progress, roster
+from grading.placements import roster
 from grading.placements import service as placements
 from grading.placements.models import Placement
 

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from catalog.employers.models import EmployerMember
 from config.mail import send_email
 from grading.people.models import Person
+from grading.placements.catalog_project import employer_id_of
 from grading.placements.models import Placement
 from grading.reviews.models import ReviewReminder
 from grading.reviews.service import EmployerSubmission, employer_view, review_due_at
-from grading.work import access
-from grading.work.submissions import latest_per_owner
+from grading.submissions.service import latest_per_owner
 
 EMPLOYER_REMINDER_DAYS = {"day3": 3, "day6": 6}
 
@@ -45,7 +45,7 @@ def send_reminders(session: Session, *, now: datetime, review_days: int, base_ur
     """Queue the reminders and overdue notices that are due; returns how many were queued."""
     queued = 0
     for placement in session.scalars(select(Placement)):
-        employer_id = access.employer_id_of(session, placement)
+        employer_id = employer_id_of(session, placement)
         if employer_id is None:
             continue
         for submission in latest_per_owner(session, placement_id=placement.id):

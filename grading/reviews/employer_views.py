@@ -13,11 +13,13 @@ from catalog.markdown import render
 from catalog.portal.web import protect
 from config import runtime
 from config.web import UserFacingError, db
+from grading.consent import service as consent
+from grading.placements.catalog_project import project_info
 from grading.reviews import forms, release, service
 from grading.reviews.service import EmployerSubmission
-from grading.work import access, consent, submissions
-from grading.work.models import SubmissionFile
-from grading.work.views import review_link, send_stored
+from grading.submissions import service as submissions
+from grading.submissions.models import SubmissionFile
+from grading.submissions.web import review_link, send_stored
 
 bp = Blueprint("employer_reviews", __name__, url_prefix="/employer/reviews")
 protect(bp)
@@ -68,7 +70,7 @@ def show(submission_id: int) -> str:
     return render_template(
         "grading/reviews/employer_review.html.jinja2", member=member, item=item,
         criteria=service.rubric(session, item.placement),
-        revision=access.project_info(session, item.placement).revision,
+        revision=project_info(session, item.placement).revision,
         shown_filename=shown_filename,
         text_html=render(item.submission.text_md) if item.work_visible else "",
         outcome=service.outcome_for_employer(session, item),

@@ -11,10 +11,14 @@ from catalog.curation.views import require_curator
 from catalog.portal.web import protect
 from config import runtime
 from config.web import NotFound, db, launch_identity, require_instructor, url
+from grading import launches
+from grading.dashboards.student_page import history_for
+from grading.placements import access
+from grading.placements.catalog_project import project_info
 from grading.placements.models import Placement
 from grading.reviews import forms, release, service
-from grading.work import access, launches, page, submissions
-from grading.work.views import review_link
+from grading.submissions import service as submissions
+from grading.submissions.web import review_link
 
 bp = Blueprint("reviews", __name__)
 protect(bp)
@@ -34,7 +38,7 @@ def _back(placement_id: int) -> Response:
 def placement(placement_id: int) -> str:
     _, found = _placement(placement_id)
     session = db()
-    info = access.project_info(session, found)
+    info = project_info(session, found)
     days = runtime.current().settings.review_days
     rows = release.moderation(session, placement=found, review_days=days)
     medians = service.median_feedback_days(
@@ -86,9 +90,9 @@ def submission_review() -> str:
     if submission is None:
         raise NotFound("This student has not submitted work for this project yet.",
                        title="No submission yet")
-    return render_template("grading/work/submission.html.jinja2", submission=submission,
+    return render_template("grading/submissions/show.html.jinja2", submission=submission,
                            placement=found, identity=identity,
-                           history=page.history_for(session, submission=submission, identity=identity))
+                           history=history_for(session, submission=submission, identity=identity))
 
 
 @bp.get("/reviews/employers")

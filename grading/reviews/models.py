@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.database import Base, CreatedMixin, UTCDateTime, utcnow
-from grading.work.models import Submission
+from grading.submissions.models import Submission
 
 
 class ReviewState(enum.StrEnum):

@@ -24,9 +24,9 @@ from grading.people.models import Person
 from grading.placements.models import Placement, ReleaseMode
 from grading.reviews.models import GradeRelease, ReleaseSource, Review
 from grading.reviews.service import latest_release, review_due_at, review_of
-from grading.work import access
-from grading.work.models import Submission
-from grading.work.submissions import latest_per_owner
+from grading.submissions.access import member_ids
+from grading.submissions.models import Submission
+from grading.submissions.service import latest_per_owner
 
 COMMENT_TEXT_LIMIT = 800
 """Characters of feedback in the AGS comment; Canvas and Moodle show comments in narrow boxes."""
@@ -75,7 +75,7 @@ def release(
     session.add(grade)
     session.flush()
     members = session.scalars(
-        select(Person).where(Person.id.in_(access.member_ids(session, submission)))
+        select(Person).where(Person.id.in_(member_ids(session, submission)))
     ).all()
     for person in members:
         passback.enqueue_grade(
@@ -198,11 +198,11 @@ def moderation(
 def owner_names(session: Session, items: list[Submission]) -> dict[int, str]:
     """Who each submission is by, for the instructor: the team's name, or the learner's."""
     people = {p.id: p for p in session.scalars(
-        select(Person).where(Person.id.in_({i for s in items for i in access.member_ids(session, s)}))
+        select(Person).where(Person.id.in_({i for s in items for i in member_ids(session, s)}))
     )}
     names: dict[int, str] = {}
     for submission in items:
-        members = ", ".join(people[i].display_name() for i in access.member_ids(session, submission)
+        members = ", ".join(people[i].display_name() for i in member_ids(session, submission)
                             if i in people)
         names[submission.id] = f"{submission.team.name}: {members}" if submission.team else members
     return names

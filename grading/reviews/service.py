@@ -20,13 +20,15 @@ from catalog.employers.models import EmployerMember, EmployerOrg
 from catalog.projects.models import Project, ProjectRevision, RubricCriterion
 from config.database import utcnow
 from config.web import NotFound, UserFacingError
+from grading.consent import service as consent
+from grading.consent.service import MemberView
 from grading.people.models import Person
+from grading.placements.catalog_project import employer_id_of
 from grading.placements.models import Placement
 from grading.reviews.models import GradeRelease, Review, ReviewState
-from grading.work import access, consent
-from grading.work.consent import MemberView
-from grading.work.models import Submission
-from grading.work.submissions import latest_per_owner
+from grading.submissions.access import member_ids
+from grading.submissions.models import Submission
+from grading.submissions.service import latest_per_owner
 
 FEEDBACK_LIMIT = 20_000
 
@@ -89,7 +91,7 @@ def employer_view(
 ) -> EmployerSubmission:
     members = [
         consent.member_view(session, placement=placement, person=person)
-        for person in _people(session, access.member_ids(session, submission))
+        for person in _people(session, member_ids(session, submission))
     ]
     return EmployerSubmission(
         submission, placement, members, review_of(session, submission_id=submission.id),
@@ -118,7 +120,7 @@ def for_employer(
     """One submission, only if it was made to this employer's project."""
     submission = session.get(Submission, submission_id)
     placement = session.get(Placement, submission.placement_id) if submission else None
-    if submission is None or placement is None or access.employer_id_of(session, placement) != employer_id:
+    if submission is None or placement is None or employer_id_of(session, placement) != employer_id:
         raise NotFound("There is no such submission to your organisation's projects.",
                        title="Submission not found")
     return employer_view(session, submission=submission, placement=placement, review_days=review_days)

@@ -22,10 +22,10 @@ from grading.placements import service as placements
 from grading.placements.models import Placement
 from grading.placements.service import PlacementSettings
 from lti_tool.deep_linking import response
-from lti_tool.deep_linking.at_launch import is_course_navigation, resource_link_id
 from lti_tool.deep_linking.settings import DeepLinkSettings
 from lti_tool.keys.service import signing_key
 from lti_tool.launch import claims
+from lti_tool.launch.placement_step import is_course_navigation, resource_link_id
 from lti_tool.launch.service import launch_data
 from lti_tool.registry.models import Flavour, Platform
 

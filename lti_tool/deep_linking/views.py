@@ -26,10 +26,10 @@ from grading.people.models import Course
 from grading.placements import forms as settings_forms
 from grading.placements import service as placements
 from grading.placements.service import PlacementSettings
-from lti_tool.deep_linking import at_launch, gradebook_column, service
+from lti_tool.deep_linking import gradebook_column, service
 from lti_tool.deep_linking import settings as dl_settings
 from lti_tool.deep_linking.settings import DeepLinkSettings
-from lti_tool.launch import claims
+from lti_tool.launch import claims, placement_step
 
 bp = web.protect(Blueprint("deep_linking", __name__))
 
@@ -222,7 +222,7 @@ def attach() -> tuple[str, int] | Response:
         project_revision_id=revisions[0].id, settings=chosen[0],
         created_by_person_id=identity.person_id,
     )
-    at_launch.note_launch(placement, service.launch_claims(runtime.current().store, identity))
+    placement_step.note_launch(placement, service.launch_claims(runtime.current().store, identity))
     session.commit()
     if not placement.line_item_url:
         gradebook_column.ensure(

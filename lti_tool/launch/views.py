@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 
 from config import launch_session, runtime
 from config.web import autocommit_connection, db, set_launch
-from lti_tool.deep_linking.at_launch import after_launch, placed_link_id
 from lti_tool.launch import login as login_service
 from lti_tool.launch import message, service
 from lti_tool.launch.errors import LaunchRejected, expired_or_used
+from lti_tool.launch.placement_step import after_launch, placed_link_id
 from lti_tool.launch.platform_keys import PlatformKeys
 from lti_tool.registry.cache import PlatformInfo
 from lti_tool.registry.models import Platform

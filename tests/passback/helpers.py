@@ -11,7 +11,7 @@ from grading.passback.models import ScoreOutbox
 from grading.people.models import Person
 from grading.placements.models import Placement
 from grading.reviews.models import GradeRelease
-from grading.work.models import Submission, owner_key
+from grading.submissions.models import Submission, owner_key
 
 
 def submission_for(db: Session, placement: Placement, person: Person) -> Submission:

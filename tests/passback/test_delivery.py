@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from grading.passback import tasks
 from grading.passback.delivery import deliver_row
 from grading.passback.models import OutboxState, ScoreOutbox
-from grading.work.models import Submission
+from grading.submissions.models import Submission
 from tests.passback.conftest import Gradebook
 from tests.passback.helpers import release_grade
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from grading.passback.models import OutboxState, ScoreOutbox
-from grading.work.models import Submission
+from grading.submissions.models import Submission
 from tests.passback.helpers import release_grade
 from tests.work.harness import School, school
 

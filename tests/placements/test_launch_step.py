@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from lti_tool.deep_linking.at_launch import (
+from lti_tool.launch.placement_step import (
     custom_value,
     id_list,
     is_course_navigation,

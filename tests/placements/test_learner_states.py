@@ -7,15 +7,18 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from catalog.institutions.service import get_or_create
+from grading.consent.models import Consent, Participation
+from grading.dashboards import learner_states as progress
 from grading.passback.models import ScoreOutbox, stream_key
 from grading.people.models import Course, Person
-from grading.placements import progress, roster
+from grading.placements import roster
 from grading.placements import service as placements
 from grading.placements.models import Placement
 from grading.placements.service import PlacementSettings
 from grading.ports import Member
 from grading.reviews.models import GradeRelease, Review
-from grading.work.models import Consent, Participation, Submission, Team, TeamMember
+from grading.submissions.models import Submission
+from grading.teams.models import Team, TeamMember
 from lti_tool.registry import service as registry
 from tests.placements.helpers import listed_project
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from catalog.projects.models import RubricCriterion
-from grading.work.models import Submission
+from grading.submissions.models import Submission
 from tests.work.harness import LaunchedUser, Reviewer, School
 
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from sqlalchemy import select
 
-from grading.work.models import Submission
+from grading.submissions.models import Submission
 from tests.reviews.flow import review, submitted
 from tests.work.harness import School
 

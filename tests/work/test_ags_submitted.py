@@ -34,7 +34,7 @@ def test_a_submission_is_reported_to_the_lms(course: School) -> None:
 
 
 def test_a_resubmission_on_canvas_keeps_the_existing_grade(canvas_course: School) -> None:
-    from grading.work.models import Submission
+    from grading.submissions.models import Submission
     from tests.passback.helpers import release_grade
 
     student = canvas_course.student()

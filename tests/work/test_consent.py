@@ -8,7 +8,8 @@ import re
 
 from sqlalchemy import select
 
-from grading.work.models import Consent, Disclosure, Participation, Submission
+from grading.consent.models import Consent, Disclosure, Participation
+from grading.submissions.models import Submission
 from tests.work.harness import LaunchedUser, Reviewer, School
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n"

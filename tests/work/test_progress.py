@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from grading.work.models import CheckIn, HoursEntry, Milestone
+from grading.milestones.models import CheckIn, HoursEntry, Milestone
 from tests.work.harness import School
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from config.database import utcnow
-from grading.work.models import StoredFile, Submission
+from grading.submissions.models import StoredFile, Submission
 from tests.work.harness import School, _token
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"

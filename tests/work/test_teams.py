@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from config.settings import Settings
 from grading.passback.models import ScoreOutbox
 from grading.placements.models import RosterMember
-from grading.work.models import Submission, Team, TeamMember
+from grading.submissions.models import Submission
+from grading.teams.models import Team, TeamMember
 from tests.work.harness import School, school
 
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from grading.work.models import StoredFile, Submission
+from grading.submissions.models import StoredFile, Submission
 from tests.work.harness import School
 
 MB = 1024 * 1024

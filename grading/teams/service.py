@@ -16,10 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from config.web import NotFound, UserFacingError
+from grading.consent.models import Participation
+from grading.consent.service import ensure_participation
 from grading.people.models import Course, Person
 from grading.placements.models import Placement, RosterMember
-from grading.work.consent import ensure_participation
-from grading.work.models import Participation, Submission, Team, TeamMember
+from grading.submissions.models import Submission
+from grading.teams.models import Team, TeamMember
 
 
 def uses_teams(placement: Placement) -> bool:

@@ -25,18 +25,14 @@ from sqlalchemy.orm import Session, selectinload
 from config.database import utcnow
 from config.settings import Settings
 from config.web import NotFound, UserFacingError
+from grading.consent.service import ensure_participation
 from grading.passback import service as passback
 from grading.people.models import Course, Person
 from grading.placements.models import Placement
-from grading.work import filetypes, teams
-from grading.work.consent import ensure_participation
-from grading.work.models import (
-    StoredFile,
-    Submission,
-    SubmissionFile,
-    owner_key,
-)
-from grading.work.storage import FileStore, FileTooLarge, StagedFile
+from grading.submissions import filetypes
+from grading.submissions.models import StoredFile, Submission, SubmissionFile, owner_key
+from grading.submissions.storage import FileStore, FileTooLarge, StagedFile
+from grading.teams import service as teams
 
 MAX_FILES = 20
 MAX_LINKS = 10

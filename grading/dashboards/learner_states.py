@@ -24,11 +24,13 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from grading.consent.models import Consent, Participation
 from grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
 from grading.people.models import Person
 from grading.placements.models import Placement, RosterMember
 from grading.reviews.models import GradeRelease, Review, ReviewState
-from grading.work.models import Consent, Participation, Submission, Team, TeamMember
+from grading.submissions.models import Submission
+from grading.teams.models import Team, TeamMember
 
 
 class Stage(enum.IntEnum):

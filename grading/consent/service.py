@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from config.database import utcnow
 from config.web import UserFacingError
+from grading.consent.models import Consent, ConsentRecord, Disclosure, Participation
 from grading.people.models import Person
+from grading.placements.catalog_project import project_info
 from grading.placements.models import Placement
-from grading.work.access import project_info
-from grading.work.models import Consent, ConsentRecord, Disclosure, Participation
 
 OPTIONAL_RECORDS = (ConsentRecord.EMAIL, ConsentRecord.WORK, ConsentRecord.FEEDBACK)
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from config.web import NotFound, UserFacingError
+from grading.milestones.models import CheckIn, HoursEntry, Milestone
 from grading.people.models import Person
 from grading.placements.models import Placement
-from grading.work.models import CheckIn, HoursEntry, Milestone
 
 CHECK_IN_LIMIT = 2000
 MAX_HOURS_A_DAY = Decimal("24")

@@ -13,23 +13,22 @@ from sqlalchemy.orm import Session
 
 from catalog.markdown import render
 from config.web import LaunchIdentity
+from grading.consent import service as consent
+from grading.consent.models import Consent, Participation
+from grading.milestones import service as milestones_service
+from grading.milestones.models import CheckIn, HoursEntry, Milestone
 from grading.passback.models import ScoreOutbox
 from grading.people.models import Person
+from grading.placements.catalog_project import ProjectInfo, project_info
 from grading.placements.models import Placement
 from grading.reviews.models import GradeRelease, Review
 from grading.reviews.service import latest_release, releases, review_of
-from grading.work import access, consent, progress, submissions, teams
-from grading.work.access import ProjectInfo
-from grading.work.models import (
-    CheckIn,
-    Consent,
-    HoursEntry,
-    Milestone,
-    Participation,
-    Submission,
-    Team,
-)
-from grading.work.submissions import Limits
+from grading.submissions import service as submissions
+from grading.submissions.access import member_ids
+from grading.submissions.models import Submission
+from grading.submissions.service import Limits
+from grading.teams import service as teams
+from grading.teams.models import Team
 
 
 @dataclass
@@ -82,12 +81,12 @@ class StudentPage:
 def student_page(
     session: Session, *, placement: Placement, person: Person, limits: Limits, now: datetime
 ) -> StudentPage:
-    info = access.project_info(session, placement)
+    info = project_info(session, placement)
     team = teams.team_of(session, placement_id=placement.id, person_id=person.id)
     key = _owner_key(session, placement, person, team)
     attempts = submissions.attempts(session, placement_id=placement.id, key=key) if key else []
-    milestones = progress.milestones(session, placement_id=placement.id)
-    mine = {m: c for (m, p), c in progress.check_ins(session, placement_id=placement.id).items()
+    milestones = milestones_service.milestones(session, placement_id=placement.id)
+    mine = {m: c for (m, p), c in milestones_service.check_ins(session, placement_id=placement.id).items()
             if p == person.id}
     return StudentPage(
         placement=placement, info=info, person=person,
@@ -98,7 +97,7 @@ def student_page(
                     if t.open and len(t.members) < placement.team_size] if team is None else [],
         milestones=milestones, check_ins=mine, attempts=attempts,
         blocked=submissions.why_no_attempt(session, placement=placement, key=key, now=now) if key else None,
-        outcome=_outcome(session, attempts), hours=progress.hours_for(
+        outcome=_outcome(session, attempts), hours=milestones_service.hours_for(
             session, placement_id=placement.id, person_id=person.id),
         limits=limits,
         brief_html=render(info.revision.brief_md) if info.revision else Markup(""),
@@ -136,7 +135,7 @@ class SubmissionHistory:
 
 def history_for(session: Session, *, submission: Submission, identity: LaunchIdentity) -> SubmissionHistory:
     members = list(session.scalars(
-        select(Person).where(Person.id.in_(access.member_ids(session, submission)))
+        select(Person).where(Person.id.in_(member_ids(session, submission)))
         .order_by(Person.name)
     ))
     review = review_of(session, submission_id=submission.id)

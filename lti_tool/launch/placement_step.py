@@ -158,7 +158,7 @@ def landing_for(
 ) -> Landing:
     if not identity.is_instructor:
         if placement is not None:
-            return Landing("work.project", {"placement_id": placement.id})
+            return Landing("dashboards.student_page", {"placement_id": placement.id})
         return Landing(landing_endpoint(identity))
     if placement is not None:
         return Landing("placements.show", {"placement_id": placement.id})

@@ -1,0 +1,74 @@
+"""The learner's consent page: start taking part, give or withdraw consent, anonymous sharing.
+
+Thin views: parse, call one service, commit, redirect or render.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, redirect, render_template, request
+from werkzeug.wrappers.response import Response
+
+from catalog.portal.web import protect
+from config.database import utcnow
+from config.web import db, url
+from grading.consent import service as consent
+from grading.placements.access import launched_into
+from grading.placements.catalog_project import project_info
+
+bp = Blueprint("consent", __name__)
+protect(bp)
+
+
+@bp.post("/work/<int:placement_id>/start")
+def start(placement_id: int) -> Response:
+    _, placement, person = launched_into(placement_id)
+    consent.ensure_participation(db(), placement=placement, person=person, start=True)
+    db().commit()
+    return redirect(url("dashboards.student_page", placement_id=placement_id), code=303)
+
+
+@bp.get("/work/<int:placement_id>/consent")
+def page(placement_id: int) -> str:
+    _, placement, person = launched_into(placement_id)
+    session = db()
+    info = project_info(session, placement)
+    part = consent.ensure_participation(session, placement=placement, person=person)
+    session.commit()
+    return render_template(
+        "grading/consent/page.html.jinja2", placement=placement, person=person, info=info,
+        participation=part, records=consent.OPTIONAL_RECORDS,
+        current=consent.current(session, placement_id=placement.id, person_id=person.id),
+        history=consent.history(session, placement_id=placement.id, person_id=person.id),
+        purpose=consent.purpose(info.employer_name, placement.title),
+        disclosures=consent.disclosures_for_student(session, placement_id=placement.id,
+                                                    person_id=person.id),
+        today=date.today(),
+    )
+
+
+@bp.post("/work/<int:placement_id>/consent")
+def give(placement_id: int) -> Response:
+    _, placement, person = launched_into(placement_id)
+    consent.give(db(), placement=placement, person=person, records=request.form.getlist("records"),
+                 signature=request.form.get("signature", ""), today=utcnow().date())
+    db().commit()
+    return redirect(url("consent.page", placement_id=placement_id), code=303)
+
+
+@bp.post("/work/<int:placement_id>/consent/withdraw")
+def withdraw(placement_id: int) -> Response:
+    _, placement, person = launched_into(placement_id)
+    consent.withdraw(db(), placement_id=placement.id, person_id=person.id)
+    db().commit()
+    return redirect(url("consent.page", placement_id=placement_id), code=303)
+
+
+@bp.post("/work/<int:placement_id>/sharing")
+def sharing(placement_id: int) -> Response:
+    _, placement, person = launched_into(placement_id)
+    consent.set_anonymous_sharing(db(), placement=placement, person=person,
+                                  share=request.form.get("share") == "yes")
+    db().commit()
+    return redirect(url("consent.page", placement_id=placement_id), code=303)

@@ -1,0 +1,1 @@
+"""Milestones of a placement, learners' check-ins against them, and the hours they log."""

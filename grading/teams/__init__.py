@@ -1,0 +1,1 @@
+"""Teams of learners in a placement: forming, joining, leaving, moving."""
