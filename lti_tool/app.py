@@ -54,7 +54,6 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     if check_schema:
         check_migrated(rt.engine, settings.database_url)
     configure_celery(settings)
-    start_in_process_beat(settings)
     install_services(rt)
     app.extensions["microbridge"] = rt
     app.teardown_appcontext(close_db)
@@ -68,6 +67,9 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     _register_blueprints(app)
     _register_error_pages(app)
     app.after_request(_security_headers)
+    # Last: the beat thread imports task modules, and a models module half-imported there
+    # while this thread runs its first query fails the mapper configuration.
+    start_in_process_beat(settings)
     return app
 
 
