@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from config.settings import Settings
+from tests.security.world import World, two_tenants
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # In-process tasks even in the Redis pass: the world grades work while it is built.
+    return settings.with_overrides(tasks_eager=True, passback_backoff_seconds=1)
+
+
+@pytest.fixture
+def tenants(app: Flask, db: Session, settings: Settings) -> Iterator[World]:
+    with two_tenants(app, db, settings) as built:
+        yield built

@@ -1,0 +1,309 @@
+"""The tenant crawler: every route with an id in its path (or a form field naming a record),
+tried by the people of another tenant, with their own ids and the other tenant's mixed.
+
+Two institutions, each with its own LMS, two courses, an employer, a curator and an LMS
+administrator (tests/security/world.py). The victim is the first course of tenant "a"; the
+intruders are the actors of tenant "b" and of the second course of tenant "a". Each must get
+403 or 404, the database must not change, and no response body may carry a name, email, LMS
+user id or record URL of the victim. The routes come from the app's URL map, so a new route
+is covered the day it is added: the first test fails until it is classified here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+from werkzeug.routing import Rule
+
+from config.settings import Settings, load_settings
+from lti_tool.app import create_app
+from lti_tool.blueprints import all_blueprints
+from tests.conftest import TEST_REDIS_URL, _wipe
+from tests.security.world import Actor, Course, Tenant, World, fingerprint, two_tenants
+
+# -- what the crawler knows about routes ---------------------------------------------------
+
+COURSE_IDS = ("placement_id", "team_id", "milestone_id", "submission_id", "file_id", "outbox_id",
+              "person_id")
+"""Ids of records that live in one course: another course of the same institution is a stranger."""
+TENANT_IDS = ("revision_id", "project_id", "employer_id", "platform_id")
+"""Ids of records that belong to an institution or an employer."""
+
+NOT_RECORD_IDS = {
+    "filename": "static files: a path into the package's static folder, not a record",
+    "token": "a magic-link secret, not a record id (tests/catalog/test_magic_links.py)",
+}
+
+STUDENT = ("student", "instructor")
+TEACHER = ("instructor", "admin")
+ROUTE_ROLES: dict[str, tuple[str, ...]] = {
+    "work.project": STUDENT, "work.consent_page": STUDENT, "work.give_consent": STUDENT,
+    "work.withdraw_consent": STUDENT, "work.sharing": STUDENT, "work.join_team": STUDENT,
+    "work.new_team": STUDENT, "work.leave_team": STUDENT, "work.check_in": STUDENT,
+    "work.log_hours": STUDENT, "work.submit": STUDENT, "work.start": STUDENT,
+    "work.submission": STUDENT, "work.download": STUDENT,
+    "work_manage.overview": TEACHER, "work_manage.add_milestone": TEACHER,
+    "work_manage.remove_milestone": TEACHER, "work_manage.auto_teams": TEACHER,
+    "work_manage.move": TEACHER, "work_manage.new_team": TEACHER,
+    "placements.show": TEACHER, "placements.export": TEACHER, "placements.refresh_roster": TEACHER,
+    "passback.placement": TEACHER, "passback.retry": TEACHER, "passback.resend_all": TEACHER,
+    "passback.send_waiting": TEACHER,
+    "reviews.placement": TEACHER, "reviews.approve": TEACHER, "reviews.grade": TEACHER,
+    "deep_linking.preview": TEACHER, "deep_linking.edit_settings": TEACHER,
+    "deep_linking.retry_line_item": TEACHER,
+    "catalog.project": ("student", "instructor", "curator"),
+    "curation.review": ("curator", "admin"), "curation.decide": ("curator", "admin"),
+    "curation.verify": ("curator", "admin"),
+    "projects.show": ("employer",), "projects.edit": ("employer",), "projects.submit": ("employer",),
+    "projects.withdraw": ("employer",), "projects.archive": ("employer",),
+    "projects.reopen": ("employer",),
+    "employer_reviews.show": ("employer",), "employer_reviews.save": ("employer",),
+    "employer_reviews.download": ("employer",),
+    "platform_admin.add_deployment": ("admin",), "platform_admin.set_active": ("admin",),
+}
+"""Who uses each id route: the intruders are people of these roles in another tenant."""
+
+FORM_IDS: dict[str, tuple[str, ...]] = {
+    "work_manage.move": ("person_id", "team_id"),
+}
+"""Form fields naming a record, crawled like path ids."""
+
+FORM_IDS_NOT_TENANT_SCOPED = {
+    "projects.submit": "`institution`: an employer offers a project to any institution by design",
+    "curation.verify": "`project_id` only chooses the page to go back to (a path id it is not)",
+    "deep_linking.respond": "`revision`: needs a deep-linking launch; service.chosen checks each "
+                            "id against the launch's institution catalog "
+                            "(tests/lti/test_deep_linking_refusals.py)",
+    "deep_linking.attach": "`revision`: as deep_linking.respond, through service.chosen",
+    "deep_linking.configure": "`revision` (query): as deep_linking.respond, through service.chosen",
+    "deep_linking.choose_configure": "`revision` (query): as deep_linking.respond",
+}
+
+FORMS: dict[str, dict[str, Any]] = {
+    "work.give_consent": {"records": ["email", "work"], "signature": "Someone Else"},
+    "work.sharing": {"share": "yes"},
+    "work.check_in": {"text": "Done, as planned."},
+    "work.log_hours": {"day": date.today().isoformat(), "hours": "2", "note": "reading"},
+    "work.submit": {"text": "Not mine to submit.", "links": "", "form_token": "intruder-form"},
+    "work_manage.add_milestone": {"title": "Planted milestone", "due": ""},
+    "work_manage.auto_teams": {"mode": "balanced"},
+    "work_manage.new_team": {"open": "yes"},
+    "reviews.approve": {"score": "", "reason": ""},
+    "reviews.grade": {"score": "1", "feedback": "Planted grade."},
+    "deep_linking.edit_settings": {"p0-title": "Renamed", "p0-points": "10"},
+    "curation.decide": {"decision": "approved", "note": "Planted decision."},
+    "curation.verify": {"note": "Planted verification."},
+    "projects.edit": {"title": "Planted title"},
+    "employer_reviews.save": {"action": "save", "feedback": "Planted review."},
+    "platform_admin.add_deployment": {"deployment_id": "planted-deployment"},
+    "platform_admin.set_active": {"active": "0"},
+}
+
+
+def _probe_rules() -> list[Rule]:
+    """The URL map without an app runtime (enough to parametrize at collection)."""
+    probe = Flask("probe", static_folder=None)
+    for blueprint in all_blueprints():
+        probe.register_blueprint(blueprint)
+    return sorted(probe.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
+
+
+def _id_rules() -> list[tuple[str, str]]:
+    found = []
+    for rule in _probe_rules():
+        if not set(rule.arguments) - set(NOT_RECORD_IDS) and rule.endpoint not in FORM_IDS:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method))
+    return found
+
+
+ID_ROUTES = _id_rules()
+
+
+def test_every_route_with_an_id_is_crawled() -> None:
+    """A new route with an id fails here until it says who uses it (or why it is not a record)."""
+    unknown = []
+    for rule in _probe_rules():
+        record_ids = set(rule.arguments) - set(NOT_RECORD_IDS)
+        if not record_ids:
+            continue
+        if rule.endpoint not in ROUTE_ROLES:
+            unknown.append(f"{rule.rule} ({rule.endpoint}): add it to ROUTE_ROLES")
+        for name in record_ids - set(COURSE_IDS) - set(TENANT_IDS):
+            unknown.append(f"{rule.rule}: the crawler cannot build `{name}`; teach values()")
+    assert not unknown, "\n".join(unknown)
+    for endpoint in list(FORM_IDS) + list(FORM_IDS_NOT_TENANT_SCOPED):
+        assert any(r.endpoint == endpoint for r in _probe_rules()), f"{endpoint} is gone"
+
+
+# -- the world, built once for the module --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(instance_dir: Path, database_url: str) -> Iterator[World]:
+    settings: Settings = load_settings(
+        environ={}, instance_path=instance_dir, database_url=database_url, redis_url=TEST_REDIS_URL,
+        secret_key="test-secret-key-not-for-production", base_url="http://127.0.0.1:5000",
+        testing=True,
+    ).with_overrides(tasks_eager=True, passback_backoff_seconds=1)
+    app = create_app(settings)
+    db: Session = app.extensions["microbridge"].session_factory()
+    try:
+        with two_tenants(app, db, settings) as built:
+            yield built
+    finally:
+        db.close()
+        _wipe(app)
+
+
+def values(tenant: Tenant, course_index: int | None) -> dict[str, int]:
+    """The ids a route can take, from one tenant (and one of its courses)."""
+    course: Course = tenant.courses[course_index or 0]
+    return {
+        "placement_id": course.placement_id, "team_id": course.team.id,
+        "milestone_id": course.milestone.id, "submission_id": course.submission.id,
+        "file_id": course.file.id, "outbox_id": course.outbox.id, "person_id": course.waiting.id,
+        "revision_id": tenant.employer.revision.id, "project_id": tenant.employer.revision.project_id,
+        "employer_id": tenant.employer.org.id, "platform_id": tenant.platform_row_id,
+    }
+
+
+@dataclass(frozen=True)
+class Attack:
+    actor: Actor
+    path: str
+    form: dict[str, Any]
+    forbidden: tuple[str, ...]
+
+
+def _rule(endpoint: str) -> Rule:
+    return next(r for r in _probe_rules() if r.endpoint == endpoint)
+
+
+def _build(rule: Rule, ids: dict[str, int]) -> tuple[str, dict[str, Any]]:
+    path = rule.rule
+    for name in rule.arguments:
+        path = path.replace(f"<int:{name}>", str(ids[name]))
+    form = dict(FORMS.get(rule.endpoint, {}))
+    form.update({name: str(ids[name]) for name in FORM_IDS.get(rule.endpoint, ())})
+    return path, form
+
+
+def attacks(world: World, endpoint: str) -> list[Attack]:
+    """Every intruder, with every mix of their own ids and the victim's (never all their own)."""
+    rule = _rule(endpoint)
+    names = sorted(set(rule.arguments) | set(FORM_IDS.get(endpoint, ())))
+    victim_tenant = world.tenants["a"]
+    victim = values(victim_tenant, 0)
+    course_scoped = any(name in COURSE_IDS for name in names)
+    found = []
+    for actor in [a for t in world.tenants.values() for a in t.actors]:
+        if actor.role not in ROUTE_ROLES[endpoint]:
+            continue
+        stranger = actor.tenant != "a"
+        if not stranger and not (course_scoped and actor.course == 1):
+            continue
+        own = values(world.tenants[actor.tenant], actor.course)
+        forbidden = victim_tenant.markers if stranger else victim_tenant.courses[0].markers
+        for mix in itertools.product((False, True), repeat=len(names)):
+            if not any(mix):
+                continue
+            pairs = list(zip(names, mix, strict=True))
+            ids = {n: (victim[n] if from_victim else own[n]) for n, from_victim in pairs}
+            if not stranger and not any(from_victim and n in COURSE_IDS for n, from_victim in pairs):
+                continue  # a colleague in the same institution may use its catalog records
+            path, form = _build(rule, ids)
+            found.append(Attack(actor, path, form, tuple(forbidden)))
+    return found
+
+
+def victim_urls(world: World) -> list[str]:
+    """The victim's record URLs: none may appear in what an intruder is shown."""
+    victim = values(world.tenants["a"], 0)
+    out = []
+    for rule in _probe_rules():
+        if set(rule.arguments) and set(rule.arguments) <= set(victim):
+            path, _ = _build(rule, victim)
+            out.append(path)
+    return out
+
+
+@pytest.mark.parametrize(("endpoint", "method"), ID_ROUTES)
+def test_another_tenant_is_refused_and_sees_nothing(world: World, endpoint: str, method: str) -> None:
+    found = attacks(world, endpoint)
+    assert found, f"no intruder was tried on {endpoint}"
+    urls = victim_urls(world)
+    problems: list[str] = []
+    before = fingerprint(world.db)
+    for attack in found:
+        response = attack.actor.send(attack.path, method, attack.form)
+        where = f"{attack.actor.label} {method} {attack.path} {sorted(attack.form.items())}"
+        if response.status_code not in (403, 404):
+            problems.append(f"{where} -> {response.status_code}")
+        body = response.get_data()
+        shown = [m for m in attack.forbidden if m.encode() in body]
+        shown += [u for u in urls if f'{u}"'.encode() in body or f"{u}?".encode() in body]
+        if shown:
+            problems.append(f"{where} shows {shown}")
+    after = fingerprint(world.db)
+    changed = sorted(name for name in before if before[name] != after[name])
+    if changed:
+        problems.append(f"written by intruders: {changed}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("endpoint", "method"), [r for r in ID_ROUTES if r[1] == "GET"])
+def test_the_owner_reaches_what_intruders_cannot(world: World, endpoint: str, method: str) -> None:
+    """The positive control: the same URLs built for the victim's own people work for them."""
+    rule = _rule(endpoint)
+    owner = next(a for a in world.tenants["a"].actors
+                 if a.role in ROUTE_ROLES[endpoint] and a.course in (0, None))
+    path, _ = _build(rule, values(world.tenants["a"], 0))
+    response = owner.send(path, method)
+    assert response.status_code < 400, (owner.label, path, response.status_code)
+
+
+# -- pages without ids: nobody sees the other tenant ---------------------------------------
+
+NOT_SWEPT = {
+    "/outbox": "the demo's mail outbox (issue 12 M5: demo-only, shows every mail by design)",
+    "/lti/login": "the OIDC login step, no content", "/lti/register": "registration, no content",
+    "/healthz": "no content", "/.well-known/jwks.json": "public keys",
+}
+
+
+@pytest.mark.parametrize("tenant_key", ["a", "b"])
+def test_no_page_shows_another_tenant(world: World, tenant_key: str) -> None:
+    """Every actor's own pages (all GET routes without an id, and their own records)."""
+    other = world.other(tenant_key)
+    problems = []
+    tenant = world.tenants[tenant_key]
+    for actor in tenant.actors:
+        forbidden = list(other.markers)
+        if actor.course is not None:
+            forbidden += tenant.courses[1 - actor.course].markers
+        own = values(tenant, actor.course)
+        paths = []
+        for rule in _probe_rules():
+            if "GET" not in (rule.methods or set()) or rule.rule in NOT_SWEPT:
+                continue
+            if not rule.arguments:
+                paths.append(rule.rule)
+            elif rule.endpoint in ROUTE_ROLES and actor.role in ROUTE_ROLES[rule.endpoint] \
+                    and set(rule.arguments) <= set(own):
+                paths.append(_build(rule, own)[0])
+        for path in paths:
+            body = actor.send(path, "GET").get_data()
+            shown = [m for m in forbidden if m.encode() in body]
+            if shown:
+                problems.append(f"{actor.label} GET {path} shows {shown}")
+    assert not problems, "\n".join(problems)
