@@ -44,68 +44,99 @@ NOT_RECORD_IDS = {
 
 STUDENT = ("student", "instructor")
 TEACHER = ("instructor", "admin")
+CURATOR = ("curator", "admin")
+EMPLOYER = ("employer",)
+P = "/work/<int:placement_id>"
 ROUTE_ROLES: dict[str, tuple[str, ...]] = {
-    "work.project": STUDENT, "work.consent_page": STUDENT, "work.give_consent": STUDENT,
-    "work.withdraw_consent": STUDENT, "work.sharing": STUDENT, "work.join_team": STUDENT,
-    "work.new_team": STUDENT, "work.leave_team": STUDENT, "work.check_in": STUDENT,
-    "work.log_hours": STUDENT, "work.submit": STUDENT, "work.start": STUDENT,
-    "work.submission": STUDENT, "work.download": STUDENT,
-    "work_manage.overview": TEACHER, "work_manage.add_milestone": TEACHER,
-    "work_manage.remove_milestone": TEACHER, "work_manage.auto_teams": TEACHER,
-    "work_manage.move": TEACHER, "work_manage.new_team": TEACHER,
-    "placements.show": TEACHER, "placements.export": TEACHER, "placements.refresh_roster": TEACHER,
-    "passback.placement": TEACHER, "passback.retry": TEACHER, "passback.resend_all": TEACHER,
-    "passback.send_waiting": TEACHER,
-    "reviews.placement": TEACHER, "reviews.approve": TEACHER, "reviews.grade": TEACHER,
-    "deep_linking.preview": TEACHER, "deep_linking.edit_settings": TEACHER,
-    "deep_linking.retry_line_item": TEACHER,
-    "catalog.project": ("student", "instructor", "curator"),
-    "curation.review": ("curator", "admin"), "curation.decide": ("curator", "admin"),
-    "curation.verify": ("curator", "admin"),
-    "projects.show": ("employer",), "projects.edit": ("employer",), "projects.submit": ("employer",),
-    "projects.withdraw": ("employer",), "projects.archive": ("employer",),
-    "projects.reopen": ("employer",),
-    "employer_reviews.show": ("employer",), "employer_reviews.save": ("employer",),
-    "employer_reviews.download": ("employer",),
-    "platform_admin.add_deployment": ("admin",), "platform_admin.set_active": ("admin",),
+    P: STUDENT,
+    P + "/start": STUDENT,
+    P + "/consent": STUDENT,
+    P + "/consent/withdraw": STUDENT,
+    P + "/sharing": STUDENT,
+    P + "/team/join/<int:team_id>": STUDENT,
+    P + "/team/new": STUDENT,
+    P + "/team/leave": STUDENT,
+    P + "/milestones/<int:milestone_id>/check-in": STUDENT,
+    P + "/hours": STUDENT,
+    P + "/submit": STUDENT,
+    "/work/submissions/<int:submission_id>": STUDENT,
+    "/work/submissions/<int:submission_id>/files/<int:file_id>": STUDENT,
+    P + "/manage": TEACHER,
+    P + "/manage/milestones": TEACHER,
+    P + "/manage/milestones/<int:milestone_id>/delete": TEACHER,
+    P + "/manage/teams/auto": TEACHER,
+    P + "/manage/teams/move": TEACHER,
+    P + "/manage/teams/new": TEACHER,
+    "/course/placements/<int:placement_id>": TEACHER,
+    "/course/placements/<int:placement_id>/learners.csv": TEACHER,
+    "/course/placements/<int:placement_id>/roster": TEACHER,
+    "/passback/placements/<int:placement_id>": TEACHER,
+    "/passback/placements/<int:placement_id>/rows/<int:outbox_id>/retry": TEACHER,
+    "/passback/placements/<int:placement_id>/resend-all": TEACHER,
+    "/passback/placements/<int:placement_id>/send-waiting": TEACHER,
+    "/reviews/placements/<int:placement_id>": TEACHER,
+    "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/approve": TEACHER,
+    "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/grade": TEACHER,
+    "/lti/placements/<int:placement_id>/settings": TEACHER,
+    "/lti/placements/<int:placement_id>/line-item": TEACHER,
+    "/lti/deep-linking/projects/<int:revision_id>": TEACHER,
+    "/catalog/projects/<int:revision_id>": ("student", "instructor", "curator"),
+    "/curation/projects/<int:project_id>": CURATOR,
+    "/curation/projects/<int:project_id>/decide": CURATOR,
+    "/curation/employers/<int:employer_id>/verify": CURATOR,
+    "/employer/projects/<int:project_id>": EMPLOYER,
+    "/employer/projects/<int:project_id>/edit": EMPLOYER,
+    "/employer/projects/<int:project_id>/submit": EMPLOYER,
+    "/employer/projects/<int:project_id>/withdraw": EMPLOYER,
+    "/employer/projects/<int:project_id>/archive": EMPLOYER,
+    "/employer/projects/<int:project_id>/reopen": EMPLOYER,
+    "/employer/reviews/<int:submission_id>": EMPLOYER,
+    "/employer/reviews/<int:submission_id>/files/<int:file_id>": EMPLOYER,
+    "/admin/platforms/<int:platform_id>/deployments": ("admin",),
+    "/admin/platforms/<int:platform_id>/active": ("admin",),
 }
-"""Who uses each id route: the intruders are people of these roles in another tenant."""
+"""Who uses each id route (by URL rule): the intruders are people of these roles elsewhere."""
 
 FORM_IDS: dict[str, tuple[str, ...]] = {
-    "work_manage.move": ("person_id", "team_id"),
+    P + "/manage/teams/move": ("person_id", "team_id"),
 }
 """Form fields naming a record, crawled like path ids."""
 
 FORM_IDS_NOT_TENANT_SCOPED = {
-    "projects.submit": "`institution`: an employer offers a project to any institution by design",
-    "curation.verify": "`project_id` only chooses the page to go back to (a path id it is not)",
-    "deep_linking.respond": "`revision`: needs a deep-linking launch; service.chosen checks each "
-                            "id against the launch's institution catalog "
-                            "(tests/lti/test_deep_linking_refusals.py)",
-    "deep_linking.attach": "`revision`: as deep_linking.respond, through service.chosen",
-    "deep_linking.configure": "`revision` (query): as deep_linking.respond, through service.chosen",
-    "deep_linking.choose_configure": "`revision` (query): as deep_linking.respond",
+    "/employer/projects/<int:project_id>/submit":
+        "`institution`: an employer offers a project to any institution by design",
+    "/curation/employers/<int:employer_id>/verify":
+        "`project_id` only chooses the page to go back to",
+    "/lti/deep-linking/respond":
+        "`revision`: needs a deep-linking launch; service.chosen checks each id against the "
+        "launch's institution catalog (tests/lti/test_deep_linking_refusals.py)",
+    "/lti/deep-linking/configure": "`revision` (query): as /lti/deep-linking/respond",
+    "/lti/link/configure": "`revision` (query): as /lti/deep-linking/respond",
+    "/lti/link/attach": "`revision`: as /lti/deep-linking/respond",
 }
 
 FORMS: dict[str, dict[str, Any]] = {
-    "work.give_consent": {"records": ["email", "work"], "signature": "Someone Else"},
-    "work.sharing": {"share": "yes"},
-    "work.check_in": {"text": "Done, as planned."},
-    "work.log_hours": {"day": date.today().isoformat(), "hours": "2", "note": "reading"},
-    "work.submit": {"text": "Not mine to submit.", "links": "", "form_token": "intruder-form"},
-    "work_manage.add_milestone": {"title": "Planted milestone", "due": ""},
-    "work_manage.auto_teams": {"mode": "balanced"},
-    "work_manage.new_team": {"open": "yes"},
-    "reviews.approve": {"score": "", "reason": ""},
-    "reviews.grade": {"score": "1", "feedback": "Planted grade."},
-    "deep_linking.edit_settings": {"p0-title": "Renamed", "p0-points": "10"},
-    "curation.decide": {"decision": "approved", "note": "Planted decision."},
-    "curation.verify": {"note": "Planted verification."},
-    "projects.edit": {"title": "Planted title"},
-    "employer_reviews.save": {"action": "save", "feedback": "Planted review."},
-    "platform_admin.add_deployment": {"deployment_id": "planted-deployment"},
-    "platform_admin.set_active": {"active": "0"},
+    P + "/consent": {"records": ["email", "work"], "signature": "Someone Else"},
+    P + "/sharing": {"share": "yes"},
+    P + "/milestones/<int:milestone_id>/check-in": {"text": "Done, as planned."},
+    P + "/hours": {"day": date.today().isoformat(), "hours": "2", "note": "reading"},
+    P + "/submit": {"text": "Not mine to submit.", "links": "", "form_token": "intruder-form"},
+    P + "/manage/milestones": {"title": "Planted milestone", "due": ""},
+    P + "/manage/teams/auto": {"mode": "balanced"},
+    P + "/manage/teams/new": {"open": "yes"},
+    "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/approve":
+        {"score": "", "reason": ""},
+    "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/grade":
+        {"score": "1", "feedback": "Planted grade."},
+    "/lti/placements/<int:placement_id>/settings": {"p0-title": "Renamed", "p0-points": "10"},
+    "/curation/projects/<int:project_id>/decide": {"decision": "approved", "note": "Planted."},
+    "/curation/employers/<int:employer_id>/verify": {"note": "Planted verification."},
+    "/employer/projects/<int:project_id>/edit": {"title": "Planted title"},
+    "/employer/reviews/<int:submission_id>": {"action": "save", "feedback": "Planted review."},
+    "/admin/platforms/<int:platform_id>/deployments": {"deployment_id": "planted-deployment"},
+    "/admin/platforms/<int:platform_id>/active": {"active": "0"},
 }
+"""What each POST sends besides the ids: enough to pass validation if the ids were accepted."""
 
 
 def _probe_rules() -> list[Rule]:
@@ -119,10 +150,10 @@ def _probe_rules() -> list[Rule]:
 def _id_rules() -> list[tuple[str, str]]:
     found = []
     for rule in _probe_rules():
-        if not set(rule.arguments) - set(NOT_RECORD_IDS) and rule.endpoint not in FORM_IDS:
+        if not set(rule.arguments) - set(NOT_RECORD_IDS) and rule.rule not in FORM_IDS:
             continue
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            found.append((rule.endpoint, method))
+            found.append((rule.rule, method))
     return found
 
 
@@ -136,13 +167,13 @@ def test_every_route_with_an_id_is_crawled() -> None:
         record_ids = set(rule.arguments) - set(NOT_RECORD_IDS)
         if not record_ids:
             continue
-        if rule.endpoint not in ROUTE_ROLES:
+        if rule.rule not in ROUTE_ROLES:
             unknown.append(f"{rule.rule} ({rule.endpoint}): add it to ROUTE_ROLES")
         for name in record_ids - set(COURSE_IDS) - set(TENANT_IDS):
             unknown.append(f"{rule.rule}: the crawler cannot build `{name}`; teach values()")
     assert not unknown, "\n".join(unknown)
-    for endpoint in list(FORM_IDS) + list(FORM_IDS_NOT_TENANT_SCOPED):
-        assert any(r.endpoint == endpoint for r in _probe_rules()), f"{endpoint} is gone"
+    for path in [*ROUTE_ROLES, *FORM_IDS, *FORM_IDS_NOT_TENANT_SCOPED, *FORMS]:
+        assert any(r.rule == path for r in _probe_rules()), f"{path} is gone: update the crawler"
 
 
 # -- the world, built once for the module --------------------------------------------------
@@ -185,29 +216,29 @@ class Attack:
     forbidden: tuple[str, ...]
 
 
-def _rule(endpoint: str) -> Rule:
-    return next(r for r in _probe_rules() if r.endpoint == endpoint)
+def _rule(path: str) -> Rule:
+    return next(r for r in _probe_rules() if r.rule == path)
 
 
 def _build(rule: Rule, ids: dict[str, int]) -> tuple[str, dict[str, Any]]:
     path = rule.rule
     for name in rule.arguments:
         path = path.replace(f"<int:{name}>", str(ids[name]))
-    form = dict(FORMS.get(rule.endpoint, {}))
-    form.update({name: str(ids[name]) for name in FORM_IDS.get(rule.endpoint, ())})
+    form = dict(FORMS.get(rule.rule, {}))
+    form.update({name: str(ids[name]) for name in FORM_IDS.get(rule.rule, ())})
     return path, form
 
 
-def attacks(world: World, endpoint: str) -> list[Attack]:
+def attacks(world: World, path: str) -> list[Attack]:
     """Every intruder, with every mix of their own ids and the victim's (never all their own)."""
-    rule = _rule(endpoint)
-    names = sorted(set(rule.arguments) | set(FORM_IDS.get(endpoint, ())))
+    rule = _rule(path)
+    names = sorted(set(rule.arguments) | set(FORM_IDS.get(path, ())))
     victim_tenant = world.tenants["a"]
     victim = values(victim_tenant, 0)
     course_scoped = any(name in COURSE_IDS for name in names)
     found = []
     for actor in [a for t in world.tenants.values() for a in t.actors]:
-        if actor.role not in ROUTE_ROLES[endpoint]:
+        if actor.role not in ROUTE_ROLES[path]:
             continue
         stranger = actor.tenant != "a"
         if not stranger and not (course_scoped and actor.course == 1):
@@ -221,8 +252,8 @@ def attacks(world: World, endpoint: str) -> list[Attack]:
             ids = {n: (victim[n] if from_victim else own[n]) for n, from_victim in pairs}
             if not stranger and not any(from_victim and n in COURSE_IDS for n, from_victim in pairs):
                 continue  # a colleague in the same institution may use its catalog records
-            path, form = _build(rule, ids)
-            found.append(Attack(actor, path, form, tuple(forbidden)))
+            url, form = _build(rule, ids)
+            found.append(Attack(actor, url, form, tuple(forbidden)))
     return found
 
 
@@ -237,10 +268,10 @@ def victim_urls(world: World) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize(("endpoint", "method"), ID_ROUTES)
-def test_another_tenant_is_refused_and_sees_nothing(world: World, endpoint: str, method: str) -> None:
-    found = attacks(world, endpoint)
-    assert found, f"no intruder was tried on {endpoint}"
+@pytest.mark.parametrize(("path", "method"), ID_ROUTES)
+def test_another_tenant_is_refused_and_sees_nothing(world: World, path: str, method: str) -> None:
+    found = attacks(world, path)
+    assert found, f"no intruder was tried on {path}"
     urls = victim_urls(world)
     problems: list[str] = []
     before = fingerprint(world.db)
@@ -261,15 +292,14 @@ def test_another_tenant_is_refused_and_sees_nothing(world: World, endpoint: str,
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("endpoint", "method"), [r for r in ID_ROUTES if r[1] == "GET"])
-def test_the_owner_reaches_what_intruders_cannot(world: World, endpoint: str, method: str) -> None:
+@pytest.mark.parametrize(("path", "method"), [r for r in ID_ROUTES if r[1] == "GET"])
+def test_the_owner_reaches_what_intruders_cannot(world: World, path: str, method: str) -> None:
     """The positive control: the same URLs built for the victim's own people work for them."""
-    rule = _rule(endpoint)
     owner = next(a for a in world.tenants["a"].actors
-                 if a.role in ROUTE_ROLES[endpoint] and a.course in (0, None))
-    path, _ = _build(rule, values(world.tenants["a"], 0))
-    response = owner.send(path, method)
-    assert response.status_code < 400, (owner.label, path, response.status_code)
+                 if a.role in ROUTE_ROLES[path] and a.course in (0, None))
+    url, _ = _build(_rule(path), values(world.tenants["a"], 0))
+    response = owner.send(url, method)
+    assert response.status_code < 400, (owner.label, url, response.status_code)
 
 
 # -- pages without ids: nobody sees the other tenant ---------------------------------------
@@ -298,7 +328,7 @@ def test_no_page_shows_another_tenant(world: World, tenant_key: str) -> None:
                 continue
             if not rule.arguments:
                 paths.append(rule.rule)
-            elif rule.endpoint in ROUTE_ROLES and actor.role in ROUTE_ROLES[rule.endpoint] \
+            elif rule.rule in ROUTE_ROLES and actor.role in ROUTE_ROLES[rule.rule] \
                     and set(rule.arguments) <= set(own):
                 paths.append(_build(rule, own)[0])
         for path in paths:
