@@ -139,25 +139,53 @@ def _drop_if_empty(session: Session, team: Team) -> None:
 
 
 def move(session: Session, *, placement: Placement, person_id: int, team_id: int | None) -> None:
-    """The instructor puts a learner in a team (None: takes them out of any team)."""
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound("There is no such student.", title="Student not found")
+    """The instructor puts a learner in a team (None: takes them out of any team).
+
+    Only a learner of this placement (see ``learner_of``), and only into a team with room: the
+    team size binds the instructor as it binds students.
+    """
+    person = learner_of(session, placement=placement, person_id=person_id)
     target = _team(session, placement_id=placement.id, team_id=team_id) if team_id else None
     old = session.scalar(
         select(TeamMember).where(
-            TeamMember.placement_id == placement.id, TeamMember.person_id == person_id
+            TeamMember.placement_id == placement.id, TeamMember.person_id == person.id
         )
     )
+    if old is not None and target is not None and old.team_id == target.id:
+        return
+    if target is not None and len(target.members) >= placement.team_size:
+        raise UserFacingError(
+            f"{target.name} is full ({placement.team_size} members).", title="Team full",
+            hint="Move someone out of it first, or raise the team size in the placement's settings.",
+            status=409,
+        )
     if old is not None:
-        if target is not None and old.team_id == target.id:
-            return
         old_team = old.team
         session.delete(old)
         session.flush()
         _drop_if_empty(session, old_team)
     if target is not None:
         _add(session, placement=placement, team=target, person=person)
+
+
+def learner_of(session: Session, *, placement: Placement, person_id: int) -> Person:
+    """A person of this placement: on its course roster (NRPS) or taking part in it.
+
+    Person ids are sequential and shared by every course, LMS and institution: any other id,
+    however real, is answered as missing, so nobody is pulled into a course that is not theirs.
+    """
+    person = session.get(Person, person_id)
+    course = session.get(Course, placement.course_id)
+    if person is not None and course is not None and person.platform_id == course.platform_id:
+        takes_part = session.scalar(select(Participation.id).where(
+            Participation.placement_id == placement.id, Participation.person_id == person.id
+        )) is not None
+        if takes_part or any(member.active for member in session.scalars(select(RosterMember).where(
+            RosterMember.placement_id == placement.id, RosterMember.user_sub == person.sub,
+            RosterMember.is_learner,
+        ))):
+            return person
+    raise NotFound("There is no such student in this project.", title="Student not found")
 
 
 def auto_form(

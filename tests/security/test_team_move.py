@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from grading.consent.models import Participation
 from grading.people.models import Person
 from grading.placements.models import RosterMember
-from grading.work.models import Participation, Team, TeamMember
+from grading.teams.models import Team, TeamMember
 from tests.security.world import Course, World
 
 

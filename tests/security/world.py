@@ -29,9 +29,11 @@ from catalog.institutions.models import Institution
 from catalog.projects.models import ProjectOffer
 from config.database import utcnow
 from config.settings import Settings
+from grading.milestones.models import Milestone
 from grading.passback.models import ScoreOutbox
 from grading.people.models import Person
-from grading.work.models import Milestone, Submission, SubmissionFile, Team
+from grading.submissions.models import Submission, SubmissionFile
+from grading.teams.models import Team
 from lti_tool.models_index import metadata
 from tests.reviews.flow import review
 from tests.support.live import LiveTool, live_tool
