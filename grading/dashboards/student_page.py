@@ -24,7 +24,7 @@ from grading.placements.models import Placement
 from grading.reviews.models import GradeRelease, Review
 from grading.reviews.service import latest_release, releases, review_of
 from grading.submissions import service as submissions
-from grading.submissions.access import member_ids
+from grading.submissions.access import learner_may_see, member_ids
 from grading.submissions.models import Submission
 from grading.submissions.service import Limits
 from grading.teams import service as teams
@@ -84,7 +84,9 @@ def student_page(
     info = project_info(session, placement)
     team = teams.team_of(session, placement_id=placement.id, person_id=person.id)
     key = _owner_key(session, placement, person, team)
-    attempts = submissions.attempts(session, placement_id=placement.id, key=key) if key else []
+    # The team's attempts made for this learner: not those from before they joined (L7).
+    attempts = [a for a in submissions.attempts(session, placement_id=placement.id, key=key)
+                if learner_may_see(session, submission=a, person_id=person.id)] if key else []
     milestones = milestones_service.milestones(session, placement_id=placement.id)
     mine = {m: c for (m, p), c in milestones_service.check_ins(session, placement_id=placement.id).items()
             if p == person.id}
@@ -151,5 +153,6 @@ def history_for(session: Session, *, submission: Submission, identity: LaunchIde
         return SubmissionHistory(render(submission.text_md), members, review, all_releases,
                                  outbox, others)
     latest = all_releases[-1:] if all_releases else []
+    mine = [a for a in others if learner_may_see(session, submission=a, person_id=identity.person_id)]
     return SubmissionHistory(render(submission.text_md), members, review if latest else None,
-                             latest, [], others)
+                             latest, [], mine)

@@ -1,16 +1,14 @@
-"""Who may see which work: a learner sees only their own (or their team's); instructors see
-their course's. Someone else's work looks like missing work.
+"""Who may see which work: a learner sees only the attempts made for them (alone or in their
+team at the time); instructors see their course's. Someone else's work looks like missing work.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.web import LaunchIdentity, NotFound
 from grading.placements.models import Placement
 from grading.submissions.models import Submission
-from grading.teams.models import TeamMember
 
 
 def member_ids(session: Session, submission: Submission) -> list[int]:
@@ -21,16 +19,12 @@ def member_ids(session: Session, submission: Submission) -> list[int]:
 
 
 def learner_may_see(session: Session, *, submission: Submission, person_id: int) -> bool:
-    """A learner sees a submission made for them, or for the team they are in now."""
-    if person_id in member_ids(session, submission):
-        return True
-    if submission.team_id is None:
-        return False
-    return session.scalar(
-        select(TeamMember.id).where(
-            TeamMember.team_id == submission.team_id, TeamMember.person_id == person_id
-        )
-    ) is not None
+    """A learner sees an attempt made for them: its members, fixed when it was submitted.
+
+    Joining a team later does not open what the team handed in before (or its grade): those
+    are the education records of the members who made it.
+    """
+    return person_id in member_ids(session, submission)
 
 
 def submission_for_viewer(
