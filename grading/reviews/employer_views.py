@@ -1,6 +1,9 @@
 """The employer portal's review pages (/employer/reviews): the submissions to the
 organisation's own projects, each shown with the identity the student's consent allows,
-every view and file download logged as a disclosure, and the rubric review form."""
+every view and file download logged as a disclosure, and the rubric review form.
+
+Work is shown (and the disclosure logged) only when the employer opened it on purpose: a
+link from another site gets a page that asks first (config.navigation)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from catalog.employers.models import EmployerMember
 from catalog.employers.views import require_member
 from catalog.markdown import render
 from catalog.portal.web import protect
-from config import runtime
+from config import navigation, runtime
 from config.web import UserFacingError, db
 from grading.consent import service as consent
 from grading.placements.catalog_project import project_info
@@ -42,6 +45,14 @@ def _disclose(member: EmployerMember, item: EmployerSubmission, action: str) -> 
     )
 
 
+def _opened_on_purpose() -> bool:
+    return navigation.deliberate(
+        method=request.method, fetch_site=request.headers.get("Sec-Fetch-Site"),
+        referer=request.headers.get("Referer"),
+        own_origin=navigation.origin(runtime.current().settings.base_url),
+    )
+
+
 def shown_filename(item: EmployerSubmission, upload: SubmissionFile) -> str:
     """A file's own name only when every member is identified: names in files identify too."""
     identified = bool(item.members) and all(m.identified for m in item.members)
@@ -63,6 +74,9 @@ def inbox() -> str:
 def show(submission_id: int) -> str:
     member = require_member()
     item = _item(member, submission_id)
+    if not _opened_on_purpose():
+        return render_template("grading/reviews/employer_open.html.jinja2", member=member,
+                               submission_id=item.submission.id)
     session = db()
     if item.work_visible:
         _disclose(member, item, f"viewed the submission (attempt {item.submission.attempt})")
@@ -86,6 +100,8 @@ def download(submission_id: int, file_id: int) -> Response:
                               title="Work not shared", status=403)
     session = db()
     upload = submissions.file_of(session, submission=item.submission, file_id=file_id)
+    if not _opened_on_purpose():
+        return redirect(url_for("employer_reviews.show", submission_id=item.submission.id), code=303)
     name = shown_filename(item, upload)
     _disclose(member, item, f"downloaded the file {name}")
     session.commit()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from grading.work.models import Disclosure
+from config import navigation, runtime
+from grading.consent.models import Disclosure
 from tests.security.world import Course, World
 from tests.work.harness import Reviewer
 
@@ -57,7 +58,8 @@ def test_opening_a_submission_from_the_portal_is_disclosed(tenants: World) -> No
     assert _disclosures(tenants) == before + 2
 
     # A browser without Fetch Metadata: a Referer from our own pages is enough.
-    answer = reviewer.client.get(path, headers={"Referer": "http://127.0.0.1:5000/employer/reviews/"})
+    ours = runtime.current().settings.base_url
+    answer = reviewer.client.get(path, headers={"Referer": f"{ours}/employer/reviews/"})
     assert work in answer.get_data(as_text=True)
     assert _disclosures(tenants) == before + 3
 
@@ -65,3 +67,18 @@ def test_opening_a_submission_from_the_portal_is_disclosed(tenants: World) -> No
                                    headers={"Sec-Fetch-Site": "same-origin"})
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     assert _disclosures(tenants) == before + 4
+
+
+def test_deliberate_navigations() -> None:
+    ours = "https://tool.example"
+    assert navigation.deliberate(method="POST", fetch_site="cross-site", referer=None, own_origin=ours)
+    for site, expected in (("same-origin", True), ("none", True), ("same-site", False),
+                           ("cross-site", False)):
+        # Fetch Metadata wins over a Referer (which another site can set to anything it likes).
+        assert navigation.deliberate(method="GET", fetch_site=site, referer=ours + "/x",
+                                     own_origin=ours) is expected
+    assert navigation.deliberate(method="GET", fetch_site=None, referer="https://TOOL.example/a",
+                                 own_origin=ours)
+    for referer in (None, "", "https://tool.example.evil/", "https://evil.example/?https://tool.example",
+                    "/relative"):
+        assert not navigation.deliberate(method="GET", fetch_site=None, referer=referer, own_origin=ours)
