@@ -99,7 +99,9 @@ def submission_review() -> str:
 def feedback_times() -> str:
     """For curators (and instructors): how quickly each employer gives feedback."""
     identity = launch_identity()
-    if identity is None or not identity.is_instructor:
-        require_curator()
+    if identity is not None and identity.is_instructor:
+        institution_id = identity.institution_id
+    else:
+        institution_id = require_curator().institution_id
     return render_template("grading/reviews/feedback_times.html.jinja2",
-                           rows=service.feedback_times(db()))
+                           rows=service.feedback_times(db(), institution_id=institution_id))

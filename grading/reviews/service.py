@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.employers.models import EmployerMember, EmployerOrg
-from catalog.projects.models import Project, ProjectRevision, RubricCriterion
+from catalog.projects.models import Project, ProjectOffer, ProjectRevision, RubricCriterion
 from config.database import utcnow
 from config.web import NotFound, UserFacingError
 from grading.consent import service as consent
@@ -280,9 +280,16 @@ class FeedbackTime:
     drafts: int
 
 
-def feedback_times(session: Session) -> list[FeedbackTime]:
-    """Every employer that has reviewed work, with its median days to a final review."""
-    ids = list(session.scalars(select(Review.employer_id).distinct()))
+def feedback_times(session: Session, *, institution_id: int | None) -> list[FeedbackTime]:
+    """The employers that offered this institution a project and have reviewed work, with their
+    median days to a final review. Other institutions' employers are not named."""
+    if institution_id is None:
+        return []
+    offering = select(Project.employer_id).join(ProjectOffer, ProjectOffer.project_id == Project.id) \
+        .where(ProjectOffer.institution_id == institution_id)
+    ids = list(session.scalars(
+        select(Review.employer_id).where(Review.employer_id.in_(offering)).distinct()
+    ))
     medians = median_feedback_days(session, employer_ids=ids)
     names = dict(session.execute(
         select(EmployerOrg.id, EmployerOrg.name).where(EmployerOrg.id.in_(ids))

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from catalog.projects.models import ProjectOffer
 from config import runtime
 from config.database import transaction, utcnow
 from config.mail import OutgoingEmail
 from grading.reviews import deadlines
 from grading.reviews.models import Review, ReviewReminder
 from grading.reviews.service import median_feedback_days
+from lti_tool.registry.models import Platform as PlatformRow
 from tests.reviews.flow import review, submitted
 from tests.work.harness import School
 
@@ -90,6 +92,15 @@ def test_curators_and_instructors_see_employers_feedback_times(canvas_course: Sc
     _, submission = submitted(canvas_course)
     review(canvas_course.reviewer(), submission, canvas_course, (3, 3))
     teacher = canvas_course.instructor()
+    db = canvas_course.db
+    platform = db.get(PlatformRow, canvas_course.installed.row_id)
+    assert platform is not None and platform.institution_id is not None
+    # Only employers that offered the viewer's institution a project are listed.
+    assert "Acme Analytics" not in teacher.get("/reviews/employers").get_data(as_text=True)
+    db.add(ProjectOffer(project_id=canvas_course.placed.employer.revision.project_id,
+                        institution_id=platform.institution_id,
+                        listed_revision_id=canvas_course.placed.employer.revision.id))
+    db.commit()
 
     page = teacher.get("/reviews/employers").get_data(as_text=True)
 
