@@ -2,8 +2,8 @@
 tried by the people of another tenant, with their own ids and the other tenant's mixed.
 
 Two institutions, each with its own LMS, two courses, an employer, a curator and an LMS
-administrator (tests/security/world.py). The victim is the first course of tenant "a"; the
-intruders are the actors of tenant "b" and of the second course of tenant "a". Each must get
+administrator (tests/security/world.py). The victim is the first course of each tenant in
+turn; the intruders are the actors of the other tenant and of the victim's second course. Each must get
 403 or 404, the database must not change, and no response body may carry a name, email, LMS
 user id or record URL of the victim. The routes come from the app's URL map, so a new route
 is covered the day it is added: the first test fails until it is classified here.
@@ -196,6 +196,12 @@ def world(instance_dir: Path, database_url: str) -> Iterator[World]:
         _wipe(app)
 
 
+def test_the_crawler_walks_the_apps_own_url_map(world: World) -> None:
+    """Routes added outside the blueprints (on the app itself) are crawled too."""
+    served = {(r.rule, r.endpoint) for r in world.app.url_map.iter_rules() if r.endpoint != "static"}
+    assert served == {(r.rule, r.endpoint) for r in _probe_rules()}
+
+
 def values(tenant: Tenant, course_index: int | None) -> dict[str, int]:
     """The ids a route can take, from one tenant (and one of its courses)."""
     course: Course = tenant.courses[course_index or 0]
@@ -229,18 +235,18 @@ def _build(rule: Rule, ids: dict[str, int]) -> tuple[str, dict[str, Any]]:
     return path, form
 
 
-def attacks(world: World, path: str) -> list[Attack]:
+def attacks(world: World, path: str, victim_key: str) -> list[Attack]:
     """Every intruder, with every mix of their own ids and the victim's (never all their own)."""
     rule = _rule(path)
     names = sorted(set(rule.arguments) | set(FORM_IDS.get(path, ())))
-    victim_tenant = world.tenants["a"]
+    victim_tenant = world.tenants[victim_key]
     victim = values(victim_tenant, 0)
     course_scoped = any(name in COURSE_IDS for name in names)
     found = []
     for actor in [a for t in world.tenants.values() for a in t.actors]:
         if actor.role not in ROUTE_ROLES[path]:
             continue
-        stranger = actor.tenant != "a"
+        stranger = actor.tenant != victim_key
         if not stranger and not (course_scoped and actor.course == 1):
             continue
         own = values(world.tenants[actor.tenant], actor.course)
@@ -257,9 +263,9 @@ def attacks(world: World, path: str) -> list[Attack]:
     return found
 
 
-def victim_urls(world: World) -> list[str]:
+def victim_urls(world: World, victim_key: str) -> list[str]:
     """The victim's record URLs: none may appear in what an intruder is shown."""
-    victim = values(world.tenants["a"], 0)
+    victim = values(world.tenants[victim_key], 0)
     out = []
     for rule in _probe_rules():
         if set(rule.arguments) and set(rule.arguments) <= set(victim):
@@ -270,21 +276,22 @@ def victim_urls(world: World) -> list[str]:
 
 @pytest.mark.parametrize(("path", "method"), ID_ROUTES)
 def test_another_tenant_is_refused_and_sees_nothing(world: World, path: str, method: str) -> None:
-    found = attacks(world, path)
-    assert found, f"no intruder was tried on {path}"
-    urls = victim_urls(world)
     problems: list[str] = []
     before = fingerprint(world.db)
-    for attack in found:
-        response = attack.actor.send(attack.path, method, attack.form)
-        where = f"{attack.actor.label} {method} {attack.path} {sorted(attack.form.items())}"
-        if response.status_code not in (403, 404):
-            problems.append(f"{where} -> {response.status_code}")
-        body = response.get_data()
-        shown = [m for m in attack.forbidden if m.encode() in body]
-        shown += [u for u in urls if f'{u}"'.encode() in body or f"{u}?".encode() in body]
-        if shown:
-            problems.append(f"{where} shows {shown}")
+    for victim_key in world.tenants:
+        found = attacks(world, path, victim_key)
+        assert found, f"no intruder was tried on {path}"
+        urls = victim_urls(world, victim_key)
+        for attack in found:
+            response = attack.actor.send(attack.path, method, attack.form)
+            where = f"{attack.actor.label} {method} {attack.path} {sorted(attack.form.items())}"
+            if response.status_code not in (403, 404):
+                problems.append(f"{where} -> {response.status_code}")
+            body = response.get_data()
+            shown = [m for m in attack.forbidden if m.encode() in body]
+            shown += [u for u in urls if f'{u}"'.encode() in body or f"{u}?".encode() in body]
+            if shown:
+                problems.append(f"{where} shows {shown}")
     after = fingerprint(world.db)
     changed = sorted(name for name in before if before[name] != after[name])
     if changed:
