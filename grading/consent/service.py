@@ -26,6 +26,8 @@ from grading.placements.catalog_project import project_info
 from grading.placements.models import Placement
 
 OPTIONAL_RECORDS = (ConsentRecord.EMAIL, ConsentRecord.WORK, ConsentRecord.FEEDBACK)
+UNKNOWN_PSEUDONYM = "A student"
+"""Stands in should a member have no participation row (submitting gives every member one)."""
 
 
 # -- taking part ---------------------------------------------------------------------------
@@ -184,16 +186,17 @@ class MemberView:
 
 
 def member_view(session: Session, *, placement: Placement, person: Person) -> MemberView:
-    part = ensure_participation(session, placement=placement, person=person)
+    """Only reads: submitting draws every member's pseudonym, so an employer's page writes nothing."""
+    part = participation(session, placement_id=placement.id, person_id=person.id)
     consent = current(session, placement_id=placement.id, person_id=person.id)
     identified = consent is not None and consent.covers(ConsentRecord.NAME)
     return MemberView(
         person_id=person.id,
-        label=person.display_name() if identified else part.pseudonym,
+        label=person.display_name() if identified else part.pseudonym if part else UNKNOWN_PSEUDONYM,
         identified=identified,
         email=person.email if consent is not None and consent.covers(ConsentRecord.EMAIL) else "",
         work_allowed=(consent is not None and consent.covers(ConsentRecord.WORK))
-        or part.share_anonymously,
+        or (part is not None and part.share_anonymously),
         feedback_allowed=consent is not None and consent.covers(ConsentRecord.FEEDBACK),
         consent_id=consent.id if consent is not None else None,
     )

@@ -34,8 +34,8 @@ def page(placement_id: int) -> str:
     _, placement, person = launched_into(placement_id)
     session = db()
     info = project_info(session, placement)
-    part = consent.ensure_participation(session, placement=placement, person=person)
-    session.commit()
+    # Only read: the pseudonym is drawn when the learner starts, consents or chooses sharing.
+    part = consent.participation(session, placement_id=placement.id, person_id=person.id)
     return render_template(
         "grading/consent/page.html.jinja2", placement=placement, person=person, info=info,
         participation=part, records=consent.OPTIONAL_RECORDS,

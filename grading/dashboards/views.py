@@ -44,7 +44,6 @@ def student_page(placement_id: int) -> str:
     session = db()
     data = student.student_page(session, placement=placement, person=person, limits=limits(),
                                 now=utcnow())
-    session.commit()
     return render_template("grading/dashboards/student_page.html.jinja2", page=data,
                            form_token=secrets.token_urlsafe(24))
 

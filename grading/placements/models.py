@@ -92,6 +92,10 @@ class Placement(CreatedMixin, Base):
         return "Individual" if self.team_size <= 1 else f"Teams of {self.team_size}"
 
 
+ACTIVE = "Active"
+"""The NRPS status of a current member (the others are Inactive and Deleted)."""
+
+
 class RosterMember(Base):
     """One member of the course as NRPS last reported it, cached per placement."""
 
@@ -120,7 +124,7 @@ class RosterMember(Base):
 
     @property
     def active(self) -> bool:
-        return self.status == "Active"
+        return self.status == ACTIVE
 
     def display_name(self) -> str:
         full = self.name or " ".join(p for p in (self.given_name, self.family_name) if p)

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
-from grading.placements.models import Placement, RosterMember
+from grading.people.models import Person
+from grading.placements.models import ACTIVE, Placement, RosterMember
 from grading.ports import Member, Roster
 
 _MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
@@ -79,6 +81,7 @@ def sync(session: Session, *, placement: Placement, roster: Roster | None) -> Ro
     session.execute(delete(RosterMember).where(RosterMember.placement_id == placement.id))
     if rows:
         session.execute(insert(RosterMember), rows)
+    _known_people(session, platform_id=placement.course.platform_id, rows=rows)
     placement.roster_synced_at = utcnow()
     placement.roster_error = ""
     session.flush()
@@ -114,13 +117,25 @@ def _rows(placement_id: int, members: Iterable[Member]) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def cached_members(
-    session: Session, *, placement_id: int, learners_only: bool = True
-) -> Sequence[RosterMember]:
-    query = select(RosterMember).where(RosterMember.placement_id == placement_id)
-    if learners_only:
-        query = query.where(RosterMember.is_learner.is_(True))
-    return session.scalars(query.order_by(RosterMember.position)).all()
+def _known_people(session: Session, *, platform_id: int, rows: Sequence[dict[str, Any]]) -> None:
+    """A Person for every active learner, so the instructor can put people who never launched
+    into teams. Made here, on the refresh, so that reading a page never writes."""
+    wanted = {row["user_sub"]: row for row in rows if row["is_learner"] and row["status"] == ACTIVE}
+    if not wanted:
+        return
+    known = set(session.scalars(
+        select(Person.sub).where(Person.platform_id == platform_id, Person.sub.in_(list(wanted)))
+    ))
+    for sub, row in wanted.items():
+        if sub in known:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(Person(platform_id=platform_id, sub=sub, name=row["name"],
+                                   given_name=row["given_name"], family_name=row["family_name"],
+                                   email=row["email"]))
+        except IntegrityError:
+            pass  # their first launch made the row meanwhile
 
 
 def cached_counts(session: Session, *, placement_ids: list[int]) -> dict[int, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,7 +19,7 @@ from config.web import NotFound, UserFacingError
 from grading.consent.models import Participation
 from grading.consent.service import ensure_participation
 from grading.people.models import Course, Person
-from grading.placements.models import Placement, RosterMember
+from grading.placements.models import ACTIVE, Placement, RosterMember
 from grading.submissions.models import Submission
 from grading.teams.models import Team, TeamMember
 
@@ -229,19 +229,20 @@ def unassigned(session: Session, *, placement: Placement, learners: Sequence[Per
 def learners(session: Session, *, placement: Placement) -> list[Person]:
     """The course's learners: the NRPS roster cached for the placement, plus everyone taking part.
 
-    Inactive or deleted members (NRPS status) are left out (LTI-NOTES pitfall 26).
+    Inactive or deleted members (NRPS status) are left out (LTI-NOTES pitfall 26). Only reads:
+    refreshing the roster gives every active learner a Person row.
     """
     people: dict[int, Person] = {}
     course = session.get(Course, placement.course_id)
     if course is not None:
-        for member in session.scalars(
-            select(RosterMember)
-            .where(RosterMember.placement_id == placement.id, RosterMember.is_learner)
+        for person in session.scalars(
+            select(Person)
+            .join(RosterMember, and_(RosterMember.user_sub == Person.sub,
+                                     Person.platform_id == course.platform_id))
+            .where(RosterMember.placement_id == placement.id, RosterMember.is_learner.is_(True),
+                   RosterMember.status == ACTIVE)
             .order_by(RosterMember.position)
         ):
-            if not member.active:
-                continue
-            person = _person_for(session, platform_id=course.platform_id, member=member)
             people[person.id] = person
     for person in session.scalars(
         select(Person).join(Participation, Participation.person_id == Person.id)
@@ -249,22 +250,3 @@ def learners(session: Session, *, placement: Placement) -> list[Person]:
     ):
         people.setdefault(person.id, person)
     return sorted(people.values(), key=lambda p: (p.display_name().lower(), p.id))
-
-
-def _person_for(session: Session, *, platform_id: int, member: RosterMember) -> Person:
-    """The Person for a roster member, created if they have never launched."""
-    query = select(Person).where(Person.platform_id == platform_id, Person.sub == member.user_sub)
-    person = session.scalar(query)
-    if person is not None:
-        return person
-    try:
-        with session.begin_nested():
-            person = Person(
-                platform_id=platform_id, sub=member.user_sub, name=member.display_name()[:200],
-                given_name=member.given_name[:200], family_name=member.family_name[:200],
-                email=member.email[:320],
-            )
-            session.add(person)
-        return person
-    except IntegrityError:
-        return session.execute(query).scalar_one()

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from grading.passback.models import ScoreOutbox
-from grading.placements.models import RosterMember
 from grading.submissions.models import Submission
 from grading.teams.models import Team, TeamMember
 from tests.work.harness import School, school
@@ -28,18 +27,14 @@ def teams_course(app: Flask, db: Session, settings: Settings, flavour: str) -> I
 
 
 def _roster(course: School, count: int) -> None:
-    """The NRPS roster as the placement caches it: the instructor plus ``count`` learners."""
-    users = [course.installed.student]
-    users += [course.add_student(f"Learner{i}", "Example") for i in range(count - 1)]
-    for position, user in enumerate(users):
-        course.db.add(RosterMember(
-            placement_id=course.placement_id, user_sub=user.user_id, position=position,
-            name=f"{user.given_name} {user.family_name}", email=user.email, roles="Learner",
-            is_learner=True, status="Active",
-        ))
-    course.db.add(RosterMember(placement_id=course.placement_id, user_sub="gone", name="Dropped Out",
-                               roles="Learner", is_learner=True, status="Inactive"))
-    course.db.commit()
+    """``count`` learners in the LMS course (one more has dropped out), and the instructor
+    presses "Refresh the roster", which caches the NRPS roster for the placement."""
+    for i in range(count - 1):
+        course.add_student(f"Learner{i}", "Example")
+    gone = course.lms.add_user("Dropped", "Out", email="gone@example.edu")
+    course.lms.enrol(course.installed.course, gone, "Learner", status="Inactive")
+    refreshed = course.instructor().post(f"/course/placements/{course.placement_id}/roster")
+    assert refreshed.status_code == 303 and "roster=ok" in refreshed.headers["Location"]
 
 
 def _sizes(course: School) -> list[int]:
