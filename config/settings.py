@@ -156,10 +156,6 @@ class Settings:
         return self.tasks_eager or self.is_embedded
 
     @property
-    def data_path(self) -> Path:
-        return self.instance_path
-
-    @property
     def smtp(self) -> SmtpConfig | None:
         """The SMTP server, or None: then mail goes to the local outbox (embedded default)."""
         return parse_smtp_url(self.smtp_url) if self.smtp_url else None

@@ -122,10 +122,6 @@ class Project(CreatedMixin, Base):
         published = [r for r in self.revisions if r.state == RevisionState.PUBLISHED.value]
         return published[-1] if published else None
 
-    @property
-    def status_label(self) -> str:
-        return ProjectStatus(self.status).label
-
 
 class ProjectRevision(CreatedMixin, Base):
     __tablename__ = "project_revision"

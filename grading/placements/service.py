@@ -56,7 +56,6 @@ class Outcome(enum.StrEnum):
     FOUND = "found"  # the link already has its placement
     BOUND = "bound"  # first launch of a link the deep linking response created
     COPIED = "copied"  # a copied link, set up for this course now (instructor launch)
-    NEEDS_SETUP = "needs_setup"  # a copied link no instructor has opened yet (learner launch)
     UNPLACED = "unplaced"  # a link without a project (made by hand, or course navigation)
 
 

@@ -72,10 +72,6 @@ class Submission(CreatedMixin, Base):
     def late_by(self) -> str:
         return describe_duration(self.late_seconds)
 
-    @property
-    def total_size(self) -> int:
-        return sum(f.size for f in self.files)
-
 
 class SubmissionFile(Base):
     __tablename__ = "submission_file"
