@@ -14,19 +14,19 @@ from catalog.curation import service
 from catalog.curation.models import Decision
 from catalog.employers.service import FormProblem
 from catalog.portal import web
-from catalog.portal.service import TooManyLinks, email_problem, peek
+from catalog.portal.service import email_problem
+from catalog.portal.sign_in_views import Portal, add_sign_in_routes
 from catalog.projects.guardrails import PayPolicy
 from catalog.projects.service import GuardrailsNotMet
-from config import runtime
-from config.mail import outbox_visible
 from config.web import NotAllowed, db, launch_identity, url
 
 bp = web.protect(Blueprint("curation", __name__))
 
-PORTAL = {
-    "name": "Curator sign-in", "sign_in": "curation.sign_in", "sign_up": "",
-    "confirm": "curation.confirm", "sent": "curation.sent",
-}
+PORTAL = Portal(
+    name="Curator sign-in", blueprint="curation", kind=service.KIND, home="curation.queue",
+    request_sign_in=service.request_sign_in, complete_sign_in=service.complete_sign_in,
+)
+add_sign_in_routes(bp, PORTAL, prefix="/curator")
 
 
 def current_curator() -> Actor | None:
@@ -153,54 +153,3 @@ def curators() -> str | Response | tuple[str, int]:
     page = render_template("catalog/curation/curators.html.jinja2", actor=actor, form=form,
                            accounts=service.curators(db(), institution_id=actor.institution_id))
     return (page, 422) if form.errors else page
-
-
-@bp.route("/curator/sign-in", methods=["GET", "POST"])
-def sign_in() -> str | Response | tuple[str, int]:
-    form = web.FormState()
-    if request.method == "POST":
-        form = web.FormState.read("email")
-        problem = email_problem(form.value("email"))
-        if problem:
-            form.errors["email"] = problem
-        else:
-            try:
-                service.request_sign_in(
-                    db(), email=form.value("email"), store=runtime.current().store,
-                    policy=web.link_policy(), link_for=web.link_builder("curation.confirm"),
-                )
-            except TooManyLinks as exc:
-                form.errors["email"] = f"{exc.message} {exc.hint}"
-                return render_template("catalog/portal/sign_in.html.jinja2", form=form,
-                                       portal=PORTAL, next=""), 429
-            db().commit()
-            return redirect(url_for("curation.sent", email=form.value("email")))
-    return render_template("catalog/portal/sign_in.html.jinja2", form=form, portal=PORTAL,
-                           next="")
-
-
-@bp.get("/curator/sign-in/sent")
-def sent() -> str:
-    return render_template("catalog/portal/sent.html.jinja2", portal=PORTAL,
-                           email=request.args.get("email", "")[:320],
-                           minutes=web.settings().magic_link_minutes,
-                           outbox=outbox_visible(web.settings()))
-
-
-@bp.route("/curator/sign-in/<token>", methods=["GET", "POST"])
-def confirm(token: str) -> str | Response:
-    if request.method == "GET":
-        link = peek(db(), kind=service.KIND, token=token)
-        return render_template("catalog/portal/confirm.html.jinja2", portal=PORTAL,
-                               email=link.email, token=token)
-    account = service.complete_sign_in(db(), token=token)
-    db().commit()
-    web.sign_in(service.KIND, account.id)
-    flash(f"Signed in as {account.email}.")
-    return redirect(url_for("curation.queue"))
-
-
-@bp.post("/curator/sign-out")
-def sign_out() -> Response:
-    web.sign_out()
-    return redirect(url_for("curation.sign_in"))

@@ -8,18 +8,20 @@ from werkzeug.wrappers.response import Response
 from catalog.employers import service
 from catalog.employers.models import EmployerMember
 from catalog.portal import web
-from catalog.portal.service import TooManyLinks, email_problem, peek
+from catalog.portal.service import TooManyLinks, email_problem
+from catalog.portal.sign_in_views import Portal, add_sign_in_routes
 from catalog.projects import service as projects
 from config import runtime
-from config.mail import outbox_visible
 from config.web import db
 
 bp = web.protect(Blueprint("employers", __name__, url_prefix="/employer"))
 
-PORTAL = {
-    "name": "Employer portal", "sign_in": "employers.sign_in", "sign_up": "employers.sign_up",
-    "confirm": "employers.confirm", "sent": "employers.sent",
-}
+PORTAL = Portal(
+    name="Employer portal", blueprint="employers", kind=service.KIND, home="employers.dashboard",
+    request_sign_in=service.request_sign_in, complete_sign_in=service.complete_sign_in,
+    sign_up="employers.sign_up",
+)
+add_sign_in_routes(bp, PORTAL)
 
 
 def current_member() -> EmployerMember | None:
@@ -41,60 +43,6 @@ def dashboard() -> str:
         "catalog/employers/dashboard.html.jinja2", member=member, org=member.employer,
         projects=projects.list_for_employer(db(), employer_id=member.employer_id),
     )
-
-
-@bp.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> str | Response | tuple[str, int]:
-    form = web.FormState(values={"email": request.args.get("email", "")})
-    if request.method == "POST":
-        form = web.FormState.read("email")
-        form.errors["email"] = email_problem(form.value("email"))
-        if not form.errors["email"]:
-            try:
-                service.request_sign_in(
-                    db(), email=form.value("email"), store=runtime.current().store,
-                    policy=web.link_policy(), link_for=web.link_builder("employers.confirm"),
-                )
-            except TooManyLinks as exc:
-                form.errors["email"] = f"{exc.message} {exc.hint}"
-                return _sign_in_page(form), 429
-            db().commit()
-            return redirect(url_for("employers.sent", email=form.value("email")))
-    return _sign_in_page(form)
-
-
-def _sign_in_page(form: web.FormState) -> str:
-    return render_template("catalog/portal/sign_in.html.jinja2", form=form, portal=PORTAL,
-                           next=web.safe_next(request.args.get("next"), ""))
-
-
-@bp.get("/sign-in/sent")
-def sent() -> str:
-    return render_template("catalog/portal/sent.html.jinja2", portal=PORTAL,
-                           email=request.args.get("email", "")[:320],
-                           minutes=web.settings().magic_link_minutes,
-                           outbox=outbox_visible(web.settings()))
-
-
-@bp.route("/sign-in/<token>", methods=["GET", "POST"])
-def confirm(token: str) -> str | Response:
-    if request.method == "GET":
-        # A page with a button, not an instant sign-in: mail scanners that open links
-        # must not use up the link.
-        link = peek(db(), kind=service.KIND, token=token)
-        return render_template("catalog/portal/confirm.html.jinja2", portal=PORTAL,
-                               email=link.email, token=token)
-    member = service.complete_sign_in(db(), token=token)
-    db().commit()
-    web.sign_in(service.KIND, member.id)
-    flash(f"Signed in as {member.email}.")
-    return redirect(url_for("employers.dashboard"))
-
-
-@bp.post("/sign-out")
-def sign_out() -> Response:
-    web.sign_out()
-    return redirect(url_for("employers.sign_in"))
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
