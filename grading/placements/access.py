@@ -8,22 +8,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from config.web import LaunchIdentity, NotFound, db, require_instructor, require_launch
+from config.web import LaunchIdentity, db, require_instructor, require_launch
 from grading import launches
 from grading.people.access import person
 from grading.people.models import Person
 from grading.placements.models import Placement
+from grading.placements.service import get_in_course
 
 
 def placement_in_course(session: Session, *, identity: LaunchIdentity, placement_id: int) -> Placement:
     """The placement, only if it belongs to the course of this launch."""
-    placement = session.get(Placement, placement_id)
-    if placement is None or placement.course_id != identity.course_id:
-        raise NotFound(
-            "There is no such project in this course.", title="Project not found",
-            hint="Open the project again from your course in the LMS.",
-        )
-    return placement
+    return get_in_course(session, placement_id=placement_id, course_id=identity.course_id)
 
 
 def placement_for_launch(session: Session, *, identity: LaunchIdentity) -> Placement | None:

@@ -11,38 +11,33 @@ from werkzeug.wrappers import Response as BaseResponse
 from catalog.portal import web
 from catalog.projects.service import get_revision
 from config.database import utcnow
-from config.web import db, require_instructor, url
-from grading.dashboards import learner_states as progress
+from config.web import db, url
+from grading.dashboards import learner_states
 from grading.passback import gateway
 from grading.placements import roster
-from grading.placements import service as placements
+from grading.placements.access import instructor_placement
 from grading.placements.models import Placement
 
 bp = web.protect(Blueprint("placements", __name__))
 
 
-def _placement(placement_id: int) -> Placement:
-    identity = require_instructor()
-    return placements.get_in_course(db(), placement_id=placement_id, course_id=identity.course_id)
-
-
 @bp.get("/course/placements/<int:placement_id>")
 def show(placement_id: int) -> str:
-    placement = _placement(placement_id)
+    placement = instructor_placement(placement_id)
     session = db()
-    filters = progress.Filters.from_args(request.args.to_dict())
-    states = progress.learner_states(session, placement)
+    filters = learner_states.Filters.from_args(request.args.to_dict())
+    states = learner_states.learner_states(session, placement)
     source = session.get(Placement, placement.copied_from_id) if placement.copied_from_id else None
     return render_template(
         "grading/placements/show.html.jinja2",
         placement=placement,
         revision=get_revision(session, placement.project_revision_id),
-        states=progress.apply_filters(states, filters),
+        states=learner_states.apply_filters(states, filters),
         total=len(states),
-        counts=progress.stage_counts(states),
+        counts=learner_states.stage_counts(states),
         inactive=sum(1 for s in states if not s.active),
         filters=filters,
-        stages=list(progress.Stage),
+        stages=list(learner_states.Stage),
         source=source,
         now=utcnow(),
         roster_result=request.args.get("roster", ""),
@@ -52,10 +47,10 @@ def show(placement_id: int) -> str:
 
 @bp.get("/course/placements/<int:placement_id>/learners.csv")
 def export(placement_id: int) -> Response:
-    placement = _placement(placement_id)
-    filters = progress.Filters.from_args(request.args.to_dict())
-    states = progress.apply_filters(progress.learner_states(db(), placement), filters)
-    response = Response(progress.to_csv(states), mimetype="text/csv")
+    placement = instructor_placement(placement_id)
+    filters = learner_states.Filters.from_args(request.args.to_dict())
+    states = learner_states.apply_filters(learner_states.learner_states(db(), placement), filters)
+    response = Response(learner_states.to_csv(states), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="placement-{placement.id}-learners.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -63,7 +58,7 @@ def export(placement_id: int) -> Response:
 
 @bp.post("/course/placements/<int:placement_id>/roster")
 def refresh_roster(placement_id: int) -> BaseResponse:
-    placement = _placement(placement_id)
+    placement = instructor_placement(placement_id)
     session = db()
     try:
         roster.sync(session, placement=placement, roster=gateway.roster())

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from catalog.institutions.service import get_or_create
 from grading.consent.models import Consent, Participation
-from grading.dashboards import learner_states as progress
+from grading.dashboards import learner_states
 from grading.passback.models import ScoreOutbox, stream_key
 from grading.people.models import Course, Person
 from grading.placements import roster
@@ -127,16 +127,16 @@ def test_each_learner_gets_their_furthest_stage(db: Session) -> None:
         _outbox(db, placement, p[name], release, state)
     db.flush()
 
-    states = {s.user_sub: s for s in progress.learner_states(db, placement)}
+    states = {s.user_sub: s for s in learner_states.learner_states(db, placement)}
 
     assert "teacher" not in states
     expected = {
-        "fresh": progress.Stage.NOT_STARTED, "started": progress.Stage.STARTED,
-        "consented": progress.Stage.CONSENTED, "teamed": progress.Stage.IN_TEAM,
-        "submitted": progress.Stage.SUBMITTED, "reviewing": progress.Stage.UNDER_REVIEW,
-        "reviewed": progress.Stage.REVIEWED, "released": progress.Stage.APPROVED,
-        "synced": progress.Stage.GRADE_SYNCED, "refused": progress.Stage.GRADE_FAILED,
-        "gone": progress.Stage.NOT_STARTED,
+        "fresh": learner_states.Stage.NOT_STARTED, "started": learner_states.Stage.STARTED,
+        "consented": learner_states.Stage.CONSENTED, "teamed": learner_states.Stage.IN_TEAM,
+        "submitted": learner_states.Stage.SUBMITTED, "reviewing": learner_states.Stage.UNDER_REVIEW,
+        "reviewed": learner_states.Stage.REVIEWED, "released": learner_states.Stage.APPROVED,
+        "synced": learner_states.Stage.GRADE_SYNCED, "refused": learner_states.Stage.GRADE_FAILED,
+        "gone": learner_states.Stage.NOT_STARTED,
     }
     assert {sub: s.stage for sub, s in states.items()} == expected
     assert states["teamed"].team == "Team Blue"
@@ -146,8 +146,8 @@ def test_each_learner_gets_their_furthest_stage(db: Session) -> None:
     assert "not a student" in states["refused"].grade_note
     assert states["released"].grade_note == "Waiting to send"
     assert not states["gone"].active
-    counts = progress.stage_counts(states.values())
-    assert counts[progress.Stage.NOT_STARTED] == 1  # the inactive learner owes nothing
+    counts = learner_states.stage_counts(states.values())
+    assert counts[learner_states.Stage.NOT_STARTED] == 1  # the inactive learner owes nothing
 
 
 def test_people_who_took_part_but_are_not_in_the_roster_are_listed(db: Session) -> None:
@@ -158,9 +158,9 @@ def test_people_who_took_part_but_are_not_in_the_roster_are_listed(db: Session) 
     db.add(Participation(placement_id=placement.id, person_id=newcomer.id, pseudonym="S-late"))
     db.flush()
 
-    states = {s.user_sub: s for s in progress.learner_states(db, placement)}
+    states = {s.user_sub: s for s in learner_states.learner_states(db, placement)}
 
-    assert states["late-enrolled"].stage == progress.Stage.STARTED
+    assert states["late-enrolled"].stage == learner_states.Stage.STARTED
     assert not states["late-enrolled"].in_roster
 
 
@@ -173,6 +173,6 @@ def test_another_placements_work_does_not_count(db: Session) -> None:
     db.add(Participation(placement_id=other.id, person_id=p["fresh"].id, pseudonym="S-x"))
     db.flush()
 
-    states = {s.user_sub: s for s in progress.learner_states(db, placement)}
+    states = {s.user_sub: s for s in learner_states.learner_states(db, placement)}
 
-    assert states["fresh"].stage == progress.Stage.NOT_STARTED
+    assert states["fresh"].stage == learner_states.Stage.NOT_STARTED
