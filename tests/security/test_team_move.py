@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from grading.consent.models import Participation
 from grading.people.models import Person
-from grading.placements.models import RosterMember
 from grading.teams.models import Team, TeamMember
 from tests.security.world import Course, World
 
@@ -56,13 +55,15 @@ def test_a_student_of_another_course_on_the_same_lms_cannot_be_pulled_in(tenants
 def test_the_instructor_moves_roster_members_but_not_past_the_team_size(tenants: World) -> None:
     course = tenants.tenants["a"].courses[0]
     db = tenants.db
-    # Someone on the course roster (NRPS) who has never opened the project.
-    db.add(RosterMember(placement_id=course.placement_id, user_sub="roster-only-learner", position=9,
-                        name="Rosalind Rostered", email="rosalind@aldergrove.example", roles="Learner",
-                        is_learner=True, status="Active"))
-    db.commit()
+    # Someone on the course roster (NRPS) who has never opened the project: the instructor's
+    # roster refresh brings them in.
+    lms = course.school.lms
+    rostered = lms.add_user("Rosalind", "Rostered", email="rosalind@aldergrove.example")
+    lms.enrol(course.school.installed.course, rostered, "Learner")
+    assert course.instructor.post(f"/course/placements/{course.placement_id}/roster").status_code == 303
     assert b"Rosalind Rostered" in course.instructor.get(f"/work/{course.placement_id}/manage").get_data()
-    newcomer = db.scalar(select(Person).where(Person.sub == "roster-only-learner"))
+    db.expire_all()
+    newcomer = db.scalar(select(Person).where(Person.sub == rostered.user_id))
     assert newcomer is not None
 
     # The team (size 2) has one member, the learner who started it: one more fills it.
