@@ -28,6 +28,16 @@ bp = Blueprint("employer_reviews", __name__, url_prefix="/employer/reviews")
 protect(bp)
 
 
+@bp.after_request
+def not_kept(response: Response) -> Response:
+    # Student records: no browser or proxy copy may answer a later request, which would be a
+    # disclosure nobody logged. The answer differs with how the page was reached.
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    response.vary.add("Sec-Fetch-Site")
+    response.vary.add("Referer")
+    return response
+
+
 def _days() -> int:
     return runtime.current().settings.review_days
 

@@ -52,6 +52,9 @@ def test_opening_a_submission_from_the_portal_is_disclosed(tenants: World) -> No
     answer = reviewer.client.get(path, headers={"Sec-Fetch-Site": "same-origin"})
     assert work in answer.get_data(as_text=True)
     assert _disclosures(tenants) == before + 1
+    # No copy is kept to answer a later request (which would go unlogged).
+    assert "no-store" in answer.headers["Cache-Control"]
+    assert "Sec-Fetch-Site" in answer.headers["Vary"]
 
     answer = reviewer.client.get(path, headers={"Sec-Fetch-Site": "none"})  # typed or bookmarked
     assert work in answer.get_data(as_text=True)
