@@ -6,6 +6,7 @@ killed mid-task leaves its message for another, soft time limits so retries stil
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
@@ -70,6 +71,10 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
         },
         imports=task_modules or TASK_MODULES,
     )
+    # Importing the task modules also registers their after-commit outbox channels, so a
+    # web process queues what it commits without having imported a task itself.
+    for module in task_modules or TASK_MODULES:
+        importlib.import_module(module)
     return celery_app
 
 

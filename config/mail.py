@@ -19,17 +19,17 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 
-from sqlalchemy import Integer, String, Text, event, or_, select, update
+from sqlalchemy import Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from config import runtime
+from config import outbox, runtime
 from config.celery_app import celery_app
 from config.database import Base, CreatedMixin, UTCDateTime, transaction, utcnow
 from config.settings import Settings, SmtpConfig
 
 log = logging.getLogger(__name__)
 
-_PENDING_KEY = "microbridge.mail.pending"
+CHANNEL = "mail"
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
@@ -69,25 +69,8 @@ def send_email(session: Session, *, to: str, subject: str, body: str) -> Outgoin
     )
     session.add(email)
     session.flush()
-    session.info.setdefault(_PENDING_KEY, []).append(email.id)
+    outbox.queue_after_commit(session, CHANNEL, email.id)
     return email
-
-
-@event.listens_for(Session, "after_commit")
-def _enqueue_after_commit(session: Session) -> None:
-    # Releasing a savepoint is not the commit that makes the rows visible to a worker.
-    if session.in_nested_transaction():
-        return
-    ids: list[int] = session.info.pop(_PENDING_KEY, [])
-    for email_id in ids:
-        enqueue(email_id)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: object) -> None:
-    # Only the outermost rollback drops the queue; the rows are gone with it.
-    if not session.in_transaction():
-        session.info.pop(_PENDING_KEY, None)
 
 
 def enqueue(email_id: int) -> None:
@@ -96,6 +79,9 @@ def enqueue(email_id: int) -> None:
         deliver_email.delay(email_id=email_id)
     except Exception:  # a lost enqueue only delays the email: the row stays queued
         log.warning("could not enqueue email %s; the sweep will retry", email_id, exc_info=True)
+
+
+outbox.register(CHANNEL, enqueue)
 
 
 class DeliveryError(Exception):

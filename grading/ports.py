@@ -1,31 +1,46 @@
 """The narrow ports through which grading reaches the LMS. lti_tool implements them.
 
 grading never imports lti_tool or pylti1p3: it hands a ScorePost to a Gradebook and reads
-Members from a Roster, and learns of failures through the two exceptions below.
+Members from a Roster, and learns of failures through the exceptions below. What travels is
+product intent (what kind of score, which review link, keep the teacher's grade); how each
+LMS is told (AGS progress values, Canvas's submission extension) and how its refusals are
+read is the adapter's business.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
+
+
+class ScoreKind(enum.StrEnum):
+    """What a score tells the LMS; the adapter turns it into AGS progress values and any
+    platform extension."""
+
+    SUBMITTED = "submitted"  # work was handed in and waits for a grade: no score travels
+    GRADE = "grade"  # a released grade: score, maximum and comment
 
 
 @dataclass(frozen=True)
 class ScorePost:
-    """One AGS score (https://www.imsglobal.org/spec/lti-ags/v2p0#score-publish-service)."""
+    """One score for one learner on one gradebook column, as grading means it."""
 
     line_item_url: str
     user_id: str  # the LTI ``sub``
-    activity_progress: str  # Initialized | Started | InProgress | Submitted | Completed
-    grading_progress: str  # FullyGraded | Pending | PendingManual | Failed | NotReady
+    kind: ScoreKind
     timestamp: datetime  # fixed when the post is decided, so retries send the same thing
     score_given: float | None = None
     score_maximum: float | None = None
     comment: str | None = None
-    # Platform extensions, e.g. Canvas's https://canvas.instructure.com/lti/submission.
-    extensions: dict[str, Any] = field(default_factory=dict)
+    review_url: str | None = None
+    """Where the LMS may link to the work (a SUBMITTED post)."""
+    submitted_at: datetime | None = None
+    """When the work was handed in (a SUBMITTED post); the LMS may judge lateness by it."""
+    keep_existing_grade: bool = False
+    """A grade the LMS already holds (say a teacher's) must survive this post."""
 
 
 class GradebookUnavailable(Exception):
@@ -44,6 +59,10 @@ class GradebookRefused(Exception):
         self.status = status
 
 
+class GradebookConflict(GradebookRefused):
+    """The LMS already holds a score for this cell at least as new as the post's timestamp."""
+
+
 class Gradebook(Protocol):
     def publish_score(self, *, platform_id: int, post: ScorePost) -> None: ...
 
@@ -52,6 +71,7 @@ class Gradebook(Protocol):
 class Member:
     user_id: str
     roles: tuple[str, ...]
+    """Course roles by short name (``Learner``, ``Instructor``, ``TeachingAssistant``...)."""
     status: str = "Active"
     name: str = ""
     given_name: str = ""

@@ -6,13 +6,15 @@ UPDATE claims the row, so only one worker posts it; a claim older than
 is taken over the first post may or may not have landed, so the LMS's results are read first
 and the score is posted only if it is not there yet.
 
-Transient failures (timeouts, 5xx, 429, Canvas's 403 "Rate Limit Exceeded") are retried with
-exponential backoff and jitter, honouring Retry-After; permanent ones (for example Canvas's
-422 "User not found in course or is not a student") are recorded with the platform's words.
+The gradebook adapter sorts the LMS's answers into typed errors: unavailable (retried with
+exponential backoff and jitter, honouring Retry-After), a timestamp conflict (the LMS holds a
+score at least as new), or refused for good (recorded with the platform's words). What is
+done next is decided by those types and the row's columns, never by reading text.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import random
 from dataclasses import dataclass
@@ -27,8 +29,15 @@ from config.database import transaction, utcnow
 from config.settings import Settings
 from grading.passback import gateway
 from grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
-from grading.passback.service import next_timestamp
-from grading.ports import Gradebook, GradebookRefused, GradebookUnavailable, ScorePost
+from grading.passback.timestamps import next_timestamp
+from grading.ports import (
+    Gradebook,
+    GradebookConflict,
+    GradebookRefused,
+    GradebookUnavailable,
+    ScoreKind,
+    ScorePost,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +45,33 @@ BACKOFF_CAP_SECONDS = 3600.0
 EARLY_TOLERANCE = timedelta(seconds=2)
 
 
+class DeliveryOutcome(enum.StrEnum):
+    """What one try did. All but NOT_CLAIMED name the state the row was left in."""
+
+    SENT = OutboxState.SENT.value
+    FAILED = OutboxState.FAILED.value
+    DEAD = OutboxState.DEAD.value
+    SUPERSEDED = OutboxState.SUPERSEDED.value
+    WAITING = OutboxState.PENDING.value  # not delivered now; the row waits for its next try
+    NOT_CLAIMED = "not claimed"  # another worker holds the row, or it is settled: nothing sent
+
+
 @dataclass(frozen=True)
-class Outcome:
-    state: str
-    """sent, failed, dead, superseded, pending (will retry) or skipped (not ours to send)."""
+class Tried:
+    outcome: DeliveryOutcome
     retry_in: float | None = None
     """Seconds until the next try, when a task should retry."""
 
 
-def deliver_row(outbox_id: int, *, eager: bool = False, gradebook: Gradebook | None = None) -> Outcome:
+class Order(enum.Enum):
+    """Where a row stands against the scores already sent for its gradebook cell."""
+
+    SEND = enum.auto()  # nothing newer was sent
+    RESTAMP = enum.auto()  # an older grade after a newer "submitted": send with a new timestamp
+    SUPERSEDED = enum.auto()  # a newer score replaced it: send nothing
+
+
+def deliver_row(outbox_id: int, *, eager: bool = False, gradebook: Gradebook | None = None) -> Tried:
     """Try to deliver one row now. ``eager``: in-process, so never ask for a delayed retry."""
     rt = runtime.current()
     settings = rt.settings
@@ -53,56 +80,51 @@ def deliver_row(outbox_id: int, *, eager: bool = False, gradebook: Gradebook | N
     with transaction(rt.session_factory) as session:
         claimed = _claim(session, outbox_id, now=now, settings=settings)
         if claimed is None:
-            return Outcome("skipped")
+            return Tried(DeliveryOutcome.NOT_CLAIMED)
         row, uncertain = claimed
-        verdict = _order_check(session, row)
-        if verdict == "superseded":
+        order = _order_check(session, row)
+        if order is Order.SUPERSEDED:
             _set(session, row, OutboxState.SUPERSEDED, note="a newer score was already sent")
-            return Outcome(OutboxState.SUPERSEDED.value)
-        if verdict == "restamp":
+            return Tried(DeliveryOutcome.SUPERSEDED)
+        if order is Order.RESTAMP:
             _restamp(session, row)
         post, platform_id, attempt = to_post(row), row.platform_id, row.attempts
     if uncertain and _already_there(book, platform_id, post):
         _record(outbox_id, attempt, OutboxState.SENT, status=None,
                 note="the LMS already had this score (a previous try got through)")
-        return Outcome(OutboxState.SENT.value)
+        return Tried(DeliveryOutcome.SENT)
     try:
         book.publish_score(platform_id=platform_id, post=post)
     except GradebookUnavailable as error:
         return _transient(outbox_id, attempt, str(error), None, error.retry_after,
                           eager=eager, settings=settings)
+    except GradebookConflict as error:
+        return _conflict(outbox_id, attempt, error, uncertain=uncertain, eager=eager, book=book)
     except GradebookRefused as error:
-        if is_timestamp_conflict(error):
-            return _conflict(outbox_id, attempt, error, uncertain=uncertain, eager=eager, book=book)
         _record(outbox_id, attempt, OutboxState.FAILED, status=error.status, error=str(error))
         log.warning("score %s refused by the LMS: %s", outbox_id, error)
-        return Outcome(OutboxState.FAILED.value)
+        return Tried(DeliveryOutcome.FAILED)
     except Exception as error:  # a bug or an outage we did not foresee: keep the row, retry
         log.exception("score %s: unexpected error while posting", outbox_id)
         return _transient(outbox_id, attempt, f"{type(error).__name__}: {error}", None, None,
                           eager=eager, settings=settings)
     _record(outbox_id, attempt, OutboxState.SENT, status=200)
-    return Outcome(OutboxState.SENT.value)
+    return Tried(DeliveryOutcome.SENT)
 
 
 def to_post(row: ScoreOutbox) -> ScorePost:
     return ScorePost(
         line_item_url=row.line_item_url,
         user_id=row.user_sub,
-        activity_progress=row.activity_progress,
-        grading_progress=row.grading_progress,
+        kind=ScoreKind(row.kind),
         timestamp=row.timestamp,
         score_given=row.score_given,
         score_maximum=row.score_maximum,
         comment=row.comment,
-        extensions=dict(row.extensions or {}),
+        review_url=row.review_url,
+        submitted_at=row.submitted_at,
+        keep_existing_grade=row.keep_existing_grade,
     )
-
-
-def is_timestamp_conflict(error: GradebookRefused) -> bool:
-    """Moodle's 409 "earlier timestamp", or Canvas's 400 "before last updated timestamp"."""
-    text = str(error).lower()
-    return error.status == 409 or (error.status == 400 and "before last updated" in text)
 
 
 def backoff_seconds(attempt: int, *, base: float, retry_after: float | None) -> float:
@@ -161,8 +183,8 @@ def _claim(
     return (row, uncertain) if row is not None else None
 
 
-def _order_check(session: Session, row: ScoreOutbox) -> str:
-    """``send``, ``restamp`` or ``superseded``, given the newer scores already sent.
+def _order_check(session: Session, row: ScoreOutbox) -> Order:
+    """Whether to send, restamp or drop the row, given the newer scores already sent.
 
     A newer grade replaces anything older; a newer "submitted" replaces an older "submitted".
     An older grade after a newer "submitted" must still land (a grade is never lost), so it
@@ -177,14 +199,15 @@ def _order_check(session: Session, row: ScoreOutbox) -> str:
         )
     ).all()
     if not newer:
-        return "send"
+        return Order.SEND
     if OutboxKind.GRADE.value in newer or row.kind in newer:
-        return "superseded"
-    return "restamp"
+        return Order.SUPERSEDED
+    return Order.RESTAMP
 
 
 def _restamp(session: Session, row: ScoreOutbox) -> None:
     row.timestamp = next_timestamp(session, row.stream_key)
+    row.restamped = True
     row.note = "sent with a new timestamp: the LMS held a newer entry"
     session.flush()
 
@@ -246,44 +269,45 @@ def _record(
 def _transient(
     outbox_id: int, attempt: int, message: str, status: int | None, retry_after: float | None,
     *, eager: bool, settings: Settings,
-) -> Outcome:
+) -> Tried:
     if attempt >= settings.passback_max_attempts:
         _record(outbox_id, attempt, OutboxState.DEAD, status=status,
                 error=f"gave up after {attempt} tries; last: {message}")
         log.error("score %s: gave up after %s tries: %s", outbox_id, attempt, message)
-        return Outcome(OutboxState.DEAD.value)
+        return Tried(DeliveryOutcome.DEAD)
     delay = backoff_seconds(attempt, base=settings.passback_backoff_seconds, retry_after=retry_after)
     _record(outbox_id, attempt, OutboxState.PENDING, status=status, error=message,
             next_attempt_at=utcnow() + timedelta(seconds=delay))
     log.info("score %s not delivered (try %s), again in %.1fs: %s", outbox_id, attempt, delay, message)
     # In-process runs cannot wait without holding up a web request: the sweep retries them.
-    return Outcome(OutboxState.PENDING.value, retry_in=None if eager else delay)
+    return Tried(DeliveryOutcome.WAITING, retry_in=None if eager else delay)
 
 
 def _conflict(
-    outbox_id: int, attempt: int, error: GradebookRefused, *, uncertain: bool, eager: bool,
+    outbox_id: int, attempt: int, error: GradebookConflict, *, uncertain: bool, eager: bool,
     book: Gradebook,
-) -> Outcome:
+) -> Tried:
     """The LMS holds a score at least as new as ours: work out why, and act on it."""
     rt = runtime.current()
     with transaction(rt.session_factory) as session:
         row = session.get(ScoreOutbox, outbox_id)
         if row is None or row.state != OutboxState.SENDING.value or row.attempts != attempt:
-            return Outcome("skipped")
-        verdict = _order_check(session, row)
-        if verdict == "superseded":
+            return Tried(DeliveryOutcome.NOT_CLAIMED)
+        if _order_check(session, row) is Order.SUPERSEDED:
             _set(session, row, OutboxState.SUPERSEDED, note="a newer score was already sent")
-            return Outcome(OutboxState.SUPERSEDED.value)
+            return Tried(DeliveryOutcome.SUPERSEDED)
         if uncertain:
             _set(session, row, OutboxState.SENT,
                  note="the LMS already had this score (a previous try got through)")
-            return Outcome(OutboxState.SENT.value)
-        if row.note.startswith("sent with a new timestamp"):
+            return Tried(DeliveryOutcome.SENT)
+        if row.restamped:
+            # Restamped once already and still older: someone graded in the LMS itself. The
+            # instructor decides (retry from the sync page), not a loop of new timestamps.
             row.state = OutboxState.FAILED.value
             row.claimed_at = None
             row.last_status = error.status
             row.last_error = str(error)[:4000]
-            return Outcome(OutboxState.FAILED.value)
+            return Tried(DeliveryOutcome.FAILED)
         _restamp(session, row)
         row.state = OutboxState.PENDING.value
         row.claimed_at = None

@@ -13,13 +13,13 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.database import Base, CreatedMixin, UTCDateTime
 from grading.people.models import Person
+from grading.ports import ScoreKind
 
 
 class OutboxState(enum.StrEnum):
@@ -45,9 +45,11 @@ class OutboxState(enum.StrEnum):
 OPEN_STATES = (OutboxState.PENDING.value, OutboxState.SENDING.value)
 
 
-class OutboxKind(enum.StrEnum):
-    SUBMITTED = "submitted"  # work was handed in: Submitted / PendingManual, no score
-    GRADE = "grade"  # a released grade: Completed / FullyGraded with the score
+OutboxKind = ScoreKind
+"""A row's kind is the kind of score it reports (submitted work, or a released grade)."""
+
+CHANNEL = "grading.passback.scores"
+"""The after-commit outbox channel (config.outbox) rows are queued on."""
 
 
 def stream_key(line_item_url: str, user_sub: str) -> str:
@@ -79,12 +81,15 @@ class ScoreOutbox(CreatedMixin, Base):
     user_sub: Mapped[str] = mapped_column(String(255))
     """The LTI ``sub`` of the learner: AGS ``userId``."""
     stream_key: Mapped[str] = mapped_column(String(64), index=True)
-    activity_progress: Mapped[str] = mapped_column(String(20))
-    grading_progress: Mapped[str] = mapped_column(String(20))
     score_given: Mapped[float | None] = mapped_column(Float)
     score_maximum: Mapped[float | None] = mapped_column(Float)
     comment: Mapped[str | None] = mapped_column(Text)
-    extensions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    review_url: Mapped[str | None] = mapped_column(String(1000))
+    """Where the LMS may link to the work (submitted rows)."""
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the work was handed in (submitted rows)."""
+    keep_existing_grade: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A grade the LMS already holds must survive this score (submitted rows)."""
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime())
     """Fixed when written; every retry sends it unchanged."""
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -98,7 +103,11 @@ class ScoreOutbox(CreatedMixin, Base):
     """The platform's HTTP status on the last try (None: no answer)."""
     last_error: Mapped[str] = mapped_column(Text, default="")
     """The platform's words (or the network's) on the last failed try."""
+    restamped: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Given a fresh timestamp once because the LMS held a newer entry; a second conflict
+    after that is a refusal, not a race."""
     note: Mapped[str] = mapped_column(String(300), default="")
+    """Why the row stands as it does, for the instructor; never read by code."""
 
     person: Mapped[Person] = relationship()
 

@@ -1,7 +1,8 @@
 """Write score outbox rows in the caller's transaction; retry and resend on request.
 
 Callers (submitting work, releasing a grade) call ``enqueue_submitted`` or ``enqueue_grade``
-inside their own transaction; delivery is queued after it commits (see dispatch.py).
+inside their own transaction; delivery is queued after it commits (config.outbox). The row
+copies what it is given: the score and comment are already what the LMS should show.
 """
 
 from __future__ import annotations
@@ -9,29 +10,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from config.database import utcnow
+from config import outbox
 from config.web import NotFound, UserFacingError
-from grading.passback import dispatch
 from grading.passback.models import (
+    CHANNEL,
     OPEN_STATES,
     OutboxKind,
     OutboxState,
     ScoreOutbox,
     stream_key,
 )
+from grading.passback.timestamps import next_timestamp
 from grading.people.models import Person
 from grading.placements.models import Placement
 
-# The Canvas score extension (https://canvas.instructure.com/doc/api/score.html). The AGS
-# adapter sends it to Canvas only; other platforms never see it.
-CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
-COMMENT_LIMIT = 1000
 _TIMESTAMP_TRIES = 8
 
 
@@ -39,10 +36,10 @@ def enqueue_submitted(
     session: Session, *, placement: Placement, person: Person, submission_id: int,
     submitted_at: datetime, review_url: str,
 ) -> ScoreOutbox | None:
-    """Tell the LMS that work was handed in: no score, so nothing a teacher set is wiped.
+    """Tell the LMS that work was handed in: no score, and a grade it holds is kept.
 
-    Canvas: a new submission attempt (shown in SpeedGrader with the link to the work), and
-    ``preserve_score`` so an existing grade survives (LTI-NOTES pitfall 8).
+    The LMS may show the work (Canvas: a new attempt in SpeedGrader, linking to the review
+    page) but must not wipe a teacher's grade (LTI-NOTES pitfall 8).
     """
     return enqueue(
         session,
@@ -50,18 +47,10 @@ def enqueue_submitted(
         person=person,
         kind=OutboxKind.SUBMITTED,
         idempotency_key=f"submitted:{submission_id}:person:{person.id}",
-        activity_progress="Submitted",
-        grading_progress="PendingManual",
         submission_id=submission_id,
-        extensions={
-            CANVAS_SUBMISSION: {
-                "new_submission": True,
-                "submission_type": "online_url",
-                "submission_data": review_url,
-                "submitted_at": submitted_at.isoformat(),
-                "preserve_score": True,
-            }
-        },
+        review_url=review_url,
+        submitted_at=submitted_at,
+        keep_existing_grade=True,
     )
 
 
@@ -70,32 +59,26 @@ def enqueue_grade(
     score_given: float, score_maximum: float, comment: str, submission_id: int | None = None,
     idempotency_key: str = "",
 ) -> ScoreOutbox | None:
-    """Send a released grade: Completed / FullyGraded with score, maximum and comment.
-
-    Canvas: ``new_submission: false`` so grading does not use up an attempt (pitfall 11).
-    """
+    """Send a released grade, exactly as released: score, maximum and comment."""
     return enqueue(
         session,
         placement=placement,
         person=person,
         kind=OutboxKind.GRADE,
         idempotency_key=idempotency_key or f"release:{release_id}:person:{person.id}",
-        activity_progress="Completed",
-        grading_progress="FullyGraded",
-        score_given=round(float(score_given), 4),
-        score_maximum=float(score_maximum),
-        comment=comment[:COMMENT_LIMIT * 2],
+        score_given=score_given,
+        score_maximum=score_maximum,
+        comment=comment,
         submission_id=submission_id,
         release_id=release_id,
-        extensions={CANVAS_SUBMISSION: {"new_submission": False}},
     )
 
 
 def enqueue(
     session: Session, *, placement: Placement, person: Person, kind: OutboxKind,
-    idempotency_key: str, activity_progress: str, grading_progress: str,
-    score_given: float | None = None, score_maximum: float | None = None,
-    comment: str | None = None, extensions: dict[str, Any] | None = None,
+    idempotency_key: str, score_given: float | None = None, score_maximum: float | None = None,
+    comment: str | None = None, review_url: str | None = None,
+    submitted_at: datetime | None = None, keep_existing_grade: bool = False,
     submission_id: int | None = None, release_id: int | None = None,
 ) -> ScoreOutbox | None:
     """Write one outbox row (once per idempotency key); None if the link has no gradebook column."""
@@ -112,9 +95,9 @@ def enqueue(
             placement_id=placement.id, person_id=person.id, platform_id=person.platform_id,
             kind=kind.value, submission_id=submission_id, release_id=release_id,
             line_item_url=placement.line_item_url, user_sub=person.sub, stream_key=key,
-            activity_progress=activity_progress, grading_progress=grading_progress,
             score_given=score_given, score_maximum=score_maximum, comment=comment,
-            extensions=extensions or {}, timestamp=next_timestamp(session, key),
+            review_url=review_url, submitted_at=submitted_at,
+            keep_existing_grade=keep_existing_grade, timestamp=next_timestamp(session, key),
             idempotency_key=idempotency_key, state=OutboxState.PENDING.value,
         )
         try:
@@ -128,18 +111,9 @@ def enqueue(
             if again is not None:
                 return again
             continue
-        dispatch.after_commit(session, row.id)
+        outbox.queue_after_commit(session, CHANNEL, row.id)
         return row
     raise UserFacingError("The grade could not be queued for the LMS just now; please try again.")
-
-
-def next_timestamp(session: Session, key: str, *, now: datetime | None = None) -> datetime:
-    """A whole second later than any score already written for this gradebook cell."""
-    candidate = (now or utcnow()).replace(microsecond=0)
-    last = session.scalar(select(func.max(ScoreOutbox.timestamp)).where(ScoreOutbox.stream_key == key))
-    if last is not None and candidate <= last:
-        candidate = last.replace(microsecond=0) + timedelta(seconds=1)
-    return candidate
 
 
 # -- the instructor's levers ---------------------------------------------------------------
@@ -165,9 +139,10 @@ def retry(session: Session, *, placement_id: int, outbox_id: int) -> ScoreOutbox
     row.state = OutboxState.PENDING.value
     row.next_attempt_at = None
     row.attempts = 0
+    row.restamped = False  # the instructor's word: the LMS may be asked once more
     row.note = "retried by the instructor"
     session.flush()
-    dispatch.after_commit(session, row.id)
+    outbox.queue_after_commit(session, CHANNEL, row.id)
     return row
 
 
@@ -186,9 +161,8 @@ def resend_all(session: Session, *, placement: Placement) -> list[ScoreOutbox]:
         copy = enqueue(
             session, placement=placement, person=row.person, kind=OutboxKind.GRADE,
             idempotency_key=f"resend:{row.release_id}:person:{row.person_id}:{attempt + 1}",
-            activity_progress=row.activity_progress, grading_progress=row.grading_progress,
             score_given=row.score_given, score_maximum=row.score_maximum, comment=row.comment,
-            extensions=row.extensions, submission_id=row.submission_id, release_id=row.release_id,
+            submission_id=row.submission_id, release_id=row.release_id,
         )
         if copy is not None:
             made.append(copy)
@@ -285,6 +259,6 @@ def send_waiting(session: Session, *, placement_id: int) -> int:
     ).all()
     for row in rows:
         row.next_attempt_at = None
-        dispatch.after_commit(session, row.id)
+        outbox.queue_after_commit(session, CHANNEL, row.id)
     session.flush()
     return len(rows)

@@ -7,13 +7,17 @@ the sweep, to try again).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
-from config import runtime
+from config import outbox, runtime
 from config.celery_app import celery_app
 from config.database import utcnow
-from grading.passback import delivery, dispatch, service
+from grading.passback import delivery, service
+from grading.passback.models import CHANNEL
+
+log = logging.getLogger(__name__)
 
 
 @celery_app.task(
@@ -22,12 +26,12 @@ from grading.passback import delivery, dispatch, service
 )
 def deliver_score(self: Any, *, outbox_id: int) -> str:
     """Post one outbox row's score to the LMS; retry later when the LMS is unavailable."""
-    outcome = delivery.deliver_row(outbox_id, eager=bool(self.request.is_eager))
-    if outcome.retry_in is not None:
+    tried = delivery.deliver_row(outbox_id, eager=bool(self.request.is_eager))
+    if tried.retry_in is not None:
         # If Redis is down this raises: the row is pending with its next try noted, and the
         # sweep will queue it.
-        raise self.retry(countdown=outcome.retry_in, max_retries=None)
-    return outcome.state
+        raise self.retry(countdown=tried.retry_in, max_retries=None)
+    return tried.outcome.value
 
 
 @celery_app.task(name="microbridge.grading.passback.sweep_scores", acks_late=True, ignore_result=True)
@@ -43,4 +47,17 @@ def sweep() -> int:
     patience = timedelta(seconds=rt.settings.passback_claim_seconds)
     with rt.session_factory() as session:
         ids = service.due_for_sweep(session, now=utcnow(), claim_timeout=patience, grace=patience)
-    return sum(1 for outbox_id in ids if dispatch.enqueue(outbox_id))
+    return sum(1 for outbox_id in ids if enqueue(outbox_id))
+
+
+def enqueue(outbox_id: int) -> bool:
+    """Queue one delivery now; False (and a log line) when the broker cannot be reached."""
+    try:
+        deliver_score.delay(outbox_id=outbox_id)
+    except Exception:  # the row stays pending: the sweep will queue it
+        log.warning("could not queue score %s; the sweep will retry", outbox_id, exc_info=True)
+        return False
+    return True
+
+
+outbox.register(CHANNEL, enqueue)

@@ -3,10 +3,12 @@
 https://www.imsglobal.org/spec/lti-ags/v2p0#score-publish-service. The score goes to the line
 item URL plus ``/scores`` (inserted before Moodle's ``?type_id=`` query), as
 ``application/vnd.ims.lis.v1.score+json`` (Moodle answers 400 to any other content type).
-Canvas-only extensions (https://canvas.instructure.com/doc/api/score.html) are sent to Canvas
-and left out for everyone else. Errors are sorted for the outbox: worth retrying
-(GradebookUnavailable, with Retry-After) or refused for good (GradebookRefused, with the
-platform's words).
+Grading says what a score means (ScoreKind, the review link, keep the existing grade); this
+adapter turns that into AGS progress values and, for Canvas only, its submission extension
+(https://canvas.instructure.com/doc/api/score.html). Errors are sorted for the outbox: worth
+retrying (GradebookUnavailable, with Retry-After), a timestamp conflict (GradebookConflict:
+Moodle's 409, Canvas's 400 "before last updated"), or refused for good (GradebookRefused, with
+the platform's words).
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ import requests
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.store import KeyValueStore
-from grading.ports import GradebookRefused, GradebookUnavailable, ScorePost
+from grading.ports import (
+    GradebookConflict,
+    GradebookRefused,
+    GradebookUnavailable,
+    ScoreKind,
+    ScorePost,
+)
 from lti_tool.registry.models import Flavour, Platform
 from lti_tool.services.connector import (
     PermanentServiceError,
@@ -36,16 +44,24 @@ SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCOPE_RESULT = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
 MT_SCORE = "application/vnd.ims.lis.v1.score+json"
 MT_RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
-CANVAS_EXTENSION_PREFIX = "https://canvas.instructure.com/"
+CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
 CONNECTOR_SECONDS = 60.0
+
+# AGS activityProgress and gradingProgress per kind of score. A submission is PendingManual
+# with no score: Moodle then leaves the grade alone, and Canvas does too with preserve_score.
+_PROGRESS = {
+    ScoreKind.SUBMITTED: ("Submitted", "PendingManual"),
+    ScoreKind.GRADE: ("Completed", "FullyGraded"),
+}
 
 
 def score_body(post: ScorePost, *, canvas: bool) -> dict[str, Any]:
     """The JSON score; ``scoreMaximum`` always travels with ``scoreGiven`` (LTI-NOTES pitfall 12)."""
+    activity, grading = _PROGRESS[post.kind]
     body: dict[str, Any] = {
         "userId": post.user_id,
-        "activityProgress": post.activity_progress,
-        "gradingProgress": post.grading_progress,
+        "activityProgress": activity,
+        "gradingProgress": grading,
         "timestamp": post.timestamp.isoformat(),
     }
     if post.score_given is not None:
@@ -55,11 +71,28 @@ def score_body(post: ScorePost, *, canvas: bool) -> dict[str, Any]:
         body["scoreMaximum"] = post.score_maximum
     if post.comment is not None:
         body["comment"] = post.comment
-    for key, value in post.extensions.items():
-        if key.startswith(CANVAS_EXTENSION_PREFIX) and not canvas:
-            continue
-        body[key] = value
+    if canvas:
+        body[CANVAS_SUBMISSION] = canvas_submission(post)
     return body
+
+
+def canvas_submission(post: ScorePost) -> dict[str, Any]:
+    """Canvas's submission extension.
+
+    Submitted work is a new attempt (shown in SpeedGrader with the link to the work);
+    ``preserve_score`` keeps a teacher's grade (pitfall 8). A grade is ``new_submission:
+    false`` so grading does not use up an attempt (pitfall 11).
+    """
+    if post.kind is not ScoreKind.SUBMITTED:
+        return {"new_submission": False}
+    extension: dict[str, Any] = {"new_submission": True}
+    if post.review_url:
+        extension.update(submission_type="online_url", submission_data=post.review_url)
+    if post.submitted_at is not None:
+        extension["submitted_at"] = post.submitted_at.isoformat()
+    if post.keep_existing_grade:
+        extension["preserve_score"] = True
+    return extension
 
 
 def _with_query(url: str, **params: str) -> str:
@@ -70,7 +103,15 @@ def _with_query(url: str, **params: str) -> str:
 
 def _refused(error: ServiceError) -> GradebookRefused:
     words = error.body.strip() or str(error)
-    return GradebookRefused(f"{error.status}: {words}"[:2000], status=error.status)
+    message = f"{error.status}: {words}"[:2000]
+    if is_timestamp_conflict(error.status, words):
+        return GradebookConflict(message, status=error.status)
+    return GradebookRefused(message, status=error.status)
+
+
+def is_timestamp_conflict(status: int, words: str) -> bool:
+    """Moodle's 409 "earlier timestamp", or Canvas's 400 "before last updated timestamp"."""
+    return status == 409 or (status == 400 and "before last updated" in words.lower())
 
 
 class AgsScores:

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from config import mail
+from config import mail, outbox
 from config.mail import EmailStatus, OutgoingEmail, send_email
 from config.settings import SettingError, SmtpConfig, load_settings, parse_smtp_url
 from lti_tool.app import create_app
@@ -97,7 +97,7 @@ def test_a_rolled_back_email_is_never_sent(app: Flask, db: Session) -> None:
     send_email(db, to="a@example.org", subject="Hi", body="Text")
     db.rollback()
     assert db.scalars(select(OutgoingEmail)).all() == []
-    assert mail._PENDING_KEY not in db.info
+    assert outbox.pending(db) == {}
 
 
 def test_smtp_delivery_sends_the_message(app: Flask, db: Session, smtp_server: Any) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config import outbox
 from grading.passback import tasks
-from grading.passback.delivery import deliver_row
-from grading.passback.models import OutboxState, ScoreOutbox
+from grading.passback.delivery import DeliveryOutcome, deliver_row
+from grading.passback.models import CHANNEL, OutboxState, ScoreOutbox
 from grading.submissions.models import Submission
 from tests.passback.conftest import Gradebook
 from tests.passback.helpers import release_grade
@@ -64,8 +65,8 @@ def test_a_server_error_is_retried_and_delivered_once(world: Gradebook, db: Sess
     assert "500" in pending.last_error and pending.next_attempt_at is not None
     db.execute(ScoreOutbox.__table__.update().values(next_attempt_at=None))
     db.commit()
-    assert deliver_row(row.id).state == OutboxState.SENT
-    assert deliver_row(row.id).state == "skipped"  # a second run sends nothing
+    assert deliver_row(row.id).outcome == DeliveryOutcome.SENT
+    assert deliver_row(row.id).outcome == DeliveryOutcome.NOT_CLAIMED  # a second run sends nothing
     assert len(world.lms.score_posts(world.item, world.installed.student)) == 1
 
 
@@ -82,15 +83,12 @@ def test_a_refusal_is_recorded_with_the_platforms_words(world: Gradebook, db: Se
 
 
 def test_the_sweep_delivers_what_was_never_queued(world: Gradebook, db: Session) -> None:
-    from grading.passback import dispatch
-
     calls: list[int] = []
-    original = dispatch.enqueue
-    dispatch.enqueue = lambda outbox_id: calls.append(outbox_id) or True  # type: ignore[assignment]
+    outbox.register(CHANNEL, calls.append)  # the message is lost on its way to the broker
     try:
         row = release_grade(db, world.placed.placement, world.student, 55)
     finally:
-        dispatch.enqueue = original  # type: ignore[assignment]
+        outbox.register(CHANNEL, tasks.enqueue)
     assert calls == [row.id] and _row(db, row.id).state == OutboxState.PENDING
     db.execute(ScoreOutbox.__table__.update().values(created_at=row.created_at.replace(year=2000)))
     db.commit()
@@ -130,7 +128,7 @@ def test_canvas_rate_limit_403_is_retried_not_failed(world: Gradebook, db: Sessi
     assert _row(db, row.id).state == OutboxState.PENDING
     db.execute(ScoreOutbox.__table__.update().values(next_attempt_at=None))
     db.commit()
-    assert deliver_row(row.id).state == OutboxState.SENT
+    assert deliver_row(row.id).outcome == DeliveryOutcome.SENT
 
 
 def test_a_newer_grade_in_the_lms_is_not_overwritten_silently(world: Gradebook, db: Session) -> None:
@@ -147,4 +145,4 @@ def test_a_newer_grade_in_the_lms_is_not_overwritten_silently(world: Gradebook, 
     failed = _row(db, second.id)
     assert failed.state == OutboxState.FAILED
     assert failed.last_status in (400, 409) and "timestamp" in failed.last_error.lower()
-    assert "new timestamp" in failed.note
+    assert failed.restamped and "new timestamp" in failed.note
