@@ -20,7 +20,6 @@ from grading.people.models import Person
 from grading.placements.models import ACTIVE, Placement, RosterMember
 from grading.ports import Member, Roster
 
-_MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 TEACHING_ROLES = frozenset({"Instructor", "TeachingAssistant", "Administrator", "ContentDeveloper"})
 
 
@@ -34,23 +33,8 @@ class RosterSync:
     learners: int
 
 
-def short_roles(roles: Iterable[str]) -> list[str]:
-    """``Learner``, ``Instructor``, ``TeachingAssistant``... from NRPS role URIs or short names."""
-    found: list[str] = []
-    for role in roles:
-        role = role.strip()
-        if role.startswith(_MEMBERSHIP):
-            short = role.rsplit("#", 1)[-1]
-        elif "#" in role or "/" in role:
-            continue  # institution and system roles say nothing about this course
-        else:
-            short = role
-        if short and short not in found:
-            found.append(short)
-    return found
-
-
 def is_learner(roles: Sequence[str]) -> bool:
+    """A learner of the course, and nothing that teaches it (course roles by short name)."""
     return "Learner" in roles and not TEACHING_ROLES & set(roles)
 
 
@@ -70,7 +54,7 @@ def sync(session: Session, *, placement: Placement, roster: Roster | None) -> Ro
         raise RosterUnavailable(message)
     try:
         members = _fetch(roster, placement, resource_link_id=placement.resource_link_id)
-        if placement.resource_link_id and not any(is_learner(short_roles(m.roles)) for m in members):
+        if placement.resource_link_id and not any(is_learner(m.roles) for m in members):
             # Canvas lists no students for a link they cannot open yet (an unpublished
             # assignment): fall back to the course's members.
             members = _fetch(roster, placement, resource_link_id=None)
@@ -100,7 +84,7 @@ def _rows(placement_id: int, members: Iterable[Member]) -> list[dict[str, Any]]:
     for member in members:
         if not member.user_id or member.user_id in rows:
             continue  # a member repeated across pages is counted once
-        roles = short_roles(member.roles)
+        roles = member.roles
         rows[member.user_id] = {
             "placement_id": placement_id,
             "user_sub": member.user_id[:255],

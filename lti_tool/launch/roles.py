@@ -1,7 +1,8 @@
 """Map LTI role URIs (long and short forms, context and institution) to Microbridge roles.
 
 Context roles decide what a person may do in a course. Of the institution and system roles
-only Administrator counts: a faculty member is not an instructor of every course.
+only Administrator counts: a faculty member is not an instructor of every course. The same
+vocabulary comes from NRPS, where grading wants the course roles by their short names.
 """
 
 from __future__ import annotations
@@ -44,3 +45,23 @@ def map_roles(role_uris: Iterable[str]) -> frozenset[str]:
             # Short (simple-name) context roles, deprecated in LTI 1.3 but still sent.
             found.add(_CONTEXT_ROLES[role])
     return frozenset(found)
+
+
+def context_role_names(role_uris: Iterable[str]) -> tuple[str, ...]:
+    """``Learner``, ``Instructor``, ``TeachingAssistant``... from context role URIs or short names.
+
+    Sub-roles count as the sub-role (``membership/Instructor#TeachingAssistant`` is a
+    TeachingAssistant); institution and system roles say nothing about this course.
+    """
+    found: list[str] = []
+    for raw in role_uris:
+        role = raw.strip()
+        if role.startswith(_MEMBERSHIP_ROOT):
+            short = role.rsplit("#", 1)[-1]
+        elif "#" in role or "/" in role:
+            continue
+        else:
+            short = role
+        if short and short not in found:
+            found.append(short)
+    return tuple(found)

@@ -3,7 +3,8 @@
 https://www.imsglobal.org/spec/lti-nrps/v2p0. Course memberships, or a resource link's with
 ``rlid``, always with an explicit ``limit`` (Moodle has no default page size, pitfall 19),
 following ``Link: rel="next"`` exactly as sent (Canvas cursors are case-sensitive) until there
-is no next link: a short page is not the last page.
+is no next link: a short page is not the last page. Role URIs are read here: the members
+handed to grading carry their course roles by short name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.store import KeyValueStore
 from grading.placements.roster import RosterUnavailable
 from grading.ports import Member
+from lti_tool.launch.roles import context_role_names
 from lti_tool.services.ags_lineitems import with_query
 from lti_tool.services.connector import ServiceError, connector_for
 
@@ -43,7 +45,7 @@ def member_from_json(body: Any) -> Member | None:
 
     return Member(
         user_id=str(body["user_id"]),
-        roles=tuple(str(r) for r in roles) if isinstance(roles, list) else (),
+        roles=context_role_names(str(r) for r in roles) if isinstance(roles, list) else (),
         status=text("status") or "Active",
         name=text("name"),
         given_name=text("given_name"),

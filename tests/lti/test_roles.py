@@ -31,3 +31,16 @@ M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 )
 def test_role_uris_map_to_microbridge_roles(uris: list[str], expected: set[str]) -> None:
     assert map_roles(uris) == frozenset(expected)
+
+
+def test_nrps_members_reach_grading_with_short_course_roles() -> None:
+    from lti_tool.services.nrps import member_from_json
+
+    member = member_from_json({
+        "user_id": "u1",
+        "roles": [
+            M + "Learner", "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+            "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Faculty", "Mentor", M + "Learner",
+        ],
+    })
+    assert member is not None and member.roles == ("Learner", "TeachingAssistant", "Mentor")

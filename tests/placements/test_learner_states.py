@@ -22,7 +22,7 @@ from grading.teams.models import Team, TeamMember
 from lti_tool.registry import service as registry
 from tests.placements.helpers import listed_project
 
-LEARNER = ("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",)
+LEARNER = ("Learner",)  # the Roster port gives course roles by short name
 WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -97,7 +97,7 @@ def _outbox(db: Session, placement: Placement, person: Person, release: GradeRel
         placement_id=placement.id, person_id=person.id, platform_id=person.platform_id,
         kind="grade", release_id=release.id, line_item_url=placement.line_item_url,
         user_sub=person.sub, stream_key=stream_key(placement.line_item_url, person.sub),
-        activity_progress="Completed", grading_progress="FullyGraded", score_given=16.0,
+        score_given=16.0,
         score_maximum=20.0, timestamp=WHEN, idempotency_key=f"release:{release.id}:{person.id}",
         state=state,
         last_error="422 User not found in course or is not a student" if state == "failed" else "",
