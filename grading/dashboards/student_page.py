@@ -22,7 +22,7 @@ from grading.people.models import Person
 from grading.placements.catalog_project import ProjectInfo, project_info
 from grading.placements.models import Placement
 from grading.reviews.models import GradeRelease, Review
-from grading.reviews.service import latest_release, releases, review_of
+from grading.reviews.records import latest_release, releases, review_of
 from grading.submissions import service as submissions
 from grading.submissions.access import learner_may_see, member_ids
 from grading.submissions.models import Submission

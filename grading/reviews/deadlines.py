@@ -18,7 +18,8 @@ from grading.people.models import Person
 from grading.placements.catalog_project import employer_id_of
 from grading.placements.models import Placement
 from grading.reviews.models import ReviewReminder
-from grading.reviews.service import EmployerSubmission, employer_view, review_due_at
+from grading.reviews.records import review_due_at
+from grading.reviews.service import EmployerSubmission, employer_view
 from grading.submissions.service import latest_per_owner
 
 EMPLOYER_REMINDER_DAYS = {"day3": 3, "day6": 6}

@@ -18,7 +18,7 @@ from config import navigation, runtime
 from config.web import UserFacingError, db
 from grading.consent import service as consent
 from grading.placements.catalog_project import project_info
-from grading.reviews import forms, release, service
+from grading.reviews import forms, service
 from grading.reviews.service import EmployerSubmission
 from grading.submissions import service as submissions
 from grading.submissions.models import SubmissionFile
@@ -123,11 +123,9 @@ def save(submission_id: int) -> Response:
     member = require_member()
     item = _item(member, submission_id)
     session = db()
-    final = request.form.get("action") == "final"
-    data = forms.review_input(request.form, service.rubric(session, item.placement))
-    review = service.save(session, item=item, member=member, data=data, final=final)
-    if final:
-        release.after_final_review(session, review=review, placement=item.placement,
-                                   link=review_link(item.submission.id))
+    service.submit_review(
+        session, item=item, member=member, data=forms.review_input(request.form),
+        final=request.form.get("action") == "final", link=review_link(item.submission.id),
+    )
     session.commit()
     return redirect(url_for("employer_reviews.show", submission_id=submission_id, saved=1), code=303)

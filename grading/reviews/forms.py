@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from werkzeug.datastructures import MultiDict
 
-from catalog.projects.models import RubricCriterion
 from config.web import UserFacingError
 from grading.reviews.service import ReviewInput
 
+CRITERION_FIELD = "criterion-"
 
-def review_input(form: MultiDict[str, str], criteria: Sequence[RubricCriterion]) -> ReviewInput:
+
+def review_input(form: MultiDict[str, str]) -> ReviewInput:
+    """The chosen level per criterion id, as sent; the review service checks them against the
+    rubric (so the rubric is read once per request)."""
     levels: dict[int, int] = {}
-    for criterion in criteria:
-        raw = form.get(f"criterion-{criterion.id}", "")
-        if raw:
-            try:
-                levels[criterion.id] = int(raw)
-            except ValueError:
-                raise UserFacingError(f"Choose a level for “{criterion.title}”.") from None
+    for name, raw in form.items():
+        if not name.startswith(CRITERION_FIELD) or not raw:
+            continue
+        try:
+            levels[int(name.removeprefix(CRITERION_FIELD))] = int(raw)
+        except ValueError:
+            raise UserFacingError("Choose one of the levels for each criterion.") from None
     recommend = {"yes": True, "no": False}.get(form.get("recommend", ""))
     return ReviewInput(
         levels=levels, feedback_md=form.get("feedback", ""),

@@ -23,23 +23,32 @@ from grading.passback import service as passback
 from grading.people.models import Person
 from grading.placements.models import Placement, ReleaseMode
 from grading.reviews.models import GradeRelease, ReleaseSource, Review
-from grading.reviews.service import latest_release, review_due_at, review_of
+from grading.reviews.records import latest_release, review_due_at, review_of
 from grading.submissions.access import member_ids
 from grading.submissions.models import Submission
 from grading.submissions.service import latest_per_owner
 
 COMMENT_TEXT_LIMIT = 800
 """Characters of feedback in the AGS comment; Canvas and Moodle show comments in narrow boxes."""
+SCORE_DECIMALS = 2
+
+
+def grade_points(score: float) -> float:
+    """The one rounding rule: a grade is kept, shown and sent to two decimals."""
+    return round(float(score), SCORE_DECIMALS)
 
 
 def scaled(points: float, possible: float, maximum: float) -> float:
     """The rubric total on the line item's scale."""
     if possible <= 0:
         return 0.0
-    return round(points / possible * maximum, 2)
+    return grade_points(points / possible * maximum)
 
 
 def ags_comment(feedback_md: str, link: str) -> str:
+    """The one comment rule: the feedback as plain text, cut short, then the full review's link.
+
+    The outbox sends it as it is."""
     text = plain_text(feedback_md, limit=COMMENT_TEXT_LIMIT) if feedback_md else ""
     tail = f"Full review: {link}"
     return f"{text}\n\n{tail}" if text else tail
@@ -58,6 +67,7 @@ def release(
     adjustment_reason: str = "", review_id: int | None = None, released_by_id: int | None = None,
 ) -> GradeRelease:
     """Make a grade visible and queue it for the gradebook; the same grade twice sends nothing."""
+    score_given = grade_points(score_given)
     comment = ags_comment(feedback_md, link)
     latest = latest_release(session, submission_id=submission.id)
     if (
@@ -105,7 +115,7 @@ def _check_score(score: float, placement: Placement) -> float:
         raise UserFacingError(
             f"The score must be between 0 and {placement.score_maximum:g}.", title="Score out of range"
         )
-    return round(score, 2)
+    return grade_points(score)
 
 
 def approve(

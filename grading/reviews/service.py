@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -25,16 +25,14 @@ from grading.consent.service import MemberView
 from grading.people.models import Person
 from grading.placements.catalog_project import employer_id_of
 from grading.placements.models import Placement
+from grading.reviews import release
 from grading.reviews.models import GradeRelease, Review, ReviewState
+from grading.reviews.records import latest_release, review_due_at, review_of
 from grading.submissions.access import member_ids
 from grading.submissions.models import Submission
 from grading.submissions.service import latest_per_owner
 
 FEEDBACK_LIMIT = 20_000
-
-
-def review_due_at(submission: Submission, *, review_days: int) -> datetime:
-    return submission.submitted_at + timedelta(days=review_days)
 
 
 def rubric(session: Session, placement: Placement) -> Sequence[RubricCriterion]:
@@ -43,10 +41,6 @@ def rubric(session: Session, placement: Placement) -> Sequence[RubricCriterion]:
         options=[selectinload(ProjectRevision.criteria).selectinload(RubricCriterion.levels)],
     )
     return revision.criteria if revision is not None else []
-
-
-def review_of(session: Session, *, submission_id: int) -> Review | None:
-    return session.scalar(select(Review).where(Review.submission_id == submission_id))
 
 
 # -- what an employer sees -----------------------------------------------------------------
@@ -164,11 +158,27 @@ def _require_visible(item: EmployerSubmission) -> None:
         )
 
 
+def submit_review(
+    session: Session, *, item: EmployerSubmission, member: EmployerMember, data: ReviewInput,
+    final: bool, link: str,
+) -> Review:
+    """Save the employer's draft, or submit it as final.
+
+    A final review goes to the student and the gradebook at once when the placement
+    releases automatically; otherwise it waits for the instructor (``release``). ``link``
+    is the full review, quoted in the gradebook comment.
+    """
+    review = save(session, item=item, member=member, data=data, final=final)
+    if review.is_final:
+        release.after_final_review(session, review=review, placement=item.placement, link=link)
+    return review
+
+
 def save(
     session: Session, *, item: EmployerSubmission, member: EmployerMember, data: ReviewInput,
     final: bool,
 ) -> Review:
-    """Save the draft, or submit it as final (then every criterion must be scored)."""
+    """Save the draft, or make it final (then every criterion must be scored)."""
     review = start(session, item=item, member=member)
     if review.is_final:
         raise UserFacingError("This review was submitted as final and can no longer change.",
@@ -223,24 +233,6 @@ def outcome_for_employer(session: Session, item: EmployerSubmission) -> GradeRel
 
 
 # -- what instructors and curators learn ---------------------------------------------------
-
-
-def releases(session: Session, *, submission_id: int) -> Sequence[GradeRelease]:
-    """Every grade released for a submission, oldest first: the grade history."""
-    return session.scalars(
-        select(GradeRelease)
-        .where(GradeRelease.submission_id == submission_id)
-        .order_by(GradeRelease.id)
-    ).all()
-
-
-def latest_release(session: Session, *, submission_id: int) -> GradeRelease | None:
-    return session.scalar(
-        select(GradeRelease)
-        .where(GradeRelease.submission_id == submission_id)
-        .order_by(GradeRelease.id.desc())
-        .limit(1)
-    )
 
 
 def median_feedback_days(session: Session, *, employer_ids: Sequence[int]) -> dict[int, float | None]:

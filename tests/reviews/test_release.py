@@ -110,3 +110,21 @@ def test_the_instructor_grades_work_the_employer_cannot_see(canvas_course: Schoo
     [body] = _grade_posts(canvas_course)
     assert body["scoreGiven"] == 72.5 and str(body["comment"]).startswith("Solid work.")
     assert "72.5 / 100" in student.get(f"/work/{canvas_course.placement_id}").get_data(as_text=True)
+
+
+def test_the_gradebook_gets_exactly_the_released_score_and_comment(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    review(canvas_course.reviewer(), submission, canvas_course, (5, 3), feedback="Thorough. " * 400)
+    teacher = canvas_course.instructor()
+    approve = f"/reviews/placements/{canvas_course.placement_id}/submissions/{submission.id}/approve"
+
+    teacher.post(approve, data={"score": "79.456", "reason": "Late survey"})
+
+    canvas_course.db.expire_all()
+    release = canvas_course.db.scalar(select(GradeRelease))
+    row = canvas_course.db.scalar(select(ScoreOutbox).where(ScoreOutbox.kind == "grade"))
+    assert release is not None and row is not None
+    assert release.score_given == 79.46 and row.score_given == 79.46  # rounded once, copied
+    assert row.comment == release.comment and len(release.comment) < 1000
+    [body] = _grade_posts(canvas_course)
+    assert body["scoreGiven"] == 79.46 and body["comment"] == release.comment
