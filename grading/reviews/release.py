@@ -23,10 +23,17 @@ from grading.passback import service as passback
 from grading.people.models import Person
 from grading.placements.models import Placement, ReleaseMode
 from grading.reviews.models import GradeRelease, ReleaseSource, Review
-from grading.reviews.records import latest_release, review_due_at, review_of
+from grading.reviews.records import (
+    latest_release,
+    latest_releases,
+    review_due_at,
+    review_of,
+    reviews_of,
+)
 from grading.submissions.access import member_ids
 from grading.submissions.models import Submission
 from grading.submissions.service import latest_per_owner
+from grading.teams.models import Team
 
 COMMENT_TEXT_LIMIT = 800
 """Characters of feedback in the AGS comment; Canvas and Moodle show comments in narrow boxes."""
@@ -182,12 +189,18 @@ class ModerationRow:
 def moderation(
     session: Session, *, placement: Placement, review_days: int, now: datetime | None = None
 ) -> list[ModerationRow]:
-    """Every learner's or team's latest attempt with its review and release status."""
+    """Every learner's or team's latest attempt with its review and release status.
+
+    Three queries however many learners: the attempts, their reviews, their releases."""
     now = now or utcnow()
+    latest = latest_per_owner(session, placement_id=placement.id)
+    ids = [submission.id for submission in latest]
+    reviews = reviews_of(session, submission_ids=ids)
+    grades = latest_releases(session, submission_ids=ids)
     rows = []
-    for submission in latest_per_owner(session, placement_id=placement.id):
-        review = review_of(session, submission_id=submission.id)
-        grade = latest_release(session, submission_id=submission.id)
+    for submission in latest:
+        review = reviews.get(submission.id)
+        grade = grades.get(submission.id)
         due = review_due_at(submission, review_days=review_days)
         final = review is not None and review.is_final
         overdue = not final and grade is None and now > due
@@ -210,6 +223,8 @@ def owner_names(session: Session, items: list[Submission]) -> dict[int, str]:
     people = {p.id: p for p in session.scalars(
         select(Person).where(Person.id.in_({i for s in items for i in member_ids(session, s)}))
     )}
+    # Loaded together, so each ``submission.team`` below comes from the session, not a query.
+    session.scalars(select(Team).where(Team.id.in_({s.team_id for s in items if s.team_id}))).all()
     names: dict[int, str] = {}
     for submission in items:
         members = ", ".join(people[i].display_name() for i in member_ids(session, submission)
