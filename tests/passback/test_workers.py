@@ -6,7 +6,6 @@ Runs in the PostgreSQL + Redis pass (marker ``services``).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,10 +139,14 @@ def test_a_worker_killed_mid_task_loses_and_duplicates_nothing(
     world.lms.latency_ms = 2500  # every AGS call takes a while: the kill lands mid-request
     own = settings.with_overrides(base_url=live.base_url)
 
+    asked = world.lms.stats.service_requests
     with celery_worker(own, tmp_path) as first:
         world.release_all(scores)
         wait_for(lambda: OutboxState.SENDING.value in world.states(), timeout=30)
-        time.sleep(1.2)  # past the token request, into the slow score POST
+        # Past the token request, into the slow score POST: the LMS counts a service request
+        # as it arrives, before its latency.
+        wait_for(lambda: world.lms.stats.service_requests > asked, timeout=30,
+                 message=lambda: "no score POST reached the LMS")
         first.kill()
     world.lms.latency_ms = 0
     stuck = world.states()
