@@ -36,11 +36,9 @@ def test_the_demo_lms_never_imports_the_tool() -> None:
     assert reaching_out == []
 
 
-# Being untied now (issue 11 knots 5 and 6); listed so the rest of the tree stays guarded.
+# Being untied now (issue 11 knot 6); listed so the rest of the tree stays guarded.
 UNTYING = [
     ["config.launch_session", "config.web"],
-    ["grading.passback.delivery", "grading.passback.dispatch", "grading.passback.service",
-     "grading.passback.tasks"],
 ]
 
 
