@@ -189,6 +189,47 @@ def member_view(session: Session, *, placement: Placement, person: Person) -> Me
     """Only reads: submitting draws every member's pseudonym, so an employer's page writes nothing."""
     part = participation(session, placement_id=placement.id, person_id=person.id)
     consent = current(session, placement_id=placement.id, person_id=person.id)
+    return _view(person, part, consent)
+
+
+def member_views(
+    session: Session, *, pairs: Sequence[tuple[Placement, Person]]
+) -> dict[tuple[int, int], MemberView]:
+    """``member_view`` of many students at once, keyed by (placement id, person id).
+
+    Two queries however many students (plus one per first-time pseudonym): the
+    participations and the consents in force, each for every pair.
+    """
+    wanted = {(placement.id, person.id) for placement, person in pairs}
+    if not wanted:
+        return {}
+    placement_ids = {placement_id for placement_id, _ in wanted}
+    person_ids = {person_id for _, person_id in wanted}
+    parts = {
+        (row.placement_id, row.person_id): row
+        for row in session.scalars(select(Participation).where(
+            Participation.placement_id.in_(placement_ids), Participation.person_id.in_(person_ids)
+        ))
+    }
+    consents: dict[tuple[int, int], Consent] = {}
+    for consent in session.scalars(
+        select(Consent)
+        .where(Consent.placement_id.in_(placement_ids), Consent.person_id.in_(person_ids),
+               Consent.withdrawn_at.is_(None))
+        .order_by(Consent.id)
+    ):
+        consents[(consent.placement_id, consent.person_id)] = consent  # the newest wins
+    views: dict[tuple[int, int], MemberView] = {}
+    for placement, person in pairs:
+        key = (placement.id, person.id)
+        if key in views:
+            continue
+        part = parts.get(key) or ensure_participation(session, placement=placement, person=person)
+        views[key] = _view(person, part, consents.get(key))
+    return views
+
+
+def _view(person: Person, part: Participation, consent: Consent | None) -> MemberView:
     identified = consent is not None and consent.covers(ConsentRecord.NAME)
     return MemberView(
         person_id=person.id,

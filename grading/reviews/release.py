@@ -224,7 +224,9 @@ def owner_names(session: Session, items: list[Submission]) -> dict[int, str]:
         select(Person).where(Person.id.in_({i for s in items for i in member_ids(session, s)}))
     )}
     # Loaded together, so each ``submission.team`` below comes from the session, not a query.
-    session.scalars(select(Team).where(Team.id.in_({s.team_id for s in items if s.team_id}))).all()
+    team_ids = {s.team_id for s in items if s.team_id}
+    if team_ids:
+        session.scalars(select(Team).where(Team.id.in_(team_ids))).all()
     names: dict[int, str] = {}
     for submission in items:
         members = ", ".join(people[i].display_name() for i in member_ids(session, submission)

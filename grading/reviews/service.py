@@ -27,10 +27,10 @@ from grading.placements.catalog_project import employer_id_of
 from grading.placements.models import Placement
 from grading.reviews import release
 from grading.reviews.models import GradeRelease, Review, ReviewState
-from grading.reviews.records import latest_release, review_due_at, review_of
+from grading.reviews.records import latest_release, review_due_at, review_of, reviews_of
 from grading.submissions.access import member_ids
 from grading.submissions.models import Submission
-from grading.submissions.service import latest_per_owner
+from grading.submissions.service import latest_per_owner_in
 
 FEEDBACK_LIMIT = 20_000
 
@@ -99,13 +99,28 @@ def _people(session: Session, ids: Sequence[int]) -> list[Person]:
 
 
 def inbox(session: Session, *, employer_id: int, review_days: int) -> list[EmployerSubmission]:
-    """The latest attempt of every student or team on this employer's projects."""
-    items: list[EmployerSubmission] = []
-    for placement in _employer_placements(session, employer_id):
-        for submission in latest_per_owner(session, placement_id=placement.id):
-            items.append(employer_view(session, submission=submission, placement=placement,
-                                       review_days=review_days))
-    return sorted(items, key=lambda i: i.submission.submitted_at)
+    """The latest attempt of every student or team on this employer's projects.
+
+    A fixed number of queries however many submissions: placements, attempts (and their
+    files), people, participations, consents, reviews; each student's consent is still read
+    afresh on every visit.
+    """
+    placements = {p.id: p for p in _employer_placements(session, employer_id)}
+    latest = latest_per_owner_in(session, placement_ids=list(placements))
+    owners = {s.id: member_ids(session, s) for s in latest}
+    people = {p.id: p for p in _people(session, sorted({i for ids in owners.values() for i in ids}))}
+    views = consent.member_views(session, pairs=[
+        (placements[s.placement_id], people[i]) for s in latest for i in owners[s.id] if i in people
+    ])
+    reviews = reviews_of(session, submission_ids=[s.id for s in latest])
+    return [
+        EmployerSubmission(
+            submission, placements[submission.placement_id],
+            [views[(submission.placement_id, i)] for i in owners[submission.id] if i in people],
+            reviews.get(submission.id), review_due_at(submission, review_days=review_days),
+        )
+        for submission in latest
+    ]
 
 
 def for_employer(

@@ -299,19 +299,27 @@ def _stored_file(session: Session, item: Staged) -> StoredFile:
 
 def latest_per_owner(session: Session, *, placement_id: int) -> list[Submission]:
     """The newest attempt of every learner or team in a placement."""
+    return latest_per_owner_in(session, placement_ids=[placement_id])
+
+
+def latest_per_owner_in(session: Session, *, placement_ids: Sequence[int]) -> list[Submission]:
+    """The newest attempt of every learner or team in each of these placements, by time."""
+    if not placement_ids:
+        return []
     newest = (
-        select(Submission.owner_key, func.max(Submission.attempt).label("attempt"))
-        .where(Submission.placement_id == placement_id)
-        .group_by(Submission.owner_key)
+        select(Submission.placement_id, Submission.owner_key,
+               func.max(Submission.attempt).label("attempt"))
+        .where(Submission.placement_id.in_(placement_ids))
+        .group_by(Submission.placement_id, Submission.owner_key)
         .subquery()
     )
     return list(session.scalars(
         select(Submission)
-        .join(newest, (Submission.owner_key == newest.c.owner_key)
+        .join(newest, (Submission.placement_id == newest.c.placement_id)
+              & (Submission.owner_key == newest.c.owner_key)
               & (Submission.attempt == newest.c.attempt))
-        .where(Submission.placement_id == placement_id)
         .options(selectinload(Submission.files))
-        .order_by(Submission.submitted_at)
+        .order_by(Submission.submitted_at, Submission.id)
     ).all())
 
 
