@@ -32,7 +32,7 @@ from grading.teams.models import Team
 
 
 @dataclass
-class Outcome:
+class ReleasedGrade:
     """What the student sees once a grade is released: the score and the employer's words."""
 
     release: GradeRelease
@@ -56,7 +56,7 @@ class StudentPage:
     check_ins: dict[int, CheckIn]
     attempts: Sequence[Submission]
     blocked: str | None
-    outcome: Outcome | None
+    outcome: ReleasedGrade | None
     hours: Sequence[HoursEntry]
     limits: Limits
     brief_html: Markup = field(default_factory=Markup)
@@ -112,11 +112,11 @@ def _owner_key(session: Session, placement: Placement, person: Person, team: Tea
     return f"person:{person.id}"
 
 
-def _outcome(session: Session, attempts: Sequence[Submission]) -> Outcome | None:
+def _outcome(session: Session, attempts: Sequence[Submission]) -> ReleasedGrade | None:
     for submission in attempts:
         release = latest_release(session, submission_id=submission.id)
         if release is not None:
-            return Outcome(release, review_of(session, submission_id=submission.id))
+            return ReleasedGrade(release, review_of(session, submission_id=submission.id))
     return None
 
 

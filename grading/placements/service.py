@@ -52,7 +52,9 @@ class LinkRef:
     context_history: tuple[str, ...] = ()
 
 
-class Outcome(enum.StrEnum):
+class LinkState(enum.StrEnum):
+    """Where a launched resource link stands with its placement."""
+
     FOUND = "found"  # the link already has its placement
     BOUND = "bound"  # first launch of a link the deep linking response created
     COPIED = "copied"  # a copied link, set up for this course now (instructor launch)
@@ -61,7 +63,7 @@ class Outcome(enum.StrEnum):
 
 @dataclass
 class Resolution:
-    outcome: Outcome
+    outcome: LinkState
     placement: Placement | None = None
     source: Placement | None = None
     notes: list[str] = field(default_factory=list)
@@ -158,21 +160,21 @@ def resolve(session: Session, *, link: LinkRef, instructor: bool, person_id: int
     if link.resource_link_id and link.placement_at_link is not None:
         found = session.get(Placement, link.placement_at_link)
         if found is not None:
-            return Resolution(Outcome.FOUND, found)
+            return Resolution(LinkState.FOUND, found)
     if not (link.placement_key or link.link_history):
-        return Resolution(Outcome.UNPLACED)  # the common case costs one query
+        return Resolution(LinkState.UNPLACED)  # the common case costs one query
     course = session.get(Course, link.course_id)
     if course is None:
         raise NotFound("This course is no longer known to Microbridge.", title="Course not found")
     source = _named_placement(session, course, link) or _from_history(session, course, link)
     if source is None:
-        return Resolution(Outcome.UNPLACED)
+        return Resolution(LinkState.UNPLACED)
     if source.course_id == course.id and source.resource_link_id is None and link.resource_link_id:
         source.resource_link_id = link.resource_link_id
         session.flush()
-        return Resolution(Outcome.BOUND, source)
+        return Resolution(LinkState.BOUND, source)
     if not link.resource_link_id:
-        return Resolution(Outcome.UNPLACED)
+        return Resolution(LinkState.UNPLACED)
     if not instructor:
         raise NotSetUpYet(
             "This project was copied from another course, and your instructor has not set it "
@@ -184,7 +186,7 @@ def resolve(session: Session, *, link: LinkRef, instructor: bool, person_id: int
         session, source=source, course_id=course.id, resource_link_id=link.resource_link_id,
         created_by_person_id=person_id,
     )
-    return Resolution(Outcome.COPIED, copy, source=source)
+    return Resolution(LinkState.COPIED, copy, source=source)
 
 
 def _named_placement(session: Session, course: Course, link: LinkRef) -> Placement | None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, launch_token, url
 from grading.placements import service as placements
 from grading.placements.models import Placement
-from grading.placements.service import LinkRef, Outcome
+from grading.placements.service import LinkRef, LinkState
 from lti_tool.deep_linking import gradebook_column
 from lti_tool.deep_linking.response import PLACEMENT_PARAM
 from lti_tool.launch import claims
@@ -154,7 +154,7 @@ def note_launch(placement: Placement, body: dict[str, Any]) -> None:
 
 
 def landing_for(
-    identity: LaunchIdentity, outcome: Outcome, placement: Placement | None, *, course_navigation: bool
+    identity: LaunchIdentity, outcome: LinkState, placement: Placement | None, *, course_navigation: bool
 ) -> Landing:
     if not identity.is_instructor:
         if placement is not None:
@@ -162,6 +162,6 @@ def landing_for(
         return Landing(landing_endpoint(identity))
     if placement is not None:
         return Landing("placements.show", {"placement_id": placement.id})
-    if outcome == Outcome.UNPLACED and not course_navigation:
+    if outcome == LinkState.UNPLACED and not course_navigation:
         return Landing("courses.home", {"link": "unplaced"})
     return Landing("courses.home")
