@@ -197,8 +197,8 @@ def member_views(
 ) -> dict[tuple[int, int], MemberView]:
     """``member_view`` of many students at once, keyed by (placement id, person id).
 
-    Two queries however many students (plus one per first-time pseudonym): the
-    participations and the consents in force, each for every pair.
+    Two queries however many students: the participations and the consents in force, each
+    for every pair. Only reads, as ``member_view`` does.
     """
     wanted = {(placement.id, person.id) for placement, person in pairs}
     if not wanted:
@@ -224,12 +224,11 @@ def member_views(
         key = (placement.id, person.id)
         if key in views:
             continue
-        part = parts.get(key) or ensure_participation(session, placement=placement, person=person)
-        views[key] = _view(person, part, consents.get(key))
+        views[key] = _view(person, parts.get(key), consents.get(key))
     return views
 
 
-def _view(person: Person, part: Participation, consent: Consent | None) -> MemberView:
+def _view(person: Person, part: Participation | None, consent: Consent | None) -> MemberView:
     identified = consent is not None and consent.covers(ConsentRecord.NAME)
     return MemberView(
         person_id=person.id,
