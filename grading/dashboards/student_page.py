@@ -8,23 +8,20 @@ from datetime import datetime
 from decimal import Decimal
 
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.markdown import render
-from config.web import LaunchIdentity
 from grading.consent import service as consent
 from grading.consent.models import Consent, Participation
 from grading.milestones import service as milestones_service
 from grading.milestones.models import CheckIn, HoursEntry, Milestone
-from grading.passback.models import ScoreOutbox
 from grading.people.models import Person
 from grading.placements.catalog_project import ProjectInfo, project_info
 from grading.placements.models import Placement
 from grading.reviews.models import GradeRelease, Review
-from grading.reviews.records import latest_release, releases, review_of
+from grading.reviews.records import latest_release, review_of
 from grading.submissions import service as submissions
-from grading.submissions.access import learner_may_see, member_ids
+from grading.submissions.access import learner_may_see
 from grading.submissions.models import Submission
 from grading.submissions.service import Limits
 from grading.teams import service as teams
@@ -118,41 +115,3 @@ def _outcome(session: Session, attempts: Sequence[Submission]) -> ReleasedGrade 
         if release is not None:
             return ReleasedGrade(release, review_of(session, submission_id=submission.id))
     return None
-
-
-@dataclass
-class SubmissionHistory:
-    """A submission with what the viewer may see of its review and grade history."""
-
-    text_html: Markup
-    members: list[Person]
-    review: Review | None
-    """Instructors see the employer's review (draft or final); students see it once released."""
-    releases: Sequence[GradeRelease]
-    """Instructors: every release with adjustment reasons. Students: only the latest."""
-    outbox: Sequence[ScoreOutbox]
-    """Instructors: what was sent to the LMS for this attempt, and how it went."""
-    other_attempts: Sequence[Submission]
-
-
-def history_for(session: Session, *, submission: Submission, identity: LaunchIdentity) -> SubmissionHistory:
-    members = list(session.scalars(
-        select(Person).where(Person.id.in_(member_ids(session, submission)))
-        .order_by(Person.name)
-    ))
-    review = review_of(session, submission_id=submission.id)
-    all_releases = releases(session, submission_id=submission.id)
-    attempts = submissions.attempts(session, placement_id=submission.placement_id,
-                                    key=submission.owner_key)
-    others = [a for a in attempts if a.id != submission.id]
-    if identity.is_instructor:
-        outbox = session.scalars(
-            select(ScoreOutbox).where(ScoreOutbox.submission_id == submission.id)
-            .order_by(ScoreOutbox.timestamp, ScoreOutbox.id)
-        ).all()
-        return SubmissionHistory(render(submission.text_md), members, review, all_releases,
-                                 outbox, others)
-    latest = all_releases[-1:] if all_releases else []
-    mine = [a for a in others if learner_may_see(session, submission=a, person_id=identity.person_id)]
-    return SubmissionHistory(render(submission.text_md), members, review if latest else None,
-                             latest, [], mine)

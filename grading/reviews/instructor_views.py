@@ -12,7 +12,7 @@ from catalog.portal.web import protect
 from config import runtime
 from config.web import NotFound, db, launch_identity, require_instructor, url
 from grading import launches
-from grading.dashboards.student_page import history_for
+from grading.dashboards.submission_history import history_for
 from grading.placements import access
 from grading.placements.catalog_project import project_info
 from grading.placements.models import Placement

@@ -12,7 +12,7 @@ from werkzeug.wrappers.response import Response
 
 from catalog.portal.web import protect
 from config.web import UserFacingError, db, require_launch, url
-from grading.dashboards.student_page import history_for
+from grading.dashboards.submission_history import history_for
 from grading.placements.access import launched_into
 from grading.placements.models import Placement
 from grading.submissions import access
