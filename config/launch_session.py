@@ -20,7 +20,7 @@ import json
 import time
 from typing import Any
 
-from config.web import LaunchIdentity
+from config.identity import LaunchIdentity
 
 SALT = b"microbridge.launch-session.v2"
 COOKIE_NAME = "mb_launch"

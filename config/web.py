@@ -1,22 +1,35 @@
 """What every part's views share: the request's database session, the signed-in identity,
-and errors meant for people.
+CSRF protection, and errors meant for people.
 
 Kept on the ground floor so catalog/ and grading/ views need nothing from lti_tool/.
+
+Every state-changing request carries a CSRF token bound to the principal that authorises it:
+inside the LMS iframe the launch session (``lt``), on the top-level portals the cookie
+session. A blueprint says which one authorises its views (``protect(bp, by=...)``); on cookie
+routes a launch token is ignored altogether, so a token derived from anyone's launch can
+never stand in for the cookie's owner.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
 
-from flask import g
+from flask import Blueprint, current_app, g, request
 from markupsafe import Markup
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound as NotFoundPage
+from werkzeug.routing import IntegerConverter
 
-from config import runtime
+from config import cookie_session, launch_session, runtime
+from config.identity import LaunchIdentity, Roles
+
+__all__ = ["LaunchIdentity", "Roles"]  # re-exported: views name them from here
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -97,42 +110,6 @@ class NotFound(UserFacingError):
     status = 404
 
 
-class Roles:
-    """The roles Microbridge acts on, whichever LTI URI the platform used."""
-
-    INSTRUCTOR = "Instructor"
-    TEACHING_ASSISTANT = "TeachingAssistant"
-    LEARNER = "Learner"
-    ADMINISTRATOR = "Administrator"
-
-
-@dataclass(frozen=True)
-class LaunchIdentity:
-    """Who is acting inside the LMS, from a validated LTI launch."""
-
-    session_id: str
-    person_id: int
-    platform_id: int
-    deployment_id: str
-    course_id: int | None
-    institution_id: int | None = None
-    roles: frozenset[str] = field(default_factory=frozenset)
-    launch_id: str = ""
-    message_type: str = ""
-
-    @property
-    def is_instructor(self) -> bool:
-        return bool(self.roles & {Roles.INSTRUCTOR, Roles.TEACHING_ASSISTANT, Roles.ADMINISTRATOR})
-
-    @property
-    def is_learner(self) -> bool:
-        return Roles.LEARNER in self.roles and not self.is_instructor
-
-    @property
-    def is_admin(self) -> bool:
-        return Roles.ADMINISTRATOR in self.roles
-
-
 def launch_identity() -> LaunchIdentity | None:
     """Who the request's launch session says is acting, or None."""
     return _launch()[0]
@@ -158,11 +135,12 @@ def _launch() -> tuple[LaunchIdentity | None, str | None]:
 
 
 def _read_launch() -> tuple[LaunchIdentity | None, str | None]:
-    """The launch session named in the query, the form, a header, or the partitioned cookie."""
-    from flask import request
+    """The launch session named in the query, the form, a header, or the partitioned cookie.
 
-    from config import launch_session
-
+    Nobody's on a cookie route: there the top-level cookie session alone authorises.
+    """
+    if g.get("_principal") is Principal.COOKIE:
+        return None, None
     token = (
         request.args.get(LAUNCH_TOKEN_PARAM)
         or (request.form.get(LAUNCH_TOKEN_PARAM) if request.method == "POST" else None)
@@ -175,7 +153,19 @@ def _read_launch() -> tuple[LaunchIdentity | None, str | None]:
     identity = launch_session.read(
         settings.secret_key, token, max_age=settings.launch_session_hours * 3600
     )
-    return (identity, token) if identity is not None else (None, None)
+    if identity is None or not _platform_still_active(identity.platform_id):
+        return None, None
+    return identity, token
+
+
+PLATFORM_ACTIVE = "microbridge.platform_active"
+
+
+def _platform_still_active(platform_id: int) -> bool:
+    """A deactivated platform's launch sessions end with it; the composition root says how
+    to tell (``app.extensions[PLATFORM_ACTIVE]``), and without that nobody's launch counts."""
+    check: Callable[[Connection, int], bool] | None = current_app.extensions.get(PLATFORM_ACTIVE)
+    return check is not None and check(autocommit_connection(), platform_id)
 
 
 def require_launch() -> LaunchIdentity:
@@ -225,3 +215,86 @@ def launch_field() -> Markup:
     if not token:
         return Markup("")
     return Markup('<input type="hidden" name="{}" value="{}">').format(LAUNCH_TOKEN_PARAM, token)
+
+
+class Principal(StrEnum):
+    """Who authorises a view's requests, and so what its CSRF token is bound to."""
+
+    LAUNCH = "launch"  # the LTI launch session; cookies play no part
+    COOKIE = "cookie"  # the top-level cookie session; a launch token is ignored
+    EITHER = "either"  # a launch when the request names a valid one, else the cookie
+
+
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FIELD = "csrf_token"
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def protect(bp: Blueprint, *, by: Principal) -> Blueprint:
+    """Check CSRF on every state-changing request of this blueprint; expose the token."""
+
+    def before() -> None:
+        view = current_app.view_functions.get(request.endpoint or "")
+        g._principal = getattr(view, "authorised_by", by)
+        check_csrf()
+
+    bp.before_request(before)
+    bp.add_app_template_global(csrf_token, CSRF_FIELD)
+    return bp
+
+
+def authorised_by(principal: Principal) -> Callable[[V], V]:
+    """Mark one view whose principal differs from its blueprint's (a sign-in page)."""
+
+    def mark(view: V) -> V:
+        setattr(view, "authorised_by", principal)  # noqa: B010 (a plain attribute on a function)
+        return view
+
+    return mark
+
+
+def csrf_token() -> str:
+    """The token this request's forms carry, bound to the principal that authorises it."""
+    principal = _acting_principal()
+    if principal is None:
+        return ""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"csrf:{principal}".encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf() -> None:
+    if request.method not in _UNSAFE:
+        return
+    sent = request.form.get(CSRF_FIELD, "")
+    expected = csrf_token()
+    if not sent or not expected or not hmac.compare_digest(sent, expected):
+        raise UserFacingError(
+            "This form was sent without the security token it needs, or with an old one.",
+            title="Form expired",
+            hint="Go back, reload the page and send the form again.",
+        )
+
+
+def _acting_principal() -> str | None:
+    by = g.get("_principal", Principal.EITHER)
+    if by is not Principal.COOKIE:
+        identity = launch_identity()
+        if identity is not None:
+            return "launch:" + identity.session_id
+        if by is Principal.LAUNCH:
+            return None
+    return "cookie:" + cookie_session.csrf_secret()
+
+
+class BigintId(IntegerConverter):
+    """``<int:...>`` for ids a bigint column can hold: a larger number names a page that cannot
+    exist (404 whatever the method), never a database overflow (500)."""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > BIGINT_MAX:
+            raise NotFoundPage()
+        return number
+
+
+BIGINT_MAX = 2**63 - 1

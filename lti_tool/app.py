@@ -17,9 +17,10 @@ from config.celery_app import configure_celery, start_in_process_beat
 from config.migrate import check_migrated
 from config.runtime import Runtime, build_runtime
 from config.settings import Settings, load_settings
-from config.web import UserFacingError, close_db, launch_field, url
+from config.web import PLATFORM_ACTIVE, BigintId, UserFacingError, close_db, csrf_token, launch_field, url
 from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
 from lti_tool.ports import install_services
+from lti_tool.registry.cache import platform_active
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +57,18 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     configure_celery(settings)
     install_services(rt)
     app.extensions["microbridge"] = rt
+    # A launch session counts only while its platform is active.
+    app.extensions[PLATFORM_ACTIVE] = platform_active
     app.teardown_appcontext(close_db)
     # Flask autoescapes only *.html names; ours end in .html.jinja2, so switch it on for all.
     app.jinja_env.autoescape = True
     app.jinja_env.globals["url"] = url
     # Forms inside the LMS iframe carry the launch session: {{ launch_field() }}.
     app.jinja_env.globals["launch_field"] = launch_field
+    app.jinja_env.globals["csrf_token"] = csrf_token
     # The employer portal's navigation, composed here so catalog/ needs nothing from grading/.
     app.jinja_env.globals["employer_portal_nav"] = [("employer_reviews.inbox", "Reviews")]
+    app.url_map.converters["int"] = BigintId  # before any route is added
     _register_blueprints(app)
     _register_error_pages(app)
     app.after_request(_security_headers)

@@ -6,11 +6,12 @@ the LMS (then these pages sit in the LMS iframe and every link carries the launc
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
-from catalog.actors import Actor, ActorKind
+from catalog.actors import Actor
 from catalog.curation import service
+from catalog.curation.access import require_curator
 from catalog.curation.models import Decision
 from catalog.employers.service import FormProblem
 from catalog.portal import web
@@ -18,39 +19,17 @@ from catalog.portal.service import email_problem
 from catalog.portal.sign_in_views import Portal, add_sign_in_routes
 from catalog.projects.guardrails import PayPolicy
 from catalog.projects.service import GuardrailsNotMet
-from config.web import NotAllowed, db, launch_identity, url
+from config.web import Principal, db, protect, url
 
-bp = web.protect(Blueprint("curation", __name__))
+# An LMS Administrator curates from a launch, a curator account from the cookie session;
+# the sign-in pages are the cookie's alone (sign_in_views marks them).
+bp = protect(Blueprint("curation", __name__), by=Principal.EITHER)
 
 PORTAL = Portal(
     name="Curator sign-in", blueprint="curation", kind=service.KIND, home="curation.queue",
     request_sign_in=service.request_sign_in, complete_sign_in=service.complete_sign_in,
 )
 add_sign_in_routes(bp, PORTAL, prefix="/curator")
-
-
-def current_curator() -> Actor | None:
-    """The curator acting: an LMS Administrator launch, or a signed-in curator account."""
-    identity = launch_identity()
-    if identity is not None:
-        if identity.is_admin and identity.institution_id is not None:
-            return Actor(kind=ActorKind.LTI_ADMIN, id=identity.person_id,
-                         label=f"LMS administrator (person {identity.person_id})",
-                         institution_id=identity.institution_id)
-        return None
-    account_id = web.signed_in(service.KIND)
-    account = None if account_id is None else service.get_account(db(), account_id)
-    return None if account is None else service.actor_for(account)
-
-
-def require_curator() -> Actor:
-    actor = current_curator()
-    if actor is not None:
-        return actor
-    if launch_identity() is not None:
-        raise NotAllowed("Curating the catalog needs the LMS Administrator role, or a curator "
-                         "account.", title="Curators only")
-    abort(redirect(url_for("curation.sign_in", next=request.path)))
 
 
 def policy() -> PayPolicy:

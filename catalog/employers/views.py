@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
 from catalog.employers import service
+from catalog.employers.access import require_member
 from catalog.employers.models import EmployerMember
 from catalog.portal import web
 from catalog.portal.service import TooManyLinks, email_problem
 from catalog.portal.sign_in_views import Portal, add_sign_in_routes
 from catalog.projects import service as projects
 from config import runtime
-from config.web import db
+from config.web import Principal, db, protect
 
-bp = web.protect(Blueprint("employers", __name__, url_prefix="/employer"))
+bp = protect(Blueprint("employers", __name__, url_prefix="/employer"), by=Principal.COOKIE)
 
 PORTAL = Portal(
     name="Employer portal", blueprint="employers", kind=service.KIND, home="employers.dashboard",
@@ -22,18 +23,6 @@ PORTAL = Portal(
     sign_up="employers.sign_up",
 )
 add_sign_in_routes(bp, PORTAL)
-
-
-def current_member() -> EmployerMember | None:
-    member_id = web.signed_in(service.KIND)
-    return None if member_id is None else service.get_member(db(), member_id)
-
-
-def require_member() -> EmployerMember:
-    member = current_member()
-    if member is None:
-        abort(redirect(url_for("employers.sign_in", next=request.path)))
-    return member
 
 
 @bp.get("/")

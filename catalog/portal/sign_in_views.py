@@ -16,7 +16,7 @@ from catalog.portal.service import LinkPolicy, TooManyLinks, email_problem, peek
 from config import runtime
 from config.mail import outbox_visible
 from config.store import KeyValueStore
-from config.web import db
+from config.web import Principal, authorised_by, db
 
 
 class Account(Protocol):
@@ -100,8 +100,11 @@ def add_sign_in_routes(bp: Blueprint, portal: Portal, *, prefix: str = "") -> No
             # A page with a button, not an instant sign-in: mail scanners that open links
             # must not use up the link.
             link = peek(db(), kind=portal.kind, token=token)
+            web.link_opened_here(token)
             return render_template("catalog/portal/confirm.html.jinja2", portal=portal,
                                    email=link.email, token=token)
+        peek(db(), kind=portal.kind, token=token)  # a used or expired link says so first
+        web.require_link_opened_here(token)
         account = portal.complete_sign_in(db(), token=token)
         db().commit()
         web.sign_in(portal.kind, account.id)
@@ -112,10 +115,13 @@ def add_sign_in_routes(bp: Blueprint, portal: Portal, *, prefix: str = "") -> No
         web.sign_out()
         return redirect(url_for(portal.sign_in))
 
-    bp.add_url_rule(f"{prefix}/sign-in", "sign_in", sign_in, methods=["GET", "POST"])
-    bp.add_url_rule(f"{prefix}/sign-in/sent", "sent", sent, methods=["GET"])
-    bp.add_url_rule(f"{prefix}/sign-in/<token>", "confirm", confirm, methods=["GET", "POST"])
-    bp.add_url_rule(f"{prefix}/sign-out", "sign_out", sign_out, methods=["POST"])
+    # Signing in and out is the cookie session's business, even on a blueprint whose other
+    # pages a launch may authorise: a launch token never counts here (login CSRF).
+    cookie = authorised_by(Principal.COOKIE)
+    bp.add_url_rule(f"{prefix}/sign-in", "sign_in", cookie(sign_in), methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/sign-in/sent", "sent", cookie(sent), methods=["GET"])
+    bp.add_url_rule(f"{prefix}/sign-in/<token>", "confirm", cookie(confirm), methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/sign-out", "sign_out", cookie(sign_out), methods=["POST"])
 
 
 def _sign_in_page(portal: Portal, form: web.FormState) -> str:

@@ -1,30 +1,21 @@
-"""Portal plumbing for views: the signed-in account, CSRF tokens, sign-in links.
+"""Portal plumbing for views: the signed-in account, sign-in links, simple forms.
 
-The portals are top-level pages, so Flask's signed session cookie (SameSite=Lax) carries who
-is signed in. State-changing forms also carry a CSRF token: from the cookie session in the
-portal, or derived from the launch session inside the LMS iframe, where cookies may be
-blocked.
+The portals are top-level pages, so the cookie session (config/cookie_session.py) carries
+who is signed in, and their forms carry a CSRF token bound to it (config/web.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
-from flask import Blueprint, current_app, request, session, url_for
+from flask import request, session, url_for
 
-from catalog.portal.service import LinkPolicy
-from config import runtime
-from config.database import utcnow
+from catalog.portal.service import LinkPolicy, hash_token
+from config import cookie_session, runtime
 from config.settings import Settings
-from config.web import UserFacingError, launch_identity
-
-SIGN_IN_LASTS = timedelta(hours=12)
-_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+from config.web import NotAllowed
 
 
 def settings() -> Settings:
@@ -46,59 +37,35 @@ def link_builder(endpoint: str) -> Callable[[str], str]:
     return build
 
 
-def csrf_token() -> str:
-    identity = launch_identity()
-    if identity is not None:
-        key = current_app.config["SECRET_KEY"].encode()
-        return hmac.new(key, f"csrf:{identity.session_id}".encode(), hashlib.sha256).hexdigest()
-    token = session.get("_csrf")
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(32)
-        session["_csrf"] = token
-    return token
-
-
-def check_csrf() -> None:
-    if request.method not in _UNSAFE:
-        return
-    sent = request.form.get("csrf_token", "")
-    if not sent or not hmac.compare_digest(sent, csrf_token()):
-        raise UserFacingError(
-            "This form was sent without the security token it needs, or with an old one.",
-            title="Form expired",
-            hint="Go back, reload the page and send the form again.",
-        )
-
-
-def protect(bp: Blueprint) -> Blueprint:
-    """Check CSRF on every state-changing request of this blueprint; expose the token."""
-    bp.before_request(check_csrf)
-    bp.add_app_template_global(csrf_token, "csrf_token")
-    return bp
-
-
 def sign_in(kind: str, account_id: int) -> None:
-    session.clear()  # nothing from before the sign-in survives it
-    session["portal"] = {"kind": kind, "id": account_id, "at": utcnow().isoformat()}
+    cookie_session.sign_in(kind, account_id)
 
 
 def sign_out() -> None:
-    session.clear()
+    cookie_session.sign_out()
 
 
 def signed_in(kind: str) -> int | None:
-    """The account id signed in as ``kind``, if the sign-in is recent enough."""
-    data = session.get("portal")
-    if not isinstance(data, dict) or data.get("kind") != kind:
-        return None
-    try:
-        at = datetime.fromisoformat(str(data["at"]))
-        account_id = int(data["id"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if utcnow() - at > SIGN_IN_LASTS:
-        return None
-    return account_id
+    """The account id signed in as ``kind``, if the sign-in is recent and not revoked."""
+    return cookie_session.signed_in(kind)
+
+
+def link_opened_here(token: str) -> None:
+    """Remember that this browser opened a sign-in link (the page with the button)."""
+    session["opened_link"] = hash_token(token)
+
+
+def require_link_opened_here(token: str) -> None:
+    """A sign-in link signs in only the browser that opened it: a page elsewhere cannot post
+    someone else's link into this browser (login CSRF)."""
+    opened = session.get("opened_link")
+    if not isinstance(opened, str) or not hmac.compare_digest(opened, hash_token(token)):
+        raise NotAllowed(
+            "This sign-in was not started from this browser.",
+            title="Open the link again",
+            hint="Open the sign-in link from your email in this browser and press the button.",
+        )
+    session.pop("opened_link", None)
 
 
 @dataclass

@@ -8,17 +8,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
 from catalog import markdown
+from catalog.employers.access import current_member, require_member
 from catalog.employers.service import actor_for
-from catalog.employers.views import current_member, require_member
 from catalog.portal import web
 from catalog.projects import forms, guardrails, service
 from catalog.projects.content import ProjectContent
 from catalog.projects.guardrails import PayPolicy
 from catalog.projects.models import Discipline, Project, WorkMode
 from catalog.skills.service import taxonomy_names
-from config.web import db
+from config.web import Principal, db, protect
 
-bp = web.protect(Blueprint("projects", __name__, url_prefix="/employer/projects"))
+bp = protect(Blueprint("projects", __name__, url_prefix="/employer/projects"), by=Principal.COOKIE)
 bp.add_app_template_filter(markdown.render, "markdown")
 bp.context_processor(lambda: {"member": current_member()})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from catalog.recommend.service import recommend
-from catalog.search.views import viewer_institution
+from catalog.search.access import viewer_institution
 from config.web import db
 
 bp = Blueprint("recommend", __name__, url_prefix="/catalog/recommend")

@@ -5,33 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from catalog import markdown
-from catalog.curation.views import current_curator
 from catalog.projects.models import Compensation, Discipline
 from catalog.search import forms
+from catalog.search.access import viewer_institution
 from catalog.search.service import SortOrder, get_listed, search_projects
-from config.web import UserFacingError, db, launch_identity, require_launch
+from config.web import db
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 bp.add_app_template_filter(markdown.render, "markdown")
-
-
-def viewer_institution() -> int:
-    """The institution whose catalog this person may see: from the launch or the curator."""
-    identity = launch_identity()
-    if identity is None:
-        curator = current_curator()
-        if curator is not None and curator.institution_id is not None:
-            return curator.institution_id
-        require_launch()
-        raise AssertionError("unreachable")  # pragma: no cover
-    if identity.institution_id is None:
-        raise UserFacingError(
-            "This LMS is not yet linked to an institution's catalog.",
-            title="No catalog here yet",
-            hint="Ask your LMS administrator to link this registration to an institution.",
-            status=403,
-        )
-    return identity.institution_id
 
 
 @bp.get("/")

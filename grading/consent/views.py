@@ -10,15 +10,14 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers.response import Response
 
-from catalog.portal.web import protect
 from config.database import utcnow
-from config.web import db, url
+from config.web import Principal, db, protect, url
 from grading.consent import service as consent
 from grading.placements.access import launched_into
 from grading.placements.catalog_project import project_info
 
 bp = Blueprint("consent", __name__)
-protect(bp)
+protect(bp, by=Principal.LAUNCH)
 
 
 @bp.post("/work/<int:placement_id>/start")

@@ -11,9 +11,8 @@ import secrets
 from flask import Blueprint, redirect, render_template
 from werkzeug.wrappers.response import Response
 
-from catalog.portal.web import protect
 from config.database import utcnow
-from config.web import db, require_launch, url
+from config.web import Principal, db, protect, require_launch, url
 from grading.consent import service as consent
 from grading.dashboards import student_page as student
 from grading.milestones import service as milestones
@@ -24,7 +23,7 @@ from grading.submissions.web import limits
 from grading.teams import service as teams
 
 bp = Blueprint("dashboards", __name__)
-protect(bp)
+protect(bp, by=Principal.LAUNCH)
 
 
 @bp.get("/work")

@@ -10,14 +10,13 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, redirect, request
 from werkzeug.wrappers.response import Response
 
-from catalog.portal.web import protect
 from config.database import utcnow
-from config.web import UserFacingError, db, url
+from config.web import Principal, UserFacingError, db, protect, url
 from grading.milestones import service as milestones
 from grading.placements.access import instructor_placement, launched_into
 
 bp = Blueprint("milestones", __name__)
-protect(bp)
+protect(bp, by=Principal.LAUNCH)
 
 
 def _to_student_page(placement_id: int, anchor: str) -> Response:

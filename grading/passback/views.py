@@ -6,14 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template
 from werkzeug.wrappers.response import Response
 
-from catalog.portal.web import protect
-from config.web import db, require_instructor, url
+from config.web import Principal, db, protect, require_instructor, url
 from grading.passback import service
 from grading.placements import access
 from grading.placements.models import Placement
 
 bp = Blueprint("passback", __name__)
-protect(bp)
+protect(bp, by=Principal.LAUNCH)
 
 
 def _placement(placement_id: int) -> Placement:

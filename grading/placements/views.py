@@ -8,17 +8,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from catalog.portal import web
 from catalog.projects.service import get_revision
 from config.database import utcnow
-from config.web import db, url
+from config.web import Principal, db, protect, url
 from grading.dashboards import learner_states
 from grading.passback import gateway
 from grading.placements import roster
 from grading.placements.access import instructor_placement
 from grading.placements.models import Placement
 
-bp = web.protect(Blueprint("placements", __name__))
+bp = protect(Blueprint("placements", __name__), by=Principal.LAUNCH)
 
 
 @bp.get("/course/placements/<int:placement_id>")

@@ -10,12 +10,11 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
+from catalog.employers.access import require_member
 from catalog.employers.models import EmployerMember
-from catalog.employers.views import require_member
 from catalog.markdown import render
-from catalog.portal.web import protect
 from config import navigation, runtime
-from config.web import UserFacingError, db
+from config.web import Principal, UserFacingError, db, protect
 from grading.consent import service as consent
 from grading.placements.catalog_project import project_info
 from grading.reviews import forms, service
@@ -25,7 +24,7 @@ from grading.submissions.models import SubmissionFile
 from grading.submissions.web import review_link, send_stored
 
 bp = Blueprint("employer_reviews", __name__, url_prefix="/employer/reviews")
-protect(bp)
+protect(bp, by=Principal.COOKIE)
 
 
 @bp.after_request

@@ -7,10 +7,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers.response import Response
 
-from catalog.curation.views import require_curator
-from catalog.portal.web import protect
+from catalog.curation.access import require_curator
 from config import runtime
-from config.web import NotFound, db, launch_identity, require_instructor, url
+from config.web import NotFound, Principal, db, launch_identity, protect, require_instructor, url
 from grading import launches
 from grading.dashboards.submission_history import history_for
 from grading.placements import access
@@ -21,7 +20,8 @@ from grading.submissions import service as submissions
 from grading.submissions.web import review_link
 
 bp = Blueprint("reviews", __name__)
-protect(bp)
+# Instructors act from their launch; the feedback-times page also serves curators.
+protect(bp, by=Principal.EITHER)
 
 
 def _placement(placement_id: int) -> tuple[int, Placement]:

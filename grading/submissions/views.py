@@ -10,8 +10,7 @@ from flask import Blueprint, redirect, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers.response import Response
 
-from catalog.portal.web import protect
-from config.web import UserFacingError, db, require_launch, url
+from config.web import Principal, UserFacingError, db, protect, require_launch, url
 from grading.dashboards.submission_history import history_for
 from grading.placements.access import launched_into
 from grading.placements.models import Placement
@@ -21,7 +20,7 @@ from grading.submissions.storage import file_store
 from grading.submissions.web import limits, review_link, send_stored
 
 bp = Blueprint("submissions", __name__)
-protect(bp)
+protect(bp, by=Principal.LAUNCH)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -8,13 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request
 from werkzeug.wrappers.response import Response
 
-from catalog.portal.web import protect
-from config.web import UserFacingError, db, url
+from config.web import Principal, UserFacingError, db, protect, url
 from grading.placements.access import instructor_placement, launched_into
 from grading.teams import service as teams
 
 bp = Blueprint("teams", __name__)
-protect(bp)
+protect(bp, by=Principal.LAUNCH)
 
 
 def _to_student_page(placement_id: int) -> Response:

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from catalog.portal import web
 from catalog.projects.models import Compensation, Discipline, ProjectRevision
 from catalog.recommend.service import recommend
 from catalog.search import forms as search_forms
 from catalog.search.service import SortOrder, get_listed, search_projects
 from config import runtime
-from config.web import LaunchIdentity, UserFacingError, db, require_instructor, url
+from config.web import LaunchIdentity, Principal, UserFacingError, db, protect, require_instructor, url
 from grading.people.models import Course
 from grading.placements import forms as settings_forms
 from grading.placements import service as placements
@@ -31,7 +30,7 @@ from lti_tool.deep_linking import settings as dl_settings
 from lti_tool.deep_linking.settings import DeepLinkSettings
 from lti_tool.launch import claims, placement_step
 
-bp = web.protect(Blueprint("deep_linking", __name__))
+bp = protect(Blueprint("deep_linking", __name__), by=Principal.LAUNCH)
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,27 @@
 """Who may administer platforms: the tool's operator, or an LMS administrator for their own.
 
-The operator signs in top-level with a short-lived link from ``microbridge admin-link``; an
-LMS administrator arrives through an LTI launch and sees only their institution's platforms.
+The operator signs in top-level with a short-lived, single-use link from
+``microbridge admin-link``; the sign-in is a server-side cookie session with its own, shorter
+life. An LMS administrator arrives through an LTI launch and sees only their institution's
+platforms. A request that names a launch is the launch's, as its CSRF token is.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from flask import session as cookie_session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from config import cookie_session
+from config.store import KeyValueStore
 from config.web import NotAllowed, launch_identity
 
-SALT = "microbridge.operator-link.v1"
+SALT = "microbridge.operator-link.v2"
 LINK_MAX_AGE = 15 * 60
+OPERATOR = "operator"
+OPERATOR_SESSION_LASTS = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -29,24 +36,30 @@ class AdminScope:
 
 
 def operator_link_token(secret: str) -> str:
-    return URLSafeTimedSerializer(secret, salt=SALT).dumps({"operator": True})
+    return URLSafeTimedSerializer(secret, salt=SALT).dumps({"operator": secrets.token_urlsafe(16)})
 
 
-def accept_operator_link(secret: str, token: str) -> bool:
+def accept_operator_link(secret: str, token: str, *, store: KeyValueStore) -> bool:
+    """Sign the operator in, once per link and only within its first 15 minutes."""
     try:
-        URLSafeTimedSerializer(secret, salt=SALT).loads(token, max_age=LINK_MAX_AGE)
+        data = URLSafeTimedSerializer(secret, salt=SALT).loads(token, max_age=LINK_MAX_AGE)
     except BadSignature:
         return False
-    cookie_session["operator"] = True
+    link_id = data.get("operator") if isinstance(data, dict) else None
+    if not isinstance(link_id, str) or not store.add(
+        f"operator-link:{link_id}", "used", LINK_MAX_AGE + 60
+    ):
+        return False
+    cookie_session.sign_in(OPERATOR, 0, lasts=OPERATOR_SESSION_LASTS)
     return True
 
 
 def require_admin() -> AdminScope:
-    if cookie_session.get("operator") is True:
-        return AdminScope(operator=True, institution_id=None)
     identity = launch_identity()
     if identity is not None and identity.is_admin:
         return AdminScope(operator=False, institution_id=identity.institution_id)
+    if identity is None and cookie_session.signed_in(OPERATOR, lasts=OPERATOR_SESSION_LASTS) == 0:
+        return AdminScope(operator=True, institution_id=None)
     raise NotAllowed(
         "Platform administration is for Microbridge's operator and LMS administrators.",
         title="Administrators only",

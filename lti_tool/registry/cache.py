@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from lti_tool.registry.models import Deployment, Platform
@@ -77,3 +77,21 @@ def forget() -> None:
     """Drop everything: called whenever this process changes a registration."""
     with _lock:
         _entries.clear()
+        _active.clear()
+
+
+_active: dict[int, tuple[float, bool]] = {}
+
+
+def platform_active(connection: Connection, platform_id: int) -> bool:
+    """Whether a platform may still act: every request inside the LMS asks, so it is cached
+    like the registrations (forgotten at once by a change in this process)."""
+    now = time.monotonic()
+    with _lock:
+        cached = _active.get(platform_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    active = bool(connection.scalar(select(Platform.active).where(Platform.id == platform_id)))
+    with _lock:
+        _active[platform_id] = (now + TTL, active)
+    return active

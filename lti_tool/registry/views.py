@@ -5,19 +5,24 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from config.web import UserFacingError, db, url
+from config import runtime
+from config.web import Principal, UserFacingError, authorised_by, db, protect, url
 from lti_tool.registry import cache, service
 from lti_tool.registry.admin import accept_operator_link, require_admin
 from lti_tool.registry.models import Platform
 
-bp = Blueprint("platform_admin", __name__)
+# The operator acts from the cookie session, an LMS administrator from a launch.
+bp = protect(Blueprint("platform_admin", __name__), by=Principal.EITHER)
 
 
 @bp.get("/admin/sign-in")
+@authorised_by(Principal.COOKIE)
 def operator_sign_in() -> Response:
-    if not accept_operator_link(current_app.config["SECRET_KEY"], request.args.get("token", "")):
+    token = request.args.get("token", "")
+    if not accept_operator_link(current_app.config["SECRET_KEY"], token, store=runtime.current().store):
         raise UserFacingError(
-            "This sign-in link is not valid or has expired (links last 15 minutes).",
+            "This sign-in link is not valid, has been used, or has expired "
+            "(links work once, for 15 minutes).",
             title="Sign-in link expired",
             hint="Run `microbridge admin-link` again.",
             status=403,

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
+from flask import session as flask_session
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,8 @@ from catalog.projects.content import CriterionInput, LevelInput, ProjectContent
 from catalog.projects.guardrails import DEFAULT_POLICY
 from catalog.projects.models import Project
 from catalog.skills.service import normalise_all
-from config.web import LaunchIdentity, set_launch
+from config import cookie_session
+from config.web import LaunchIdentity, Principal, csrf_token, set_launch
 
 CSRF = "test-csrf-token"
 
@@ -139,20 +141,28 @@ def curator_account(db: Session, institution: Institution) -> CuratorAccount:
 
 def sign_in_as(client: FlaskClient, kind: str, account_id: int) -> None:
     """Sign in without the emailed link (that flow has tests of its own)."""
-    from config.database import utcnow
-
+    with client.application.test_request_context("/"):
+        cookie_session.sign_in(kind, account_id)
+        data = dict(flask_session)
     with client.session_transaction() as sess:
         sess.clear()
-        sess["portal"] = {"kind": kind, "id": account_id, "at": utcnow().isoformat()}
-        sess["_csrf"] = CSRF
+        sess.update(data)
+
+
+def cookie_csrf(client: FlaskClient) -> str:
+    """The CSRF token the portal's pages give this browser's cookie session."""
+    with client.session_transaction() as sess:
+        sess.setdefault("_csrf", CSRF)
+        data = dict(sess)
+    with client.application.test_request_context("/"):
+        flask_session.update(data)
+        g._principal = Principal.COOKIE
+        return csrf_token()
 
 
 def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
-    """POST a form with the session's CSRF token."""
-    with client.session_transaction() as sess:
-        sess.setdefault("_csrf", CSRF)
-        token = sess["_csrf"]
-    return client.post(path, data={**(data or {}), "csrf_token": token}, **kw)
+    """POST a form with the cookie session's CSRF token."""
+    return client.post(path, data={**(data or {}), "csrf_token": cookie_csrf(client)}, **kw)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from tests.security.world import World, two_tenants
+from tests.work.harness import School, school
 
 
 @pytest.fixture
@@ -19,4 +20,11 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def tenants(app: Flask, db: Session, settings: Settings) -> Iterator[World]:
     with two_tenants(app, db, settings) as built:
+        yield built
+
+
+@pytest.fixture
+def canvas_course(app: Flask, db: Session, settings: Settings) -> Iterator[School]:
+    """One course in an emulated Canvas with a placement, for the CSRF, log and revocation tests."""
+    with school(app, db, settings, "canvas") as built:
         yield built

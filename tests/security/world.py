@@ -19,6 +19,7 @@ from html import unescape
 from typing import Any
 
 from flask import Flask
+from flask import session as flask_session
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from werkzeug.test import TestResponse
 from catalog.curation import service as curation
 from catalog.institutions.models import Institution
 from catalog.projects.models import ProjectOffer
+from config import cookie_session
 from config.database import utcnow
 from config.settings import Settings
 from grading.milestones.models import Milestone
@@ -256,8 +258,11 @@ def _curator(app: Flask, db: Session, institution: Institution, key: str) -> Coo
     )
     db.commit()
     client = app.test_client()
+    with app.test_request_context("/"):  # signed in as the emailed link would (server-side)
+        cookie_session.sign_in(curation.KIND, account.id)
+        signed = dict(flask_session)
     with client.session_transaction() as sess:
-        sess["portal"] = {"kind": curation.KIND, "id": account.id, "at": utcnow().isoformat()}
+        sess.update(signed)
     return CookieUser(client, _csrf_of(client.get("/curation/curators").get_data(as_text=True)))
 
 

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from catalog.portal.web import sign_in
+from config.cookie_session import sign_in
 from config.settings import Settings
 from grading.people.models import Person
 from lti_tool.demo_lms.platform import Platform
