@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 import templates
 from config import runtime as runtime_module
 from config.celery_app import configure_celery, start_in_process_beat
+from config.logs import install_log_hygiene
 from config.migrate import check_migrated
 from config.runtime import Runtime, build_runtime
 from config.settings import Settings, load_settings
@@ -30,6 +31,7 @@ WEB_ASSETS = Path(templates.__file__).resolve().parent
 
 def create_app(settings: Settings | None = None, *, check_schema: bool = True) -> Flask:
     settings = settings or load_settings()
+    install_log_hygiene()  # before anything logs: no secret or forged line in any log
     app = Flask(
         "microbridge",
         root_path=str(WEB_ASSETS),

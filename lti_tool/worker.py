@@ -9,9 +9,11 @@ from celery.signals import worker_process_init
 
 from config import runtime
 from config.celery_app import configure_celery
+from config.logs import install_log_hygiene
 from config.runtime import build_runtime
 from config.settings import load_settings
 
+install_log_hygiene()
 settings = load_settings()
 runtime.install(build_runtime(settings))
 celery_app = configure_celery(settings)
