@@ -36,15 +36,9 @@ def test_the_demo_lms_never_imports_the_tool() -> None:
     assert reaching_out == []
 
 
-# Being untied now (issue 11 knot 6); listed so the rest of the tree stays guarded.
-UNTYING = [
-    ["config.launch_session", "config.web"],
-]
-
-
 def test_no_cycle_between_files() -> None:
     """Imports under `if TYPE_CHECKING:` never run and are not counted."""
-    assert [c for c in cycles(import_graph()) if c not in UNTYING] == []
+    assert cycles(import_graph()) == []
 
 
 def test_the_cycle_finder_finds_cycles() -> None:
