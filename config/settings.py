@@ -143,6 +143,8 @@ class Settings:
     passback_backoff_seconds: int = 10
     tasks_eager: bool = False
     log_level: str = "INFO"
+    # The proxies whose X-Forwarded-* headers gunicorn believes (comma-separated addresses).
+    forwarded_allow_ips: str = "127.0.0.1"
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -180,7 +182,8 @@ _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours"
 _DECIMAL_SETTINGS = {"pay_floor_per_hour"}
 _BOOL_SETTINGS = {"tasks_eager", "testing"}
 _STR_SETTINGS = {"database_url", "redis_url", "base_url", "secret_key", "smtp_url",
-                 "smtp_from", "log_level", "pay_floor_currency", "pay_floors"}
+                 "smtp_from", "log_level", "pay_floor_currency", "pay_floors",
+                 "forwarded_allow_ips"}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

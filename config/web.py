@@ -275,6 +275,13 @@ def check_csrf() -> None:
         )
 
 
+def top_level_only() -> bool:
+    """Whether this page belongs to a cookie session (portals, the operator): such pages are
+    never framed, while pages inside the LMS must be."""
+    by = g.get("_principal")
+    return by is Principal.COOKIE or (by is Principal.EITHER and launch_identity() is None)
+
+
 def _acting_principal() -> str | None:
     by = g.get("_principal", Principal.EITHER)
     if by is not Principal.COOKIE:

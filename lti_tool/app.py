@@ -18,7 +18,16 @@ from config.logs import install_log_hygiene
 from config.migrate import check_migrated
 from config.runtime import Runtime, build_runtime
 from config.settings import Settings, load_settings
-from config.web import PLATFORM_ACTIVE, BigintId, UserFacingError, close_db, csrf_token, launch_field, url
+from config.web import (
+    PLATFORM_ACTIVE,
+    BigintId,
+    UserFacingError,
+    close_db,
+    csrf_token,
+    launch_field,
+    top_level_only,
+    url,
+)
 from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
 from lti_tool.ports import install_services
 from lti_tool.registry.cache import platform_active
@@ -153,12 +162,17 @@ def _error_page(title: str, message: str, hint: str, reference: str = "") -> str
 
 
 def _security_headers(response: Any) -> Any:
-    # The tool is framed by whichever LMS installed it, so framing is allowed; everything
-    # else is locked to our own origin.
+    # The LMS pages are framed by whichever LMS installed the tool, so framing is allowed
+    # there; the portals and the operator's pages are top-level only (no clickjacking).
+    # Everything else is locked to our own origin.
+    framing = "*"
+    if top_level_only():
+        framing = "'none'"
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "form-action *; frame-ancestors *; base-uri 'none'; object-src 'none'",
+        f"form-action *; frame-ancestors {framing}; base-uri 'none'; object-src 'none'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

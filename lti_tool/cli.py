@@ -39,11 +39,15 @@ def main() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=0, type=int, help="Default: 2 x CPU cores + 1.")
 def serve(host: str, port: int, workers: int) -> None:
-    _runtime()  # refuse to start on an unmigrated database, with the message
+    rt = _runtime()  # refuse to start on an unmigrated database, with the message
     count = workers or (os.cpu_count() or 1) * 2 + 1
+    # Forwarded headers (the client's address and scheme) only from the proxies named in
+    # MICROBRIDGE_FORWARDED_ALLOW_IPS. The access log's secrets are redacted by the app's
+    # log hygiene, which gunicorn's access logger goes through too.
     args = [
         "gunicorn", "--bind", f"{host}:{port}", "--workers", str(count),
-        "--access-logfile", "-", "--forwarded-allow-ips", "*", "lti_tool.wsgi:app",
+        "--access-logfile", "-", "--forwarded-allow-ips", rt.settings.forwarded_allow_ips,
+        "lti_tool.wsgi:app",
     ]
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
 
