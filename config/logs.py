@@ -16,7 +16,7 @@ from typing import Any
 
 REDACTED = "[redacted]"
 SECRET_PARAMETERS = ("lt", "token", "rt", "registration_token", "id_token", "ticket",
-                     "csrf_token", "code")
+                     "csrf_token")
 _SECRET_PARAMETER = re.compile(
     r"(?<![\w-])(" + "|".join(SECRET_PARAMETERS) + r")(=|%3D)[^&\s\"'#;,]+", re.IGNORECASE
 )
