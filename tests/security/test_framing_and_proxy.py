@@ -18,7 +18,7 @@ from config.settings import Settings
 from lti_tool import cli
 from tests.work.harness import School
 
-from .conftest import operator_login, sign_in_by_link
+from .portal import operator_login, sign_in_by_link
 
 
 def _frame_ancestors(response: Any) -> str:

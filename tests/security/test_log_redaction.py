@@ -22,7 +22,7 @@ from lti_tool.registration import service as registration
 from lti_tool.registry.admin import operator_link_token
 from tests.work.harness import School
 
-from .conftest import newest_link
+from .portal import newest_link
 
 HIDDEN = re.compile(r'name="([^"]+)" value="([^"]*)"')
 

@@ -20,7 +20,7 @@ from config.database import utcnow
 from lti_tool.registry.admin import operator_link_token
 from tests.work.harness import School
 
-from .conftest import operator_login, page_token, sign_in_by_link
+from .portal import operator_login, page_token, sign_in_by_link
 
 
 def test_a_launch_session_ends_when_its_platform_is_deactivated(
