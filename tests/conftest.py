@@ -60,6 +60,8 @@ def settings(instance_dir: Path, database_url: str) -> Settings:
         secret_key="test-secret-key-not-for-production",
         base_url="http://127.0.0.1:5000",
         testing=True,
+        # The emulated LMS listens on loopback; tests that check the egress policy turn this off.
+        egress_allow_private=True,
     )
 
 

@@ -17,6 +17,7 @@ import requests
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError
 
+from config import egress
 from config.store import KeyValueStore
 
 FETCH_TIMEOUT = 5
@@ -30,7 +31,9 @@ class PlatformKeyError(Exception):
 
 
 class PlatformKeys:
-    def __init__(self, store: KeyValueStore, *, cache_seconds: int, http: requests.Session) -> None:
+    def __init__(
+        self, store: KeyValueStore, *, cache_seconds: int, http: egress.EgressSession
+    ) -> None:
         self._store = store
         self._cache_seconds = cache_seconds
         self._http = http
@@ -45,7 +48,7 @@ class PlatformKeys:
             key_set = self._fetch(jwks_url)
         jwk = _find(key_set, kid)
         if jwk is None:
-            raise PlatformKeyError(f"the platform's key set at {jwks_url} has no key {kid!r}")
+            raise PlatformKeyError(f"the platform's key set has no key {kid!r}")
         if jwk.get("alg", alg) != alg or jwk.get("kty") != "RSA":
             raise PlatformKeyError(f"key {kid!r} is not an RSA key for {alg}")
         return self._parse(jwks_url, kid, jwk)
@@ -74,15 +77,23 @@ class PlatformKeys:
         return self._store.add(throttle, "1", REFETCH_INTERVAL)
 
     def _fetch(self, jwks_url: str) -> dict[str, Any]:
+        # The launch page shows the message: no address, no remote text (they are logged).
         try:
             response = self._http.get(jwks_url, timeout=FETCH_TIMEOUT)
+        except requests.RequestException as error:
+            egress.log_failure("platform key set", jwks_url, error=error)
+            message = f"could not fetch the platform's keys: {egress.describe(error)}"
+            raise PlatformKeyError(message) from None
+        try:
             response.raise_for_status()
             key_set = response.json()
-        except (requests.RequestException, ValueError) as error:
-            message = f"could not fetch the platform's keys from {jwks_url}: {error}"
-            raise PlatformKeyError(message) from error
+        except (requests.RequestException, ValueError):
+            egress.log_failure("platform key set", jwks_url, status=response.status_code,
+                               body=response.text)
+            message = f"the platform's key set answered HTTP {response.status_code}, not keys"
+            raise PlatformKeyError(message) from None
         if not isinstance(key_set, dict) or not isinstance(key_set.get("keys"), list):
-            raise PlatformKeyError(f"{jwks_url} did not return a JSON Web Key Set")
+            raise PlatformKeyError("the platform's key set URL did not return a JSON Web Key Set")
         self._store.put(self._cache_key(jwks_url), json.dumps(key_set), self._cache_seconds)
         with self._lock:
             self._parsed = {k: v for k, v in self._parsed.items() if k[0] != jwks_url}

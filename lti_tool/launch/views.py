@@ -12,11 +12,10 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from config import launch_session, runtime
+from config import egress, launch_session, runtime
 from config.web import autocommit_connection, db, set_launch
 from lti_tool.launch import login as login_service
 from lti_tool.launch import message, service
@@ -40,10 +39,9 @@ def _platform_keys() -> PlatformKeys:
     keys: PlatformKeys | None = current_app.extensions.get("microbridge.platform_keys")
     if keys is None:
         rt = runtime.current()
-        http = requests.Session()
-        http.headers["User-Agent"] = "Microbridge LTI tool"
         keys = PlatformKeys(
-            rt.store, cache_seconds=rt.settings.platform_jwks_cache_seconds, http=http
+            rt.store, cache_seconds=rt.settings.platform_jwks_cache_seconds,
+            http=egress.http_session(rt.settings),
         )
         current_app.extensions["microbridge.platform_keys"] = keys
     return keys

@@ -18,13 +18,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from catalog.institutions.service import get_or_create
+from config import egress
 from config.database import utcnow
+from config.store import KeyValueStore
 from config.web import UserFacingError
 from lti_tool.registration.models import RegistrationLink
 from lti_tool.registry import service as registry
 from lti_tool.registry.models import Flavour, Platform
 
 HTTP_TIMEOUT = 10
+# A link that failed this many times is used up: whoever holds it cannot keep probing.
+MAX_FAILED_ATTEMPTS = 5
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 CANVAS_PRIVACY = "https://canvas.instructure.com/lti/privacy_level"
@@ -76,7 +80,7 @@ def create_link(
     return f"{base_url}/lti/register?rt={secret}"
 
 
-def usable_link(session: Session, secret: str) -> RegistrationLink:
+def usable_link(session: Session, store: KeyValueStore, secret: str) -> RegistrationLink:
     link = session.scalar(select(RegistrationLink).where(RegistrationLink.token_hash == _hash(secret)))
     if link is None:
         raise RegistrationFailed("This registration link is not valid.", status=403)
@@ -84,7 +88,26 @@ def usable_link(session: Session, secret: str) -> RegistrationLink:
         raise RegistrationFailed("This registration link was already used.", status=403)
     if link.expires_at <= utcnow():
         raise RegistrationFailed("This registration link has expired.", status=403)
+    if _failures(store, link) >= MAX_FAILED_ATTEMPTS:
+        raise RegistrationFailed(
+            "This registration link is used up: registering with it failed too many times.",
+            status=403,
+        )
     return link
+
+
+def _failure_key(link: RegistrationLink) -> str:
+    return f"registration-failures:{link.token_hash}"
+
+
+def _failures(store: KeyValueStore, link: RegistrationLink) -> int:
+    return int(store.get(_failure_key(link)) or 0)
+
+
+def record_failure(store: KeyValueStore, link: RegistrationLink) -> None:
+    """Count a failed attempt against the link (kept until the link expires)."""
+    ttl = max(1, int((link.expires_at - utcnow()).total_seconds()))
+    store.incr(_failure_key(link), ttl)
 
 
 @dataclass(frozen=True)
@@ -118,12 +141,25 @@ def fetch_configuration(
         raise RegistrationFailed("The LMS sent an invalid openid_configuration address.")
     # Canvas requires the registration token on this GET too (LTI-NOTES pitfall 20).
     headers = {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
+    # What the LMS (or whoever holds the link) answered is logged, never shown: the page
+    # must not become a way to read internal services.
     try:
         response = http.get(url, headers=headers, timeout=HTTP_TIMEOUT)
+    except requests.RequestException as error:
+        egress.log_failure("registration configuration", url, error=error)
+        raise RegistrationFailed(
+            f"Could not read the LMS's configuration: {egress.describe(error)}."
+        ) from None
+    try:
         response.raise_for_status()
         data = response.json()
-    except (requests.RequestException, ValueError) as error:
-        raise RegistrationFailed(f"Could not read the LMS's configuration at {url}: {error}") from None
+    except (requests.RequestException, ValueError):
+        egress.log_failure("registration configuration", url, status=response.status_code,
+                           body=response.text)
+        raise RegistrationFailed(
+            f"Could not read the LMS's configuration (HTTP {response.status_code}, "
+            "not an LTI platform configuration)."
+        ) from None
     required = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint")
     missing = [k for k in required if not isinstance(data, dict) or not data.get(k)]
     if missing:
@@ -195,23 +231,28 @@ def register(
     headers = {"Content-Type": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
+    endpoint = str(config.data["registration_endpoint"])
     try:
         response = http.post(
-            str(config.data["registration_endpoint"]),
+            endpoint,
             json=registration_request(config, base_url=base_url),
             headers=headers,
             timeout=HTTP_TIMEOUT,
         )
     except requests.RequestException as error:
-        raise RegistrationFailed(f"The LMS could not be reached: {error}") from None
+        egress.log_failure("registration", endpoint, error=error)
+        raise RegistrationFailed(f"The registration failed: {egress.describe(error)}.") from None
     if response.status_code >= 400:
+        egress.log_failure("registration", endpoint, status=response.status_code, body=response.text)
         raise RegistrationFailed(
-            f"The LMS refused the registration ({response.status_code}): {response.text[:300]}"
+            f"The LMS refused the registration (HTTP {response.status_code}). Its administrator "
+            "can see why in the LMS; Microbridge's log has its answer."
         )
     try:
         answer = response.json()
         client_id = str(answer["client_id"])
     except (ValueError, KeyError, TypeError):
+        egress.log_failure("registration", endpoint, status=response.status_code, body=response.text)
         raise RegistrationFailed("The LMS answered the registration without a client id.") from None
     _claim_link(session, link)
     data = config.data

@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import requests
 from sqlalchemy.orm import Session, sessionmaker
 
+from config import egress, runtime
 from config.store import KeyValueStore
 from grading.ports import (
     GradebookConflict,
@@ -119,12 +119,11 @@ class AgsScores:
 
     def __init__(
         self, session_factory: sessionmaker[Session], store: KeyValueStore,
-        http: requests.Session | None = None,
+        http: egress.EgressSession | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._store = store
-        self._http = http or requests.Session()
-        self._http.headers["User-Agent"] = "Microbridge LTI tool"
+        self._http = http or egress.http_session(runtime.current().settings)
         self._lock = threading.Lock()
         self._connectors: dict[int, tuple[float, PlatformConnector, bool]] = {}
 

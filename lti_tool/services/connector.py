@@ -5,6 +5,11 @@ access tokens cached in our store keyed by issuer, client id and scopes until sh
 they expire; PUT and DELETE; Link-header paging that keeps cursors' case; URLs with a query
 string (Moodle's ``?type_id=``) extended before the query; and errors sorted into "try again
 later" and "will never work" so the outbox knows what to do.
+
+Every request goes through the egress policy (config/egress.py), and service URLs taken from
+launch claims or Link headers must be on the platform's registered host: a platform cannot
+send our bearer token, or us, anywhere else. What the platform answered is logged; users see
+the status and at most a short plain-text reason, never the raw body or a network error.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pylti1p3.exception import LtiServiceException
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy.orm import Session
 
+from config import egress, runtime
 from config.store import KeyValueStore
 from lti_tool.keys.service import SigningKey, signing_key
 from lti_tool.registry.models import Platform
@@ -31,6 +37,7 @@ from lti_tool.registry.tool_conf import registration_for
 
 TIMEOUT = (5, 20)
 TOKEN_EARLY_EXPIRY = 60
+SHOWN_REASON_CHARS = 200
 _NEXT_LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?next"?', re.IGNORECASE)
 
 
@@ -91,10 +98,13 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 class PlatformConnector(ServiceConnector):
     def __init__(
-        self, platform: Platform, key: SigningKey, store: KeyValueStore, http: requests.Session
+        self, platform: Platform, key: SigningKey, store: KeyValueStore, http: egress.EgressSession
     ) -> None:
         super().__init__(registration_for(platform, key), requests_session=http)
         self._platform = platform
+        self._hosts = egress.hosts_of(
+            [platform.issuer, platform.auth_login_url, platform.token_url, platform.jwks_url]
+        )
         self._key = key
         self._store = store
         self.tokens_fetched = 0
@@ -126,8 +136,16 @@ class PlatformConnector(ServiceConnector):
             return self.get_access_token(list(scopes))
         except LtiServiceException as error:
             raise _classify(error.response, "getting an access token") from None
+        except egress.EgressRefused as error:
+            egress.log_failure("access token", self._platform.token_url, error=error)
+            raise PermanentServiceError(
+                f"the LMS's token endpoint: {egress.describe(error)}"
+            ) from None
         except requests.RequestException as error:
-            raise TransientServiceError(f"the platform's token endpoint failed: {error}") from None
+            egress.log_failure("access token", self._platform.token_url, error=error)
+            raise TransientServiceError(
+                f"the LMS's token endpoint failed: {egress.describe(error)}"
+            ) from None
 
     # -- requests --------------------------------------------------------------------------
 
@@ -141,6 +159,12 @@ class PlatformConnector(ServiceConnector):
         content_type: str = "application/json",
         accept: str = "application/json",
     ) -> ServiceResponse:
+        if not egress.shares_host(url, self._hosts):
+            egress.log_failure(f"{method} service", url, error=egress.EgressRefused("foreign host"))
+            raise PermanentServiceError(
+                f"{method} refused: the LMS named a service address that is not on its "
+                "registered host"
+            )
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {self.token(scopes)}", "Accept": accept}
             data = None
@@ -151,14 +175,20 @@ class PlatformConnector(ServiceConnector):
                 response = self._requests_session.request(
                     method, url, data=data, headers=headers, timeout=TIMEOUT
                 )
+            except egress.EgressRefused as error:
+                egress.log_failure(f"{method} service", url, error=error)
+                raise PermanentServiceError(f"{method} refused: {egress.describe(error)}") from None
             except requests.RequestException as error:
-                raise TransientServiceError(f"{method} {url} failed: {error}") from None
+                egress.log_failure(f"{method} service", url, error=error)
+                raise TransientServiceError(f"{method} failed: {egress.describe(error)}") from None
             if response.status_code == 401 and attempt == 1:
                 # A cached token the platform no longer honours: fetch a new one once.
                 self._store.delete(self._scope_key(scopes))
                 continue
             if response.status_code >= 400:
-                raise _classify(response, f"{method} {url}")
+                egress.log_failure(f"{method} service", url, status=response.status_code,
+                                   body=response.text)
+                raise _classify(response, method)
             return ServiceResponse(
                 status=response.status_code,
                 headers=dict(response.headers),
@@ -190,14 +220,43 @@ def _json_or_none(response: requests.Response) -> Any:
 
 
 def _classify(response: requests.Response, what: str) -> ServiceError:
-    status, text = response.status_code, response.text[:1000]
-    message = f"{what}: the platform answered {status} {text}".strip()
-    if status >= 500 or status in (408, 429) or _is_canvas_throttle(status, text):
+    status, reason = response.status_code, platform_reason(response)
+    message = f"{what}: the platform answered {status} {reason}".strip()
+    if status >= 500 or status in (408, 429) or _is_canvas_throttle(status, response.text[:1000]):
         return TransientServiceError(
-            message, status=status, body=text,
+            message, status=status, body=reason,
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
         )
-    return PermanentServiceError(message, status=status, body=text)
+    return PermanentServiceError(message, status=status, body=reason)
+
+
+_REASON_FIELDS = ("message", "error_description", "reason", "error", "detail")
+
+
+def platform_reason(response: requests.Response) -> str:
+    """The platform's own short reason ("User not found in course or is not a student"), if
+    it gave one as JSON or plain text; never HTML or a long body, which stay in the log."""
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    reason = ""
+    if content_type.endswith("json"):
+        reason = _json_reason(_json_or_none(response))
+    elif content_type == "text/plain":
+        lines = response.text[:SHOWN_REASON_CHARS * 2].strip().splitlines()
+        reason = lines[0] if lines else ""
+    reason = "".join(c for c in reason if c.isprintable()).strip()
+    return reason if len(reason) <= SHOWN_REASON_CHARS else ""
+
+
+def _json_reason(body: Any) -> str:
+    if isinstance(body, dict):
+        for field in _REASON_FIELDS:
+            value = body.get(field)
+            if isinstance(value, str):
+                return value
+        return _json_reason(body.get("errors"))
+    if isinstance(body, list) and body:
+        return _json_reason(body[0])
+    return ""
 
 
 def _is_canvas_throttle(status: int, text: str) -> bool:
@@ -206,12 +265,12 @@ def _is_canvas_throttle(status: int, text: str) -> bool:
 
 
 def connector_for(
-    session: Session, store: KeyValueStore, *, platform_id: int, http: requests.Session | None = None
+    session: Session, store: KeyValueStore, *, platform_id: int,
+    http: egress.EgressSession | None = None,
 ) -> PlatformConnector:
     platform = session.get(Platform, platform_id)
     if platform is None:
         raise PermanentServiceError(f"platform {platform_id} is no longer registered")
     if http is None:
-        http = requests.Session()
-        http.headers["User-Agent"] = "Microbridge LTI tool"
+        http = egress.http_session(runtime.current().settings)
     return PlatformConnector(platform, signing_key(session), store, http)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import requests
 from sqlalchemy.orm import Session, sessionmaker
 
+from config import egress, runtime
 from config.store import KeyValueStore
 from grading.placements.roster import RosterUnavailable
 from grading.ports import Member
@@ -62,13 +62,12 @@ class NrpsRoster:
         session_factory: sessionmaker[Session],
         store: KeyValueStore,
         *,
-        http: requests.Session | None = None,
+        http: egress.EgressSession | None = None,
         page_size: int = PAGE_SIZE,
     ) -> None:
         self._session_factory = session_factory
         self._store = store
-        self._http = http or requests.Session()
-        self._http.headers["User-Agent"] = "Microbridge LTI tool"
+        self._http = http or egress.http_session(runtime.current().settings)
         self._page_size = page_size
 
     def members(

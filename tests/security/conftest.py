@@ -7,8 +7,11 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
+from tests.security.network import network
 from tests.security.world import World, two_tenants
 from tests.work.harness import School, school
+
+__all__ = ["network"]
 
 
 @pytest.fixture
