@@ -190,7 +190,11 @@ def keys_rotate(grace_hours: int | None) -> None:
 @main.command("registration-link", help="Print a single-use LTI Dynamic Registration link.")
 @click.option("--hours", default=24, show_default=True, type=int, help="How long it is valid.")
 @click.option("--note", default="", help="Who it is for, kept for the record.")
-@click.option("--institution", default="", help="Institution the new platform belongs to.")
+@click.option(
+    "--institution", default="",
+    help="Institution the new platform joins (created when new). Without it the platform gets "
+    "a new institution of its own: the registering LMS never picks an existing one.",
+)
 def registration_link(hours: int, note: str, institution: str) -> None:
     from lti_tool.registration import service
 

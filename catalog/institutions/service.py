@@ -15,6 +15,20 @@ def slugify(name: str) -> str:
     return slug[:80] or "institution"
 
 
+def create_new(session: Session, *, name: str) -> Institution:
+    """A new institution, even when one of that name exists (its slug gets a number)."""
+    base = slugify(name)[:72]
+    taken = set(session.scalars(select(Institution.slug).where(Institution.slug.startswith(base))))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    institution = Institution(name=name if number == 1 else f"{name} ({number})", slug=slug)
+    session.add(institution)
+    session.flush()
+    return institution
+
+
 def get_or_create(session: Session, *, name: str, slug: str | None = None) -> Institution:
     wanted = slug or slugify(name)
     found = session.scalar(select(Institution).where(Institution.slug == wanted))

@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from catalog.institutions.service import get_or_create
+from catalog.institutions.service import create_new, get_or_create
 from config import egress
 from config.database import utcnow
 from config.store import KeyValueStore
@@ -301,10 +301,13 @@ def _token_audience(config: PlatformConfiguration) -> str:
 
 
 def _institution_for(session: Session, config: PlatformConfiguration) -> int:
+    """A new institution for a link that named none: what the LMS calls itself (Canvas's
+    account name, else its host) is only a label. Joining an existing institution is the
+    operator's choice (``registration-link --institution``), never the registering LMS's."""
     platform_config = config.data.get(PLATFORM_CONFIGURATION) or {}
     name = str(
         platform_config.get("https://canvas.instructure.com/lti/account_name")
         or urlsplit(config.url).netloc
         or config.issuer
     )
-    return get_or_create(session, name=name).id
+    return create_new(session, name=name[:180]).id

@@ -26,6 +26,8 @@ def _counting_failures(link: RegistrationLink) -> Iterator[None]:
     try:
         yield
     except service.RegistrationFailed:
+        # Undo this attempt's writes first: on SQLite the store shares the database lock.
+        db().rollback()
         service.record_failure(runtime.current().store, link)
         raise
 
