@@ -169,8 +169,9 @@ def transport_for(settings: Settings) -> Transport:
 
 
 def outbox_visible(settings: Settings) -> bool:
-    """The outbox page shows sign-in links, so only the embedded default without SMTP has it."""
-    return settings.is_embedded and not settings.smtp_url
+    """The outbox page shows working sign-in links to anyone, so only a demo (or the tests)
+    in the embedded default without SMTP has it."""
+    return (settings.demo or settings.testing) and settings.is_embedded and not settings.smtp_url
 
 
 def build_message(email: OutgoingEmail, *, sender: str) -> EmailMessage:

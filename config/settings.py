@@ -145,6 +145,9 @@ class Settings:
     # Outbound requests to loopback and private addresses (the demo LMS runs on loopback);
     # link-local and cloud metadata addresses stay refused even then (config/egress.py).
     egress_allow_private: bool = False
+    # A demo (``microbridge demo``, or ``serve --demo``): without SMTP, emails are shown on the
+    # /outbox page, sign-in links and all. Never set it on a tool real people use.
+    demo: bool = False
     log_level: str = "INFO"
     # The proxies whose X-Forwarded-* headers gunicorn believes (comma-separated addresses).
     forwarded_allow_ips: str = "127.0.0.1"
@@ -183,7 +186,7 @@ _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours"
                  "passback_sweep_seconds", "passback_max_attempts",
                  "passback_backoff_seconds"}
 _DECIMAL_SETTINGS = {"pay_floor_per_hour"}
-_BOOL_SETTINGS = {"tasks_eager", "testing", "egress_allow_private"}
+_BOOL_SETTINGS = {"tasks_eager", "testing", "egress_allow_private", "demo"}
 _STR_SETTINGS = {"database_url", "redis_url", "base_url", "secret_key", "smtp_url",
                  "smtp_from", "log_level", "pay_floor_currency", "pay_floors",
                  "forwarded_allow_ips"}

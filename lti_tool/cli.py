@@ -38,8 +38,21 @@ def main() -> None:
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=0, type=int, help="Default: 2 x CPU cores + 1.")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--demo", is_flag=True,
+    help="Serve a demo: without SMTP, emails (sign-in links too) are shown to anyone at /outbox.",
+)
+def serve(host: str, port: int, workers: int, demo: bool) -> None:
+    if demo:
+        os.environ["MICROBRIDGE_DEMO"] = "true"  # read again by the gunicorn workers
     rt = _runtime()  # refuse to start on an unmigrated database, with the message
+    if not rt.settings.smtp_url and not rt.settings.demo:
+        raise click.ClickException(
+            "Set MICROBRIDGE_SMTP_URL (for example smtp://user:password@mail.example.org:587): "
+            "without a mail server, employers' and curators' sign-in emails cannot leave "
+            "Microbridge. To try Microbridge, run `microbridge demo`; to serve a demo anyway "
+            "(emails shown to anyone at /outbox), add --demo."
+        )
     count = workers or (os.cpu_count() or 1) * 2 + 1
     # Forwarded headers (the client's address and scheme) only from the proxies named in
     # MICROBRIDGE_FORWARDED_ALLOW_IPS. The access log's secrets are redacted by the app's

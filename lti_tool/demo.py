@@ -38,7 +38,7 @@ def run_demo(*, tool_port: int, lms_port: int) -> None:
     tool_url = f"http://127.0.0.1:{tool_port}"
     lms_root = f"http://localhost:{lms_port}"
     # The demo LMS listens on loopback, which the egress policy refuses unless allowed.
-    settings = load_settings(base_url=tool_url, egress_allow_private=True)
+    settings = load_settings(base_url=tool_url, egress_allow_private=True, demo=True)
     upgrade(settings.database_url)
     app = create_app(settings)
     rt: Runtime = app.extensions["microbridge"]
