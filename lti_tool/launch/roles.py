@@ -3,6 +3,11 @@
 Context roles decide what a person may do in a course. Of the institution and system roles
 only Administrator counts: a faculty member is not an instructor of every course. The same
 vocabulary comes from NRPS, where grading wants the course roles by their short names.
+
+Institution-wide administration (curation, platform administration) comes only from the
+institution and system Administrator roles. The context role Administrator (long or short
+form) administers one course: it is course staff, mapped to Instructor, and never an
+administrator of the institution.
 """
 
 from __future__ import annotations
@@ -18,13 +23,12 @@ _ADMIN_URIS = {
     "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
     "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
     "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin",
-    _MEMBERSHIP + "Administrator",
 }
 
 _CONTEXT_ROLES = {
     "Instructor": Roles.INSTRUCTOR,
     "Learner": Roles.LEARNER,
-    "Administrator": Roles.ADMINISTRATOR,
+    "Administrator": Roles.INSTRUCTOR,
     "TeachingAssistant": Roles.TEACHING_ASSISTANT,
 }
 

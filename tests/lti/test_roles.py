@@ -21,7 +21,9 @@ M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
         ),
         (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"], {Roles.ADMINISTRATOR}),
         (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], {Roles.ADMINISTRATOR}),
-        ([M + "Administrator"], {Roles.ADMINISTRATOR}),
+        # A course's Administrator runs that course; only institution/system roles administer.
+        ([M + "Administrator"], {Roles.INSTRUCTOR}),
+        (["Administrator"], {Roles.INSTRUCTOR}),
         # A faculty member of the institution is not an instructor of this course.
         (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"], set()),
         (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student"], set()),
