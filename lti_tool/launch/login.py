@@ -58,7 +58,9 @@ def begin_login(
         client_id = candidates[0].client_id
         params = {**params, "client_id": client_id}
     platform = cache.lookup(session, issuer=issuer, client_id=client_id)
-    if platform is None:
+    # The cache may be up to 30 s behind a deactivation made in another process: nothing is
+    # stored for a platform that is off.
+    if platform is None or not registry.is_active(session, platform_id=platform.id):
         raise unknown_platform(issuer, client_id)
     state, nonce = "state-" + secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     request = {

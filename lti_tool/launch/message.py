@@ -124,6 +124,13 @@ def _check_shape(body: dict[str, Any]) -> None:
         )
     if not body.get(claims.DEPLOYMENT_ID):
         raise LaunchRejected("deployment_missing", "The launch message has no deployment id.")
+    sub = body.get("sub")
+    # LTI Core §5.3.6: the user id is a string of at most 255 characters. A number or a list
+    # would be turned into some other person's id by str().
+    if sub is not None and (not isinstance(sub, str) or not sub or len(sub) > 255):
+        raise LaunchRejected(
+            "sub_invalid", "The launch message does not name its user (sub) as text."
+        )
 
 
 def _client_id(body: dict[str, Any]) -> str:

@@ -23,6 +23,11 @@ def find_platform(session: Session, *, issuer: str, client_id: str) -> Platform 
     )
 
 
+def is_active(session: Session, *, platform_id: int) -> bool:
+    """Read from the database, not the cache: another process may have just switched it off."""
+    return bool(session.scalar(select(Platform.active).where(Platform.id == platform_id)))
+
+
 def platforms_for_issuer(session: Session, *, issuer: str) -> list[Platform]:
     return list(
         session.scalars(
