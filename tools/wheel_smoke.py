@@ -98,7 +98,9 @@ def main() -> int:
         run(bin_dir / "microbridge", "db", "upgrade", cwd=work, env=env)
 
         port = free_port()
-        serve_env = {**env, "MICROBRIDGE_BASE_URL": f"http://127.0.0.1:{port}"}
+        # serve refuses to start without a mail server; nothing is mailed here.
+        serve_env = {**env, "MICROBRIDGE_BASE_URL": f"http://127.0.0.1:{port}",
+                     "MICROBRIDGE_SMTP_URL": "smtp://127.0.0.1:2525"}
         with running(bin_dir / "microbridge", "serve", "--host", "127.0.0.1", "--port", str(port),
                      "--workers", "1", cwd=work, env=serve_env):
             expect(f"http://127.0.0.1:{port}/", content_type="text/html", contains=b"Microbridge")
