@@ -135,7 +135,7 @@ class PlatformConfiguration:
 
 
 def fetch_configuration(
-    http: requests.Session, *, url: str, registration_token: str
+    http: egress.EgressSession, *, url: str, registration_token: str
 ) -> PlatformConfiguration:
     if urlsplit(url).scheme not in ("http", "https"):
         raise RegistrationFailed("The LMS sent an invalid openid_configuration address.")
@@ -220,7 +220,7 @@ def registration_request(config: PlatformConfiguration, *, base_url: str) -> dic
 
 def register(
     session: Session,
-    http: requests.Session,
+    http: egress.EgressSession,
     *,
     link: RegistrationLink,
     config: PlatformConfiguration,
