@@ -247,9 +247,10 @@ def submit(
         if institution_id not in {i.id for i in chosen}:
             offer.pending_revision_id = None
     session.flush()
-    names = ", ".join(i.name for i in chosen)
+    # The employer reads this note: a count, not the names of every institution.
+    count = f"{len(chosen)} institution{'s' if len(chosen) != 1 else ''}"
     settle(session, project, action="submitted", actor=actor, revision=revision,
-           note=f"Revision {revision.number} sent for review to {names}.")
+           note=f"Revision {revision.number} sent for review to {count}.")
     return project
 
 
@@ -320,8 +321,23 @@ def reopen(session: Session, *, actor: Actor, project_id: int) -> Project:
     return project
 
 
-def institution_names(session: Session) -> Sequence[Institution]:
-    return session.scalars(select(Institution).order_by(Institution.name)).all()
+def all_institution_ids(session: Session) -> list[int]:
+    """Every institution: what "offer to every institution" sends to (ids, never shown)."""
+    return list(session.scalars(select(Institution.id)))
+
+
+def institutions_known_to(session: Session, *, employer_id: int) -> Sequence[Institution]:
+    """The institutions that have decided on one of the employer's projects: the only ones
+    whose names the employer sees (which institutions use Microbridge is not theirs to list)."""
+    decided = (
+        select(ProjectOffer.institution_id)
+        .join(Project, Project.id == ProjectOffer.project_id)
+        .where(Project.employer_id == employer_id,
+               (ProjectOffer.last_decision != "") | ProjectOffer.listed_revision_id.is_not(None))
+    )
+    return session.scalars(
+        select(Institution).where(Institution.id.in_(decided)).order_by(Institution.name)
+    ).all()
 
 
 def get_revision(session: Session, revision_id: int) -> ProjectRevision | None:

@@ -19,6 +19,7 @@ from catalog.skills.service import taxonomy_names
 from config.web import Principal, db, protect
 
 bp = protect(Blueprint("projects", __name__, url_prefix="/employer/projects"), by=Principal.COOKIE)
+EVERY_INSTITUTION = "all"
 bp.add_app_template_filter(markdown.render, "markdown")
 bp.context_processor(lambda: {"member": current_member()})
 
@@ -68,15 +69,20 @@ def show(project_id: int) -> str:
 
 
 def _show_page(project: Project, problems: dict[str, str] | None = None,
-               chosen: set[int] | None = None) -> str:
+               chosen: set[int] | None = None, every: bool | None = None) -> str:
     latest = project.latest
+    known = service.institutions_known_to(db(), employer_id=project.employer_id)
+    known_ids = {i.id for i in known}
+    offered = {o.institution_id for o in project.offers}
     return render_template(
         "catalog/projects/show.html.jinja2", project=project, revision=latest,
         problems=problems if problems is not None else guardrails.problems(
             ProjectContent.of(latest), policy()),
         history=service.history(db(), project_id=project.id),
-        institutions=service.institution_names(db()),
+        institutions=known,
         chosen=chosen if chosen is not None else {o.institution_id for o in project.offers},
+        every=every if every is not None else (not offered or bool(offered - known_ids)),
+        waiting=len({o.institution_id for o in project.offers if o.pending_revision_id} - known_ids),
     )
 
 
@@ -102,7 +108,10 @@ def edit(project_id: int) -> tuple[str, int] | Response:
 @bp.post("/<int:project_id>/submit")
 def submit(project_id: int) -> str | Response | tuple[str, int]:
     member = require_member()
-    chosen = {int(v) for v in request.form.getlist("institution") if v.isdigit()}
+    values = request.form.getlist("institution")
+    chosen = {int(v) for v in values if v.isdigit() and len(v) < 19}
+    if EVERY_INSTITUTION in values:
+        chosen |= set(service.all_institution_ids(db()))
     try:
         service.submit(db(), actor=actor_for(member), project_id=project_id,
                        institution_ids=chosen, policy=policy())
@@ -110,7 +119,7 @@ def submit(project_id: int) -> str | Response | tuple[str, int]:
         db().rollback()
         project = service.get_for_employer(db(), employer_id=member.employer_id,
                                            project_id=project_id)
-        return _show_page(project, exc.problems, chosen), 422
+        return _show_page(project, exc.problems, chosen, every=EVERY_INSTITUTION in values), 422
     db().commit()
     flash("Sent for review. You will get an email when a curator decides.")
     return redirect(url_for("projects.show", project_id=project_id))
