@@ -184,7 +184,7 @@ def world(instance_dir: Path, database_url: str) -> Iterator[World]:
     settings: Settings = load_settings(
         environ={}, instance_path=instance_dir, database_url=database_url, redis_url=TEST_REDIS_URL,
         secret_key="test-secret-key-not-for-production", base_url="http://127.0.0.1:5000",
-        testing=True,
+        testing=True, egress_allow_private=True,  # the emulated LMSs listen on loopback
     ).with_overrides(tasks_eager=True, passback_backoff_seconds=1)
     app = create_app(settings)
     db: Session = app.extensions["microbridge"].session_factory()
