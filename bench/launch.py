@@ -211,6 +211,7 @@ def main() -> None:
         "MICROBRIDGE_DATABASE_URL": DB_URL, "MICROBRIDGE_REDIS_URL": REDIS_URL,
         "MICROBRIDGE_INSTANCE_PATH": str(instance), "MICROBRIDGE_BASE_URL": tool,
         "MICROBRIDGE_SECRET_KEY": "bench-secret-key", "MICROBRIDGE_LOG_LEVEL": "WARNING",
+        "MICROBRIDGE_EGRESS_ALLOW_PRIVATE": "true",  # the bench LMS listens on loopback
     }
     cli = [PY, "-m", "lti_tool.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)

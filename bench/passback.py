@@ -287,6 +287,7 @@ def main() -> None:
         **os.environ, "MICROBRIDGE_DATABASE_URL": DB_URL, "MICROBRIDGE_REDIS_URL": REDIS_URL,
         "MICROBRIDGE_INSTANCE_PATH": str(instance), "MICROBRIDGE_BASE_URL": tool_base,
         "MICROBRIDGE_SECRET_KEY": "bench-secret-key", "MICROBRIDGE_LOG_LEVEL": "WARNING",
+        "MICROBRIDGE_EGRESS_ALLOW_PRIVATE": "true",  # the bench LMS listens on loopback
     }
     from config.migrate import upgrade
     from config.settings import load_settings

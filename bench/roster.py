@@ -86,7 +86,8 @@ def tool_server(database_url: str, instance: Path, port: int) -> Any:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
     upgrade(database_url)
     settings = load_settings(environ={}, instance_path=instance, database_url=database_url,
-                             base_url=f"http://127.0.0.1:{port}", secret_key="bench-secret")
+                             base_url=f"http://127.0.0.1:{port}", secret_key="bench-secret",
+                             egress_allow_private=True)  # the emulated LMS is on loopback
     app = create_app(settings)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
