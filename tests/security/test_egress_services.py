@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from grading.placements.roster import RosterUnavailable
-from grading.ports import GradebookRefused, GradebookUnavailable, ScorePost
+from grading.ports import GradebookRefused, GradebookUnavailable, ScoreKind, ScorePost
 from lti_tool.demo_lms.platform import Platform
 from lti_tool.registry.models import Platform as PlatformRow
 from lti_tool.services.ags_scores import AgsScores
@@ -34,9 +34,8 @@ FORBIDDEN = ["127.0.0.1:9", "[::1]", "10.0.0.7", "172.16.0.9", "192.168.1.20", "
 
 
 def _score(url: str) -> ScorePost:
-    return ScorePost(line_item_url=url, user_id="student-1", activity_progress="Completed",
-                     grading_progress="FullyGraded", timestamp=datetime.now(UTC),
-                     score_given=1, score_maximum=1)
+    return ScorePost(line_item_url=url, user_id="student-1", kind=ScoreKind.GRADE,
+                     timestamp=datetime.now(UTC), score_given=1, score_maximum=1)
 
 
 def _point_platform_at(db: Session, row_id: int, base: str) -> None:
