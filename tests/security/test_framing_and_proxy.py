@@ -69,6 +69,7 @@ def test_serve_trusts_forwarded_headers_only_from_the_configured_proxies(
     monkeypatch.setattr(os, "execvp", lambda _file, argv: started.append(list(argv)))
     monkeypatch.setenv("MICROBRIDGE_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("MICROBRIDGE_INSTANCE_PATH", str(settings.instance_path))
+    monkeypatch.setenv("MICROBRIDGE_SMTP_URL", "smtp://127.0.0.1:2525")  # serve requires a mail server
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(cli.main, ["serve", "--workers", "1"])
