@@ -10,9 +10,11 @@ later served) is the one found here, never the one the browser claimed.
 from __future__ import annotations
 
 import codecs
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import filetype
 
@@ -69,6 +71,22 @@ _ODF = {
 }
 _OOXML = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
 
+# A ZIP is judged by its central directory before anything is unpacked: an archive of 25 MB
+# can declare gigabytes, or hundreds of thousands of entries that cost memory to list.
+ZIP_MAX_ENTRIES = 5000
+ZIP_MAX_UNPACKED = 1024 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+"""Unpacked size per packed byte: text compresses about tenfold, a bomb a thousandfold."""
+ZIP_RATIO_FLOOR = 16 * 1024 * 1024
+ZIP_MAX_DIRECTORY = 1024 * 1024
+_MIMETYPE_MAX = 200
+_NESTED_ARCHIVES = (".zip", ".jar", ".war", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar",
+                    ".zst", ".lz", ".lzma", ".cab", ".apk")
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+_CENTRAL_ENTRY = b"PK\x01\x02"
+
 TEXT_KINDS: dict[str, Kind] = {
     "txt": _k("document", "text/plain", "txt"),
     "md": _k("document", "text/markdown", "md", "markdown"),
@@ -104,6 +122,12 @@ def identify(path: Path, filename: str) -> Kind:
     elif name in _OLE:
         # An OLE container looks alike for Word, Excel and PowerPoint: the name decides.
         name = ext if ext in _OLE else name
+    elif _has_zip_directory(path):
+        # An image or PDF with a ZIP glued on is two files in one; accept neither.
+        raise FileRefused(
+            f"“{filename}” is a {guessed.mime} file with a hidden ZIP archive inside, so it is "
+            "not accepted. Upload the document and the archive as separate files."
+        )
     kind = BINARY_KINDS.get(name)
     if kind is None:
         raise FileRefused(
@@ -120,18 +144,111 @@ def identify(path: Path, filename: str) -> Kind:
 
 def _zip_kind(path: Path, filename: str) -> str:
     try:
+        names = _checked_zip_names(path, filename)
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                if mimetype in _ODF:
-                    return _ODF[mimetype]
+                info = archive.getinfo("mimetype")
+                if info.file_size <= _MIMETYPE_MAX:
+                    with archive.open(info) as entry:  # at most a few bytes are inflated
+                        raw = entry.read(_MIMETYPE_MAX)
+                    mimetype = raw.decode("ascii", "replace").strip()
+                    if mimetype in _ODF:
+                        return _ODF[mimetype]
             for marker, kind in _OOXML.items():
                 if marker in names:
                     return kind
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
         raise FileRefused(f"“{filename}” looks like a ZIP file but is damaged.") from None
     return "zip"
+
+
+def _checked_zip_names(path: Path, filename: str) -> set[str]:
+    """The entry names, read from the central directory within the caps, or FileRefused."""
+    with path.open("rb") as handle:
+        found = _central_directory(handle)
+        if found is None:
+            raise zipfile.BadZipFile("no end of central directory")
+        entries, start, size = found
+        if entries > ZIP_MAX_ENTRIES or size > ZIP_MAX_DIRECTORY:
+            raise FileRefused(
+                f"“{filename}” holds too many files (at most {ZIP_MAX_ENTRIES} are accepted in "
+                "one archive). Remove build output or dependencies and zip it again."
+            )
+        handle.seek(start)
+        directory = handle.read(size)
+        packed = handle.seek(0, 2)
+    allowed = min(ZIP_MAX_UNPACKED, max(ZIP_RATIO_FLOOR, ZIP_MAX_RATIO * packed))
+    names: set[str] = set()
+    unpacked = 0
+    position = 0
+    while position + 46 <= len(directory):
+        if directory[position:position + 4] != _CENTRAL_ENTRY:
+            raise zipfile.BadZipFile("bad central directory entry")
+        (unpacked_size,) = struct.unpack_from("<I", directory, position + 24)
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", directory, position + 28)
+        raw_name = directory[position + 46:position + 46 + name_len]
+        name = raw_name.decode("utf-8", "replace")
+        position += 46 + name_len + extra_len + comment_len
+        # A ZIP64 size (0xFFFFFFFF here) is at least 4 GiB: over the cap in any case.
+        unpacked += unpacked_size
+        if len(names) >= ZIP_MAX_ENTRIES:
+            raise FileRefused(f"“{filename}” holds too many files (at most {ZIP_MAX_ENTRIES}).")
+        if unpacked > allowed:
+            raise FileRefused(
+                f"“{filename}” is too large when unpacked (more than {allowed // (1024 * 1024)} "
+                "MB for a file of this size), so it is not accepted."
+            )
+        if name.lower().endswith(_NESTED_ARCHIVES):
+            raise FileRefused(
+                f"“{filename}” has an archive inside it ({name[:80]}). Put every file into "
+                "one archive, without archives inside it."
+            )
+        names.add(name)
+    return names
+
+
+def _central_directory(handle: BinaryIO) -> tuple[int, int, int] | None:
+    """(entries, start, size) of the central directory, found from the end records.
+
+    The start is counted back from the end record, not taken from the recorded offset, so a
+    ZIP glued behind other content is found where it really is (as unzip tools find it).
+    """
+    handle.seek(0, 2)
+    length = handle.tell()
+    tail_start = max(0, length - (22 + 65535))
+    handle.seek(tail_start)
+    tail = handle.read()
+    at = tail.rfind(_EOCD)
+    if at < 0 or at + 22 > len(tail):
+        return None
+    _disk, _cd_disk, _here, entries, size, _offset = struct.unpack_from("<HHHHII", tail, at + 4)
+    end = tail_start + at
+    locator = at - 20
+    if locator >= 0 and tail[locator:locator + 4] == _ZIP64_LOCATOR:
+        end = tail_start + locator - 56
+        if end < 0:
+            return None
+        handle.seek(end)
+        record = handle.read(56)
+        if len(record) < 56 or record[:4] != _ZIP64_EOCD:
+            return None
+        entries, _total, size, _offset64 = struct.unpack_from("<QQQQ", record, 24)
+    start = end - size
+    if start < 0:
+        return None
+    return entries, start, size
+
+
+def _has_zip_directory(path: Path) -> bool:
+    with path.open("rb") as handle:
+        found = _central_directory(handle)
+        if found is None:
+            return False
+        entries, start, _size = found
+        if entries == 0:
+            return False
+        handle.seek(start)
+        return handle.read(4) == _CENTRAL_ENTRY
 
 
 def _text_kind(path: Path, filename: str, ext: str) -> Kind:
