@@ -7,6 +7,7 @@ against its field.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -86,11 +87,13 @@ def _points(form: SettingsForm) -> float | None:
     except ValueError:
         form.errors[form.name("points")] = "Enter the points as a number, such as 100."
         return None
-    # Canvas and pylti1p3 refuse a zero or negative scoreMaximum.
+    # Canvas and pylti1p3 refuse a zero or negative scoreMaximum: check what is stored (two
+    # decimals), so 0.001 does not become 0.
+    points = round(points, 2) if math.isfinite(points) else points
     if not 0 < points <= MAX_POINTS:
         form.errors[form.name("points")] = f"Enter points greater than 0 and at most {MAX_POINTS:g}."
         return None
-    return round(points, 2)
+    return points
 
 
 def _due(form: SettingsForm) -> datetime | None:

@@ -23,7 +23,8 @@ def review_link(submission_id: int) -> str:
 def send_stored(sha256: str, *, media_type: str, filename: str) -> Response:
     """Stream a stored file as a download: never rendered inline, never sniffed."""
     # Text of any kind goes out as plain text: an uploaded .html must never run as a page.
-    served = "text/plain; charset=utf-8" if media_type.startswith("text/") else media_type
+    # (Werkzeug adds "; charset=utf-8" to any text/ type itself: name the type alone.)
+    served = "text/plain" if media_type.startswith("text/") else media_type
     response = send_file(file_store().open(sha256), mimetype=served, as_attachment=True,
                          download_name=filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

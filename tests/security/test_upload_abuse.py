@@ -24,8 +24,8 @@ MB = 1024 * 1024
 _PROBE = r"""
 import json, sys
 from pathlib import Path
-from grading.work.storage import LocalFolderStore
-from grading.work.submissions import Limits, Upload, UploadRefused, stage_uploads
+from grading.submissions.storage import LocalFolderStore
+from grading.submissions.service import Limits, Upload, UploadRefused, stage_uploads
 
 def peak_kib():
     for line in Path("/proc/self/status").read_text().splitlines():
