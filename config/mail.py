@@ -64,7 +64,7 @@ class OutgoingEmail(CreatedMixin, Base):
 def send_email(session: Session, *, to: str, subject: str, body: str) -> OutgoingEmail:
     """Queue one plain-text email; it is delivered after the caller's transaction commits."""
     email = OutgoingEmail(
-        to_address=to.strip(), subject=subject.strip()[:300], body=body,
+        to_address=to.strip(), subject=" ".join(subject.split())[:300], body=body,
         status=EmailStatus.QUEUED.value,
     )
     session.add(email)
@@ -185,6 +185,13 @@ def build_message(email: OutgoingEmail, *, sender: str) -> EmailMessage:
     return message
 
 
+def _built(email: OutgoingEmail, *, sender: str) -> EmailMessage | DeliveryError:
+    try:
+        return build_message(email, sender=sender)
+    except (ValueError, TypeError) as exc:  # e.g. a line break in a header
+        return DeliveryError(f"The message could not be built: {exc}", transient=False)
+
+
 class Outcome(enum.StrEnum):
     SENT = "sent"
     RETRY = "retry"
@@ -205,7 +212,10 @@ def deliver(email_id: int, *, transport: Transport | None = None, final: bool = 
         email = _claim(session, email_id)
         if email is None:
             return Outcome.SKIPPED
-        message = build_message(email, sender=settings.smtp_from)
+        message = _built(email, sender=settings.smtp_from)
+    if isinstance(message, DeliveryError):  # trying again cannot help: fail it now
+        return _record_failure(email_id, transport.name, message, final=True,
+                               max_attempts=settings.email_max_attempts)
     try:
         transport.send(message)
     except DeliveryError as exc:

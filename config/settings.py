@@ -130,6 +130,13 @@ class Settings:
     magic_link_minutes: int = 15
     magic_link_per_hour: int = 5
     email_max_attempts: int = 5
+    # Mail that anyone can make Microbridge send (sign-up, sign-in) is limited per client IP;
+    # invitations per inviting member (an hour) and per organisation (a day); an invitation
+    # waits this many days for the invitee to accept it.
+    portal_mail_per_ip_hour: int = 20
+    employer_invites_per_hour: int = 10
+    employer_invites_per_day: int = 30
+    employer_invitation_days: int = 14
     # Student work: uploads are refused above these sizes (megabytes).
     upload_max_file_mb: int = 25
     upload_max_submission_mb: int = 100
@@ -184,7 +191,9 @@ _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours"
                  "magic_link_per_hour", "email_max_attempts", "upload_max_file_mb",
                  "upload_max_submission_mb", "review_days", "passback_claim_seconds",
                  "passback_sweep_seconds", "passback_max_attempts",
-                 "passback_backoff_seconds"}
+                 "passback_backoff_seconds", "portal_mail_per_ip_hour",
+                 "employer_invites_per_hour", "employer_invites_per_day",
+                 "employer_invitation_days"}
 _DECIMAL_SETTINGS = {"pay_floor_per_hour"}
 _BOOL_SETTINGS = {"tasks_eager", "testing", "egress_allow_private", "demo"}
 _STR_SETTINGS = {"database_url", "redis_url", "base_url", "secret_key", "smtp_url",

@@ -294,7 +294,8 @@ def create_account(
     address = links.normalise_email(email)
     if session.scalar(select(CuratorAccount.id).where(CuratorAccount.email == address)):
         raise employers.FormProblem("email", "This address already has a curator account.")
-    account = CuratorAccount(institution_id=institution_id, email=address, name=name.strip(),
+    account = CuratorAccount(institution_id=institution_id, email=address,
+                             name=links.single_line(name, 200),
                              invited_by=invited_by)
     session.add(account)
     session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
@@ -31,6 +32,12 @@ class EmployerOrg(CreatedMixin, Base):
         return self.verified_at is not None
 
 
+class MemberRole(enum.StrEnum):
+    OWNER = "owner"
+    """Created the organisation (or took over from the last owner); removes members."""
+    MEMBER = "member"
+
+
 class EmployerMember(CreatedMixin, Base):
     __tablename__ = "employer_member"
 
@@ -50,8 +57,38 @@ class EmployerMember(CreatedMixin, Base):
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """First sign-in; None while an invitation is unanswered."""
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    role: Mapped[str] = mapped_column(String(10), default=MemberRole.MEMBER.value,
+                                      server_default=MemberRole.MEMBER.value)
 
     employer: Mapped[EmployerOrg] = relationship(back_populates="members", foreign_keys=[employer_id])
 
     def display_name(self) -> str:
         return self.name or self.email
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == MemberRole.OWNER.value
+
+
+class EmployerInvitation(CreatedMixin, Base):
+    """An offer to join an organisation; it binds nobody until the invitee proves the address
+    (by a sign-in link) and accepts it."""
+
+    __tablename__ = "employer_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employer_org.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employer_member.id", ondelete="SET NULL")
+    )
+    invitation_email_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outgoing_email.id", ondelete="SET NULL")
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    employer: Mapped[EmployerOrg] = relationship()

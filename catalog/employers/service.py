@@ -11,15 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.actors import Actor, ActorKind
-from catalog.employers.models import EmployerMember, EmployerOrg
+from catalog.employers.models import EmployerInvitation, EmployerMember, EmployerOrg, MemberRole
 from catalog.portal import service as links
-from catalog.portal.service import LinkBuilder, LinkPolicy
+from catalog.portal.models import MagicLink
+from catalog.portal.service import LinkBuilder, LinkPolicy, single_line
 from config.database import utcnow
 from config.mail import OutgoingEmail
 from config.store import KeyValueStore
 from config.web import NotFound, UserFacingError
 
 KIND = "employer"
+ADDRESS = "employer-address"
+"""A link that proves an address without an account (sign-up, invitations): who follows it
+then joins an organisation that invited them or creates their own."""
 
 # Addresses at these domains prove nothing about which organisation someone works for.
 FREE_MAIL = frozenset({
@@ -96,7 +100,8 @@ def _unique_slug(session: Session, name: str) -> str:
 def create_org(
     session: Session, *, name: str, website: str = "", about: str = "", verified_note: str = ""
 ) -> EmployerOrg:
-    org = EmployerOrg(name=name.strip(), slug=_unique_slug(session, name), website=website.strip(),
+    clean = single_line(name, 200)
+    org = EmployerOrg(name=clean, slug=_unique_slug(session, clean), website=website.strip(),
                       about=about)
     if verified_note:
         org.verified_at, org.verification_note = utcnow(), verified_note
@@ -109,58 +114,123 @@ def add_member(
     session: Session, *, employer: EmployerOrg, email: str, name: str = "",
     invited_by: EmployerMember | None = None,
 ) -> EmployerMember:
+    """Add a member; the first member of an organisation is its owner."""
     address = links.normalise_email(email)
     if member_by_email(session, address) is not None:
         raise FormProblem("email", "This address already has an employer account.")
-    member = EmployerMember(employer_id=employer.id, email=address, name=name.strip(),
-                            invited_by_id=invited_by.id if invited_by else None)
+    has_members = session.scalar(
+        select(EmployerMember.id).where(EmployerMember.employer_id == employer.id).limit(1)
+    ) is not None
+    member = EmployerMember(employer_id=employer.id, email=address, name=single_line(name, 200),
+                            invited_by_id=invited_by.id if invited_by else None,
+                            role=(MemberRole.MEMBER if has_members else MemberRole.OWNER).value)
     session.add(member)
     session.flush()
     return member
 
 
+def domain_note(email: str, website: str) -> str:
+    """Why a proven address verifies its organisation, or '' when it does not."""
+    if not domain_matches_website(email, website):
+        return ""
+    return (f"Email domain {email.rpartition('@')[2].lower()} matches website "
+            f"{website_host(website)}")
+
+
 def sign_up(
     session: Session, *, form: SignUp, store: KeyValueStore, policy: LinkPolicy,
-    link_for: LinkBuilder,
+    link_for: LinkBuilder, client_ip: str, per_ip_hour: int,
 ) -> None:
-    """Create an organisation and its first member, and email a sign-in link.
+    """Email a link that proves the address; nothing is created before it is followed.
 
     An address that already has an account just gets a sign-in link: the page says the same
-    either way, so it cannot be used to find out who has an account.
+    either way, so it cannot be used to find out who has an account. The message carries no
+    text from the form (anyone can make Microbridge mail any address).
     """
+    links.check_client_rate(store, client_ip=client_ip, per_hour=per_ip_hour)
     links.check_rate(store, kind=KIND, email=form.email, policy=policy)
     existing = member_by_email(session, form.email)
     if existing is not None:
-        _send_sign_in(session, existing, policy=policy, link_for=link_for)
+        send_sign_in(session, existing, policy=policy, link_for=link_for)
         return
-    note = ""
-    if domain_matches_website(form.email, form.website):
-        note = (f"Email domain {form.email.rpartition('@')[2].lower()} matches website "
-                f"{website_host(form.website)}")
-    org = create_org(session, name=form.org_name, website=form.website, verified_note=note)
-    member = add_member(session, employer=org, email=form.email, name=form.name)
-    _send_sign_in(session, member, policy=policy, link_for=link_for,
-                  intro=f"Welcome to Microbridge. You created the employer account for {org.name}.")
+    send_address_link(
+        session, email=form.email, policy=policy, link_for=link_for,
+        subject="Confirm your address to create a Microbridge employer account",
+        intro=("Someone (we hope you) asked to create an employer account in the Microbridge "
+               "employer portal with this address. Nothing has been created yet: follow the "
+               "link to confirm the address and create your organisation's account."),
+    )
+
+
+def send_address_link(
+    session: Session, *, email: str, policy: LinkPolicy, link_for: LinkBuilder, subject: str,
+    intro: str,
+) -> OutgoingEmail:
+    _link, message = links.issue_link(session, kind=ADDRESS, account_id=0, email=email,
+                                      policy=policy, link_for=link_for, subject=subject,
+                                      intro=intro)
+    return message
 
 
 def request_sign_in(
     session: Session, *, email: str, store: KeyValueStore, policy: LinkPolicy,
     link_for: LinkBuilder,
 ) -> None:
-    """Email a sign-in link if this address belongs to a member; count the request anyway."""
+    """Email a sign-in link to a member, or to an address with a pending invitation; count the
+    request anyway (the sign-in page counts it per client too)."""
     links.check_rate(store, kind=KIND, email=email, policy=policy)
     member = member_by_email(session, email)
     if member is not None:
-        _send_sign_in(session, member, policy=policy, link_for=link_for)
+        send_sign_in(session, member, policy=policy, link_for=link_for)
+    elif pending_invitations(session, email=email):
+        send_address_link(
+            session, email=email, policy=policy, link_for=link_for,
+            subject="Your Microbridge sign-in link",
+            intro="Someone (we hope you) asked to sign in to the Microbridge employer portal.",
+        )
 
 
-def _send_sign_in(
+def send_sign_in(
     session: Session, member: EmployerMember, *, policy: LinkPolicy, link_for: LinkBuilder,
     intro: str = "Someone (we hope you) asked to sign in to the Microbridge employer portal.",
-) -> None:
-    links.issue_link(session, kind=KIND, account_id=member.id, email=member.email,
-                     policy=policy, link_for=link_for,
-                     subject="Your Microbridge sign-in link", intro=intro)
+    subject: str = "Your Microbridge sign-in link",
+) -> OutgoingEmail:
+    _link, message = links.issue_link(session, kind=KIND, account_id=member.id,
+                                      email=member.email, policy=policy, link_for=link_for,
+                                      subject=subject, intro=intro)
+    return message
+
+
+@dataclass(frozen=True)
+class LinkFollowed:
+    """Who a followed link proved: a member, or an address that has no account yet."""
+
+    email: str
+    member: EmployerMember | None
+    address_link_id: int | None
+
+
+def link_kind(session: Session, *, token: str) -> str:
+    kind = session.scalar(
+        select(MagicLink.account_kind).where(MagicLink.token_hash == links.hash_token(token))
+    )
+    return ADDRESS if kind == ADDRESS else KIND
+
+
+def follow_link(session: Session, *, token: str) -> LinkFollowed:
+    """Use a sign-in link once: sign in its member, or prove its address."""
+    if link_kind(session, token=token) == ADDRESS:
+        links.redeem(session, kind=ADDRESS, token=token)
+        link = session.scalars(
+            select(MagicLink).where(MagicLink.token_hash == links.hash_token(token))
+        ).one()
+        member = member_by_email(session, link.email)
+        if member is None:
+            return LinkFollowed(link.email, None, link.id)
+        _record_sign_in(session, member)
+        return LinkFollowed(member.email, member, None)
+    member = complete_sign_in(session, token=token)
+    return LinkFollowed(member.email, member, None)
 
 
 def complete_sign_in(session: Session, *, token: str) -> EmployerMember:
@@ -169,42 +239,47 @@ def complete_sign_in(session: Session, *, token: str) -> EmployerMember:
     member = session.get(EmployerMember, member_id)
     if member is None:
         raise NotFound("The account this link was for no longer exists.")
+    _record_sign_in(session, member)
+    return member
+
+
+def _record_sign_in(session: Session, member: EmployerMember) -> None:
     now = utcnow()
+    if member.joined_at is None:
+        # The address is proven only now: this is when its domain may verify the organisation.
+        org = member.employer
+        note = domain_note(member.email, org.website)
+        if note and org.verified_at is None:
+            org.verified_at, org.verification_note = now, note
     member.joined_at = member.joined_at or now
     member.last_sign_in_at = now
     session.flush()
-    return member
 
 
-def invite(
-    session: Session, *, inviter: EmployerMember, email: str, name: str, policy: LinkPolicy,
-    link_for: LinkBuilder,
-) -> EmployerMember:
-    """Add a colleague to the inviter's organisation and email them a sign-in link."""
-    org = inviter.employer
-    member = add_member(session, employer=org, email=email, name=name, invited_by=inviter)
-    _link, email_row = links.issue_link(
-        session, kind=KIND, account_id=member.id, email=member.email, policy=policy,
-        link_for=link_for, subject=f"{inviter.display_name()} invited you to {org.name} on Microbridge",
-        intro=(f"{inviter.display_name()} invited you to join {org.name} in the Microbridge "
-               "employer portal, where you post micro-internship projects and review students' "
-               "work.\n\nWhen this link has expired, ask for a new one on the sign-in page with "
-               "this address."),
-    )
-    member.invitation_email_id = email_row.id
-    session.flush()
-    return member
+def address_of_link(session: Session, *, link_id: int) -> str | None:
+    """The proven address behind a followed address link (a signed-in visitor's identity)."""
+    link = session.get(MagicLink, link_id)
+    if link is None or link.account_kind != ADDRESS or link.used_at is None:
+        return None
+    return link.email
 
 
-def team(session: Session, *, employer_id: int) -> Sequence[tuple[EmployerMember, OutgoingEmail | None]]:
-    """The organisation's members with their invitation email (to show delivery failures)."""
-    rows = session.execute(
-        select(EmployerMember, OutgoingEmail)
-        .outerjoin(OutgoingEmail, OutgoingEmail.id == EmployerMember.invitation_email_id)
-        .where(EmployerMember.employer_id == employer_id)
+def pending_invitations(session: Session, *, email: str) -> list[EmployerInvitation]:
+    return list(session.scalars(
+        select(EmployerInvitation)
+        .where(EmployerInvitation.email == links.normalise_email(email),
+               EmployerInvitation.accepted_at.is_(None),
+               EmployerInvitation.expires_at > utcnow())
+        .options(selectinload(EmployerInvitation.employer))
+        .order_by(EmployerInvitation.id)
+    ).all())
+
+
+def team(session: Session, *, employer_id: int) -> Sequence[EmployerMember]:
+    return session.scalars(
+        select(EmployerMember).where(EmployerMember.employer_id == employer_id)
         .order_by(EmployerMember.id)
     ).all()
-    return [(m, e) for m, e in rows]
 
 
 def get_org(session: Session, org_id: int) -> EmployerOrg:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,8 +35,10 @@ class LinkPolicy:
 class TooManyLinks(UserFacingError):
     status = 429
 
-    def __init__(self) -> None:
+    def __init__(self, *, from_client: bool = False) -> None:
         super().__init__(
+            "Too many sign-in links were asked from this network in the last hour."
+            if from_client else
             "Too many sign-in links were asked for this address in the last hour.",
             title="Please wait before asking again",
             hint="Use the newest link you already received, or try again in an hour.",
@@ -48,6 +51,20 @@ class LinkNotUsable(UserFacingError):
 
 def normalise_email(raw: str) -> str:
     return raw.strip().lower()
+
+
+def single_line(raw: str, limit: int) -> str:
+    """A name as people type it, made safe to show anywhere: control characters (CR, LF, tab,
+    bidi overrides) become spaces and runs of spaces one space."""
+    cleaned = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in raw)
+    return " ".join(cleaned.split())[:limit]
+
+
+def check_client_rate(store: KeyValueStore, *, client_ip: str, per_hour: int) -> None:
+    """Count one mail-sending request from this client, whoever it names."""
+    count = store.incr(f"portal-mail-ip:{hash_token(client_ip or '-')}", 3600)
+    if count > per_hour:
+        raise TooManyLinks(from_client=True)
 
 
 def email_problem(raw: str) -> str:

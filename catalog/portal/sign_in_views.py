@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers.response import Response
 
 from catalog.portal import web
-from catalog.portal.service import LinkPolicy, TooManyLinks, email_problem, peek
+from catalog.portal.service import (
+    LinkPolicy,
+    TooManyLinks,
+    check_client_rate,
+    email_problem,
+    peek,
+)
 from config import runtime
 from config.mail import outbox_visible
 from config.store import KeyValueStore
@@ -68,8 +74,12 @@ class Portal:
         return self.endpoint("confirm")
 
 
-def add_sign_in_routes(bp: Blueprint, portal: Portal, *, prefix: str = "") -> None:
-    """``<prefix>/sign-in``, ``/sign-in/sent``, ``/sign-in/<token>`` and ``/sign-out``."""
+def add_sign_in_routes(
+    bp: Blueprint, portal: Portal, *, prefix: str = "",
+    confirm_view: Callable[[str], str | Response] | None = None,
+) -> None:
+    """``<prefix>/sign-in``, ``/sign-in/sent``, ``/sign-in/<token>`` and ``/sign-out``;
+    ``confirm_view`` replaces the shared confirm page for a portal whose links do more."""
 
     def sign_in() -> str | Response | tuple[str, int]:
         form = web.FormState(values={"email": request.args.get("email", "")[:320]})
@@ -78,6 +88,9 @@ def add_sign_in_routes(bp: Blueprint, portal: Portal, *, prefix: str = "") -> No
             form.errors["email"] = email_problem(form.value("email"))
             if not form.errors["email"]:
                 try:
+                    # Anyone can make this page send mail to any address: count per client.
+                    check_client_rate(runtime.current().store, client_ip=request.remote_addr or "",
+                                      per_hour=web.settings().portal_mail_per_ip_hour)
                     portal.request_sign_in(
                         db(), email=form.value("email"), store=runtime.current().store,
                         policy=web.link_policy(), link_for=web.link_builder(portal.confirm),
@@ -120,7 +133,8 @@ def add_sign_in_routes(bp: Blueprint, portal: Portal, *, prefix: str = "") -> No
     cookie = authorised_by(Principal.COOKIE)
     bp.add_url_rule(f"{prefix}/sign-in", "sign_in", cookie(sign_in), methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/sign-in/sent", "sent", cookie(sent), methods=["GET"])
-    bp.add_url_rule(f"{prefix}/sign-in/<token>", "confirm", cookie(confirm), methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/sign-in/<token>", "confirm", cookie(confirm_view or confirm),
+                    methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/sign-out", "sign_out", cookie(sign_out), methods=["POST"])
 
 

@@ -123,23 +123,31 @@ def test_forms_without_the_csrf_token_are_refused(
     assert db.scalars(select(OutgoingEmail)).all() == []
 
 
-def test_sign_up_verifies_a_matching_domain_and_sends_a_link(
+def _create_after_link(client: FlaskClient, db: Session, form: dict[str, str]) -> EmployerMember:
+    assert post(client, "/employer/sign-up", form).status_code == 302
+    assert db.scalars(select(EmployerMember)).all() == []  # nothing before the link is used
+    assert _use(client, _link(db)) == 302
+    page = client.get("/employer/welcome")
+    assert page.status_code == 200
+    fields = {k: v for k, v in form.items() if k != "email"}
+    assert post(client, "/employer/welcome/create", fields).status_code == 302
+    db.expire_all()
+    return db.scalars(select(EmployerMember)).one()
+
+
+def test_sign_up_verifies_a_matching_domain_once_the_address_is_proven(
     client: FlaskClient, db: Session, app: Flask
 ) -> None:
-    response = post(client, "/employer/sign-up", {
+    member = _create_after_link(client, db, {
         "org_name": "Riverside Dental", "website": "https://www.riverside-dental.example",
         "name": "Dee", "email": "dee@riverside-dental.example"})
-    assert response.status_code == 302
-    member = db.scalars(select(EmployerMember)).one()
-    assert member.employer.is_verified
+    assert member.employer.is_verified and member.role == "owner"
     assert "matches website riverside-dental.example" in member.employer.verification_note
-    assert _link(db).startswith("/employer/sign-in/")
 
 
 def test_sign_up_with_free_mail_is_not_verified(client: FlaskClient, db: Session) -> None:
-    post(client, "/employer/sign-up", {"org_name": "Gmail Fan Club",
-                                       "website": "gmail.com", "email": "fan@gmail.com"})
-    member = db.scalars(select(EmployerMember)).one()
+    member = _create_after_link(client, db, {"org_name": "Gmail Fan Club", "website": "gmail.com",
+                                             "name": "", "email": "fan@gmail.com"})
     assert not member.employer.is_verified
 
 
