@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from config.database import Base, CreatedMixin, UTCDateTime
@@ -61,18 +61,3 @@ class CurationDecision(CreatedMixin, Base):
     notified_email_ids: Mapped[str] = mapped_column(String(200), default="")
     """The outgoing emails that told the employer, comma-separated ids."""
 
-
-class EmployerVerification(CreatedMixin, Base):
-    """One institution's curators checked this employer. It counts for that institution only:
-    another institution's curators decide for themselves."""
-
-    __tablename__ = "employer_verification"
-    __table_args__ = (UniqueConstraint("institution_id", "employer_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id", ondelete="CASCADE"))
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employer_org.id", ondelete="CASCADE"), index=True
-    )
-    note: Mapped[str] = mapped_column(String(300), default="")
-    """How the curator checked, and who they are."""

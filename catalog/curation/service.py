@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,6 +47,8 @@ class QueueItem:
     project: Project
     revision: ProjectRevision
     employer: EmployerOrg
+    employer_verified: bool
+    """Verified for this institution (see employers.verified_for)."""
 
     @property
     def is_update(self) -> bool:
@@ -64,6 +67,7 @@ class Review:
     problems: dict[str, str]
     decisions: Sequence[CurationDecision]
     events: Sequence[ProjectEvent]
+    employer_verified: bool
 
     @property
     def pending(self) -> bool:
@@ -86,7 +90,7 @@ def queue(session: Session, *, institution_id: int) -> list[QueueItem]:
         .where(ProjectOffer.institution_id == institution_id)
         .order_by(ProjectRevision.submitted_at, ProjectRevision.id)
     ).all()
-    return [QueueItem(offer=o, revision=r, project=p, employer=e) for o, r, p, e in rows]
+    return _items(session, institution_id, rows)
 
 
 def listed(session: Session, *, institution_id: int) -> list[QueueItem]:
@@ -99,7 +103,14 @@ def listed(session: Session, *, institution_id: int) -> list[QueueItem]:
         .where(ProjectOffer.institution_id == institution_id)
         .order_by(ProjectRevision.title)
     ).all()
-    return [QueueItem(offer=o, revision=r, project=p, employer=e) for o, r, p, e in rows]
+    return _items(session, institution_id, rows)
+
+
+def _items(session: Session, institution_id: int, rows: Sequence[Any]) -> list[QueueItem]:
+    verified = employers.verified_for(session, institution_id=institution_id,
+                                      employer_ids=[e.id for _o, _r, _p, e in rows])
+    return [QueueItem(offer=o, revision=r, project=p, employer=e,
+                      employer_verified=e.id in verified) for o, r, p, e in rows]
 
 
 def _offer(session: Session, institution_id: int, project_id: int) -> ProjectOffer:
@@ -138,6 +149,8 @@ def review(session: Session, *, institution_id: int, project_id: int, policy: Pa
         institution=institution, offer=offer, project=project, revision=revision,
         listed=listed_rev, problems=guardrails.problems(ProjectContent.of(revision), policy),
         decisions=decisions, events=events,
+        employer_verified=project.employer_id in employers.verified_for(
+            session, institution_id=institution_id, employer_ids=[project.employer_id]),
     )
 
 
@@ -272,8 +285,9 @@ def verify_employer(session: Session, *, actor: Actor, employer_id: int, note: s
     )
     if offered is None:
         raise NotFound("This employer has not offered your institution any project.")
-    return employers.mark_verified(session, org_id=employer_id,
-                                   note=f"{note.strip() or 'Checked'} ({actor.label})")
+    return employers.verify_for_institution(
+        session, org_id=employer_id, institution_id=institution_id,
+        note=f"{links.single_line(note, 200) or 'Checked'} ({actor.label})")
 
 
 # -- curator accounts -----------------------------------------------------------------------

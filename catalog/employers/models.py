@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.database import Base, CreatedMixin, UTCDateTime
@@ -92,3 +92,19 @@ class EmployerInvitation(CreatedMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     employer: Mapped[EmployerOrg] = relationship()
+
+
+class EmployerVerification(CreatedMixin, Base):
+    """One institution's curators checked this employer. It counts for that institution only:
+    another institution's curators decide for themselves."""
+
+    __tablename__ = "employer_verification"
+    __table_args__ = (UniqueConstraint("institution_id", "employer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id", ondelete="CASCADE"))
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employer_org.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str] = mapped_column(String(300), default="")
+    """How the curator checked, and who they are."""

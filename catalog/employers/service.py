@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.actors import Actor, ActorKind
-from catalog.employers.models import EmployerInvitation, EmployerMember, EmployerOrg, MemberRole
+from catalog.employers.models import (
+    EmployerInvitation,
+    EmployerMember,
+    EmployerOrg,
+    EmployerVerification,
+    MemberRole,
+)
 from catalog.portal import service as links
 from catalog.portal.models import MagicLink
 from catalog.portal.service import LinkBuilder, LinkPolicy, single_line
@@ -289,13 +295,43 @@ def get_org(session: Session, org_id: int) -> EmployerOrg:
     return org
 
 
-def mark_verified(session: Session, *, org_id: int, note: str) -> EmployerOrg:
-    """Record that someone trusted checked this employer (curators do this)."""
+def verify_for_institution(
+    session: Session, *, org_id: int, institution_id: int, note: str
+) -> EmployerOrg:
+    """Record that one institution's curators checked this employer (for that institution)."""
     org = get_org(session, org_id)
-    org.verified_at = utcnow()
-    org.verification_note = note.strip()[:300] or "Checked by a curator"
+    row = session.scalar(select(EmployerVerification).where(
+        EmployerVerification.institution_id == institution_id,
+        EmployerVerification.employer_id == org.id))
+    if row is None:
+        row = EmployerVerification(institution_id=institution_id, employer_id=org.id)
+        session.add(row)
+    row.note = note.strip()[:300] or "Checked by a curator"
     session.flush()
     return org
+
+
+def verified_for(
+    session: Session, *, institution_id: int, employer_ids: Iterable[int]
+) -> set[int]:
+    """Which of these employers count as verified at this institution: a proven email domain
+    that matches the website (true everywhere), or this institution's curators' check."""
+    ids = set(employer_ids)
+    if not ids:
+        return set()
+    everywhere = select(EmployerOrg.id).where(EmployerOrg.id.in_(ids),
+                                              EmployerOrg.verified_at.is_not(None))
+    here = select(EmployerVerification.employer_id).where(
+        EmployerVerification.institution_id == institution_id,
+        EmployerVerification.employer_id.in_(ids))
+    return set(session.scalars(everywhere.union(here)).all())
+
+
+def verified_at_institution(institution_id: int) -> ColumnElement[bool]:
+    """The same rule as a column expression over EmployerOrg, for listing queries."""
+    return or_(EmployerOrg.verified_at.is_not(None), exists().where(
+        EmployerVerification.employer_id == EmployerOrg.id,
+        EmployerVerification.institution_id == institution_id))
 
 
 def member_emails(session: Session, *, employer_id: int) -> list[str]:

@@ -47,7 +47,7 @@ def recommend(
         return []
     found = [
         _explain(hit, wanted, topics, touched.get(hit.revision_id, []))
-        for hit in load_hits(session, sorted(candidates))
+        for hit in load_hits(session, sorted(candidates), institution_id=institution_id)
     ]
     found = [r for r in found if r.score > 0]
     found.sort(key=lambda r: (-r.score, -len(r.matched_skills), r.hit.title.lower()))

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.employers.models import EmployerOrg
+from catalog.employers.service import verified_at_institution
 from catalog.projects.models import (
     CatalogListing,
     Compensation,
@@ -161,7 +162,7 @@ def search_projects(
     )
     ordered = [page_rows.c[f"k{i}"] for i in range(len(keys))]
     final = (
-        select(page_rows.c.total, *_hit_columns())
+        select(page_rows.c.total, *_hit_columns(institution_id))
         .select_from(page_rows)
         .join(ProjectRevision, ProjectRevision.id == page_rows.c.revision_id)
         .join(Project, Project.id == ProjectRevision.project_id)
@@ -243,20 +244,24 @@ def _ordering(sort: SortOrder, match: TextMatch | None) -> list[SortKey]:
     return [(row.listed_at, True), (row.revision_id, True)]
 
 
-def _hit_columns() -> list[Any]:
+def _hit_columns(institution_id: int) -> list[Any]:
     rev = ProjectRevision
     return [rev.project_id, rev.id, rev.title, rev.summary, EmployerOrg.name,
-            EmployerOrg.verified_at, rev.discipline, rev.estimated_hours, rev.compensation_type,
-            rev.pay_amount, rev.pay_currency, rev.team_size, rev.capacity, rev.work_mode,
+            verified_at_institution(institution_id), rev.discipline, rev.estimated_hours,
+            rev.compensation_type, rev.pay_amount, rev.pay_currency, rev.team_size, rev.capacity,
+            rev.work_mode,
             rev.window_start, rev.window_end, rev.skills_text]
 
 
-def load_hits(session: Session, revision_ids: Sequence[int]) -> list[SearchHit]:
-    """Search hits for these revisions, in the order given (one query, no ORM objects)."""
+def load_hits(
+    session: Session, revision_ids: Sequence[int], *, institution_id: int
+) -> list[SearchHit]:
+    """Search hits for these revisions as this institution sees them, in the order given (one
+    query, no ORM objects)."""
     if not revision_ids:
         return []
     rows = session.execute(
-        select(*_hit_columns())
+        select(*_hit_columns(institution_id))
         .join(Project, Project.id == ProjectRevision.project_id)
         .join(EmployerOrg, EmployerOrg.id == Project.employer_id)
         .where(ProjectRevision.id.in_(revision_ids))
@@ -266,11 +271,11 @@ def load_hits(session: Session, revision_ids: Sequence[int]) -> list[SearchHit]:
 
 
 def _hit(row: Any) -> SearchHit:
-    (project_id, revision_id, title, summary, employer, verified_at, discipline, hours, comp,
+    (project_id, revision_id, title, summary, employer, verified, discipline, hours, comp,
      amount, currency, team_size, capacity, work_mode, start, end, skills_text) = row
     return SearchHit(
         project_id=project_id, revision_id=revision_id, title=title, summary=summary,
-        employer_name=employer, employer_verified=verified_at is not None,
+        employer_name=employer, employer_verified=bool(verified),
         discipline=discipline, estimated_hours=hours, compensation_type=comp,
         pay_amount=amount, pay_currency=currency, team_size=team_size, capacity=capacity,
         work_mode=work_mode, window_start=start, window_end=end,

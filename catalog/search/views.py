@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from catalog import markdown
+from catalog.employers.service import verified_for
 from catalog.projects.models import Compensation, Discipline
 from catalog.search import forms
 from catalog.search.access import viewer_institution
@@ -32,5 +33,9 @@ def index() -> tuple[str, int]:
 def project(revision_id: int) -> str:
     institution_id = viewer_institution()
     revision = get_listed(db(), institution_id=institution_id, revision_id=revision_id)
-    return render_template("catalog/search/project.html.jinja2", revision=revision,
-                           employer=revision.project.employer)
+    employer = revision.project.employer
+    return render_template(
+        "catalog/search/project.html.jinja2", revision=revision, employer=employer,
+        employer_verified=employer.id in verified_for(db(), institution_id=institution_id,
+                                                      employer_ids=[employer.id]),
+    )

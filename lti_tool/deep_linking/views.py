@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers import Response
 
+from catalog.employers.service import verified_for
 from catalog.projects.models import Compensation, Discipline, ProjectRevision
 from catalog.recommend.service import recommend
 from catalog.search import forms as search_forms
@@ -179,11 +180,14 @@ def cancel() -> str:
 @bp.get("/lti/deep-linking/projects/<int:revision_id>")
 def preview(revision_id: int) -> str:
     identity = require_instructor()
-    revision = get_listed(db(), institution_id=service.institution_of(identity), revision_id=revision_id)
+    institution_id = service.institution_of(identity)
+    revision = get_listed(db(), institution_id=institution_id, revision_id=revision_id)
     back = "deep_linking.choose" if request.args.get("mode") == ATTACH.name else "deep_linking.picker"
+    employer = revision.project.employer
     return render_template(
-        "lti/deep_linking/preview.html.jinja2", revision=revision,
-        employer=revision.project.employer, back=back,
+        "lti/deep_linking/preview.html.jinja2", revision=revision, employer=employer, back=back,
+        employer_verified=employer.id in verified_for(db(), institution_id=institution_id,
+                                                      employer_ids=[employer.id]),
     )
 
 

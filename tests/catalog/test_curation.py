@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from catalog.actors import Actor, ActorKind
 from catalog.curation import service as curation
 from catalog.curation.models import CurationDecision, CuratorAccount, Decision
-from catalog.employers.models import EmployerMember, EmployerOrg
+from catalog.employers.models import EmployerMember, EmployerOrg, EmployerVerification
 from catalog.institutions.models import Institution
 from catalog.projects import service as projects
 from catalog.projects.guardrails import DEFAULT_POLICY
@@ -136,10 +136,11 @@ def test_curator_marks_an_employer_verified(
     response = post(client, f"/curation/employers/{member.employer_id}/verify",
                     {"note": "Called their office", "project_id": str(project_id)})
     assert response.status_code == 302
-    db.expire_all()
-    org = db.get(EmployerOrg, member.employer_id)
-    assert org is not None and org.is_verified
-    assert "Called their office" in org.verification_note
+    row = db.scalars(select(EmployerVerification)).one()
+    assert (row.institution_id, row.employer_id) == (institution.id, member.employer_id)
+    assert "Called their office" in row.note
+    page = client.get(f"/curation/projects/{project_id}")
+    assert "Verified employer" in page.text and "Mark this employer as verified" not in page.text
 
 
 def test_lms_administrator_launch_curates_its_institution(
