@@ -140,6 +140,12 @@ class Settings:
     # Student work: uploads are refused above these sizes (megabytes).
     upload_max_file_mb: int = 25
     upload_max_submission_mb: int = 100
+    # Storage one learner (or team) uses in one project: at most max_attempts attempts; the
+    # files of the newest keep_attempt_files attempts are kept (older ones are removed, their
+    # record stays) and together stay under upload_quota_mb.
+    upload_quota_mb: int = 250
+    max_attempts: int = 20
+    keep_attempt_files: int = 3
     # Employer reviews are due this many days after a submission; reminders on day 3 and 6.
     review_days: int = 7
     # Grade passback: a claim older than this is taken to be a dead worker's; the sweep runs
@@ -193,7 +199,8 @@ _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours"
                  "passback_sweep_seconds", "passback_max_attempts",
                  "passback_backoff_seconds", "portal_mail_per_ip_hour",
                  "employer_invites_per_hour", "employer_invites_per_day",
-                 "employer_invitation_days"}
+                 "employer_invitation_days", "upload_quota_mb", "max_attempts",
+                 "keep_attempt_files"}
 _DECIMAL_SETTINGS = {"pay_floor_per_hour"}
 _BOOL_SETTINGS = {"tasks_eager", "testing", "egress_allow_private", "demo"}
 _STR_SETTINGS = {"database_url", "redis_url", "base_url", "secret_key", "smtp_url",

@@ -86,6 +86,9 @@ class SubmissionFile(Base):
     """The name the student gave it: shown, never used as a path."""
     size: Mapped[int] = mapped_column(BigInteger)
     media_type: Mapped[str] = mapped_column(String(120))
+    collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When newer attempts superseded this one and its content was removed to save space (the
+    record stays, so the history still names the file)."""
 
     submission: Mapped[Submission] = relationship(back_populates="files")
     stored: Mapped[StoredFile] = relationship()

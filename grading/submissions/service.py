@@ -54,10 +54,21 @@ class UploadRefused(UserFacingError):
 class Limits:
     file_bytes: int
     submission_bytes: int
+    quota_bytes: int = 250 * MB
+    """What one learner or team keeps in one placement, over the attempts whose files are kept."""
+    max_attempts: int = 20
+    keep_attempt_files: int = 3
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        return cls(settings.upload_max_file_mb * MB, settings.upload_max_submission_mb * MB)
+        return cls(settings.upload_max_file_mb * MB, settings.upload_max_submission_mb * MB,
+                   quota_bytes=settings.upload_quota_mb * MB,
+                   max_attempts=max(1, settings.max_attempts),
+                   keep_attempt_files=max(1, settings.keep_attempt_files))
+
+    @property
+    def quota_label(self) -> str:
+        return _size_label(self.quota_bytes)
 
     @property
     def file_label(self) -> str:
@@ -211,11 +222,14 @@ def submit(
     blocked = why_no_attempt(session, placement=placement, key=owner.key, now=now)
     if blocked:
         raise UserFacingError(blocked, title="No more attempts", status=409)
+    _check_attempt_cap(session, placement_id=placement.id, key=owner.key, limits=limits)
     link_list = parse_links(links)
     text = text_md.strip()
     if len(text) > TEXT_LIMIT:
         raise UserFacingError(f"The text is longer than {TEXT_LIMIT} characters.")
     staged = stage_uploads(store, uploads, limits)
+    _check_quota(session, store, placement_id=placement.id, key=owner.key, staged=staged,
+                 limits=limits)
     if not text and not link_list and not staged:
         raise UserFacingError("Add some text, a link or a file to submit.", title="Nothing to submit")
     try:
@@ -230,6 +244,8 @@ def submit(
         raise UserFacingError("Someone in your team submitted at the same moment; reload and check.",
                               status=409) from None
     _attach(session, store, submission, staged)
+    _collect_superseded(session, placement_id=placement.id, key=owner.key,
+                        keep=limits.keep_attempt_files)
     for member in owner.members:
         ensure_participation(session, placement=placement, person=member, start=True)
         passback.enqueue_submitted(
@@ -237,6 +253,88 @@ def submit(
             submitted_at=submission.submitted_at, review_url=review_url(submission.id),
         )
     return submission
+
+
+def _check_attempt_cap(session: Session, *, placement_id: int, key: str, limits: Limits) -> None:
+    made = session.scalar(
+        select(func.count()).select_from(Submission)
+        .where(Submission.placement_id == placement_id, Submission.owner_key == key)
+    ) or 0
+    if made >= limits.max_attempts:
+        raise UserFacingError(
+            f"You have made {made} attempts, the most one project allows "
+            f"({limits.max_attempts} attempts). Your last attempt stands.",
+            title="No more attempts", status=409,
+        )
+
+
+def _kept_attempt_ids(session: Session, *, placement_id: int, key: str, keep: int) -> list[int]:
+    return list(session.scalars(
+        select(Submission.id)
+        .where(Submission.placement_id == placement_id, Submission.owner_key == key)
+        .order_by(Submission.attempt.desc())
+        .limit(keep)
+    ).all())
+
+
+def _check_quota(
+    session: Session, store: FileStore, *, placement_id: int, key: str, staged: list[Staged],
+    limits: Limits,
+) -> None:
+    """Refuse files that would take what this learner or team keeps over the quota; what is
+    kept after this attempt is its files and those of the newest attempts still kept."""
+    if not staged:
+        return
+    still_kept = _kept_attempt_ids(session, placement_id=placement_id, key=key,
+                                   keep=limits.keep_attempt_files - 1)
+    kept = session.scalar(
+        select(func.coalesce(func.sum(SubmissionFile.size), 0))
+        .where(SubmissionFile.submission_id.in_(still_kept),
+               SubmissionFile.collected_at.is_(None))
+    ) if still_kept else 0
+    if int(kept or 0) + sum(item.staged.size for item in staged) > limits.quota_bytes:
+        for item in staged:
+            store.discard(item.staged)
+        raise UploadRefused(
+            f"With these files you would keep more than {limits.quota_label} in this project, "
+            "the limit for one learner or team. Make the files smaller or attach fewer."
+        )
+
+
+_COLLECTED_KEY = "microbridge.submissions.collected_files"
+
+
+def _collect_superseded(session: Session, *, placement_id: int, key: str, keep: int) -> None:
+    """Mark the files of attempts older than the newest ``keep`` as removed; their content is
+    deleted after the commit (remove_collected), once nothing kept refers to it."""
+    kept_ids = _kept_attempt_ids(session, placement_id=placement_id, key=key, keep=keep)
+    older = session.scalars(
+        select(SubmissionFile)
+        .join(Submission, Submission.id == SubmissionFile.submission_id)
+        .where(Submission.placement_id == placement_id, Submission.owner_key == key,
+               Submission.id.not_in(kept_ids), SubmissionFile.collected_at.is_(None))
+    ).all()
+    now = utcnow()
+    for item in older:
+        item.collected_at = now
+    session.flush()
+    session.info.setdefault(_COLLECTED_KEY, set()).update(item.stored_file_id for item in older)
+
+
+def remove_collected(session: Session, store: FileStore) -> None:
+    """After the commit: delete the content of collected files that no kept file refers to."""
+    candidates: set[int] = session.info.pop(_COLLECTED_KEY, set())
+    if not candidates:
+        return
+    still_used = set(session.scalars(
+        select(SubmissionFile.stored_file_id)
+        .where(SubmissionFile.stored_file_id.in_(candidates),
+               SubmissionFile.collected_at.is_(None))
+    ).all())
+    for stored in session.scalars(
+        select(StoredFile).where(StoredFile.id.in_(candidates - still_used))
+    ).all():
+        store.delete(stored.sha256)
 
 
 def _by_token(session: Session, placement_id: int, key: str, token: str) -> Submission | None:
@@ -342,4 +440,8 @@ def file_of(session: Session, *, submission: Submission, file_id: int) -> Submis
     found = session.get(SubmissionFile, file_id)
     if found is None or found.submission_id != submission.id:
         raise NotFound("There is no such file in this submission.", title="File not found")
+    if found.collected_at is not None:
+        raise UserFacingError(
+            "This file belonged to an earlier attempt and was removed to save space: the "
+            "newest attempts keep their files.", title="File removed", status=410)
     return found

@@ -49,6 +49,8 @@ class FileStore(Protocol):
 
     def exists(self, sha256: str) -> bool: ...
 
+    def delete(self, sha256: str) -> None: ...
+
 
 class LocalFolderStore:
     """Files in a folder on this machine (the embedded default and single-host installs)."""
@@ -93,6 +95,9 @@ class LocalFolderStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
+
+    def delete(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
 
     def path_for(self, sha256: str) -> Path:
         if not _SHA256.match(sha256):

@@ -46,6 +46,7 @@ def submit(placement_id: int) -> Response:
         review_url=review_link,
     )
     db().commit()
+    submissions.remove_collected(db(), file_store())
     return redirect(url("submissions.show", submission_id=submitted.id), code=303)
 
 
