@@ -216,6 +216,15 @@ def test_error_and_top_level_pages(
     check_page(page, "employer: team")
     page.goto(base + "/employer/reviews/")
     check_page(page, "employer: submissions to review")
+    page.goto(base + "/employer/team")
+    page.get_by_label("Their email").fill("new.colleague@northgatecu.example")
+    page.get_by_role("button", name="Send invitation").click()
+    page.get_by_role("heading", name="Invitations waiting for an answer").wait_for()
+    check_page(page, "employer: team with an open invitation")
+    # The invitee proves the address and chooses: join, or create their own organisation.
+    _sign_in_by_outbox(page, base, "/employer/sign-in", "new.colleague@northgatecu.example")
+    page.get_by_role("heading", name="Invitations for this address").wait_for()
+    check_page(page, "employer: welcome with an invitation")
 
     # The curators.
     _sign_in_by_outbox(page, base, "/curator/sign-in", "curator@demo-university.example")
