@@ -34,7 +34,8 @@ from tests.security.world import Actor, Course, Tenant, World, fingerprint, two_
 COURSE_IDS = ("placement_id", "team_id", "milestone_id", "submission_id", "file_id", "outbox_id",
               "person_id")
 """Ids of records that live in one course: another course of the same institution is a stranger."""
-TENANT_IDS = ("revision_id", "project_id", "employer_id", "platform_id")
+TENANT_IDS = ("revision_id", "project_id", "employer_id", "platform_id", "member_id",
+              "invitation_id")
 """Ids of records that belong to an institution or an employer."""
 
 NOT_RECORD_IDS = {
@@ -92,6 +93,8 @@ ROUTE_ROLES: dict[str, tuple[str, ...]] = {
     "/employer/projects/<int:project_id>/reopen": EMPLOYER,
     "/employer/reviews/<int:submission_id>": EMPLOYER,
     "/employer/reviews/<int:submission_id>/files/<int:file_id>": EMPLOYER,
+    "/employer/team/members/<int:member_id>/remove": EMPLOYER,
+    "/employer/invitations/<int:invitation_id>/accept": EMPLOYER,
     "/admin/platforms/<int:platform_id>/deployments": ("admin",),
     "/admin/platforms/<int:platform_id>/active": ("admin",),
 }
@@ -211,6 +214,7 @@ def values(tenant: Tenant, course_index: int | None) -> dict[str, int]:
         "file_id": course.file.id, "outbox_id": course.outbox.id, "person_id": course.waiting.id,
         "revision_id": tenant.employer.revision.id, "project_id": tenant.employer.revision.project_id,
         "employer_id": tenant.employer.org.id, "platform_id": tenant.platform_row_id,
+        "member_id": tenant.employer.member.id, "invitation_id": tenant.invitation_id,
     }
 
 

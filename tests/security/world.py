@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html import unescape
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from catalog.curation import service as curation
+from catalog.employers.models import EmployerInvitation
 from catalog.institutions.models import Institution
 from catalog.projects.models import ProjectOffer
 from config import cookie_session
@@ -121,6 +123,8 @@ class Tenant:
     actors: list[Actor]
     markers: list[str]
     people: list[Person] = field(default_factory=list)
+    invitation_id: int = 0
+    """An open invitation to the employer's organisation (for another address)."""
 
 
 @dataclass
@@ -274,6 +278,11 @@ def _tenant(app: Flask, db: Session, live: LiveTool, lms: Any, key: str) -> Tena
     employer = make_project(db, employer_name=str(spec["org"]), team_size=2,
                             email=f"reviewer@{str(spec['org']).split()[0].lower()}.example")
     employer.member.name = f"{spec['org']} reviewer"
+    employer.member.role = "owner"  # so the crawler tries an owner's powers on the other tenant
+    invitation = EmployerInvitation(employer_id=employer.org.id, email=f"invitee@{spec['domain']}",
+                                    name=f"{spec['org']} invitee",
+                                    expires_at=utcnow() + timedelta(days=14))
+    db.add(invitation)
     employer.revision.title = f"{spec['org']} route planning"
     db.add(ProjectOffer(project_id=employer.revision.project_id, institution_id=institution.id,
                         listed_revision_id=employer.revision.id, listed_at=utcnow(),
@@ -299,10 +308,11 @@ def _tenant(app: Flask, db: Session, live: LiveTool, lms: Any, key: str) -> Tena
     markers = [m for c in courses for m in c.markers] + _markers(
         spec["org"], employer.member.email, employer.member.name, employer.revision.title,
         f"curator@{spec['domain']}", f"lms-admin@{spec['domain']}", f"{given}x {family}x",
-        f"{given} {family}",
+        f"{given} {family}", invitation.email, invitation.name,
     )
     return Tenant(key=key, institution=institution, platform_row_id=installed.row_id,
-                  employer=employer, courses=courses, actors=actors, markers=markers)
+                  employer=employer, courses=courses, actors=actors, markers=markers,
+                  invitation_id=invitation.id)
 
 
 @contextmanager
