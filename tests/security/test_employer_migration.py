@@ -1,4 +1,4 @@
-"""The 0008 migration releases addresses that old invitations bound to an organisation and
+"""The 0009 migration releases addresses that old invitations bound to an organisation and
 keeps only the verification that holds for every institution."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from config.migrate import upgrade
 
 def test_old_bound_invitations_become_pending_and_curator_flags_are_cleared(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    upgrade(url, "0007")
+    upgrade(url, "0008")
     engine = create_engine(url)
     now = "2026-12-01 10:00:00.000000"
     with engine.begin() as conn:
@@ -28,7 +28,7 @@ def test_old_bound_invitations_become_pending_and_curator_flags_are_cleared(tmp_
             f"(1, 1, 'ana@harbor.example', 'Ana', NULL, '{now}', '{now}'), "
             f"(2, 1, 'ceo@bigcorp.example', 'Victim', 1, NULL, '{now}'), "
             f"(3, 1, 'cy@harbor.example', 'Cy', 1, '{now}', '{now}')"))
-    upgrade(url, "0008")
+    upgrade(url, "0009")
     with engine.connect() as conn:
         members = conn.execute(text(
             "SELECT email, role FROM employer_member ORDER BY id")).all()

@@ -1,7 +1,7 @@
 """employer invitations and roles; employer verification per institution
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06
 
 An invitation used to create the invitee's member row at once, binding the address to the
@@ -23,8 +23,8 @@ from alembic import op
 
 import config.database
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """submission files removed to save space
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-06
 
 Only the files of a learner's (or team's) newest attempts are kept; older attempts keep their
@@ -15,8 +15,8 @@ from alembic import op
 
 import config.database
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
