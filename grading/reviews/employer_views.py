@@ -14,7 +14,7 @@ from catalog.employers.access import require_member
 from catalog.employers.models import EmployerMember
 from catalog.markdown import render
 from config import navigation, runtime
-from config.web import Principal, UserFacingError, db, protect
+from config.web import Principal, UserFacingError, db, protect, read_only
 from grading.consent import service as consent
 from grading.placements.catalog_project import project_info
 from grading.reviews import forms, service
@@ -69,12 +69,12 @@ def shown_filename(item: EmployerSubmission, upload: SubmissionFile) -> str:
 
 
 @bp.get("/")
+@read_only
 def inbox() -> str:
     member = require_member()
     session = db()
     items = service.inbox(session, employer_id=member.employer_id, review_days=_days())
     median = service.median_feedback_days(session, employer_ids=[member.employer_id])
-    session.commit()  # pseudonyms are created the first time a student is listed
     return render_template("grading/reviews/employer_inbox.html.jinja2", member=member,
                            items=items, median=median[member.employer_id])
 
