@@ -13,6 +13,7 @@ import time
 
 from celery import Celery
 
+from config.runtime import Runtime, bound
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -78,20 +79,26 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
     return celery_app
 
 
-def start_in_process_beat(settings: Settings) -> threading.Thread | None:
+def start_in_process_beat(rt: Runtime) -> threading.Thread | None:
     """The embedded default has no beat: run the periodic tasks from a thread instead.
 
     Every periodic task is idempotent and claims its rows, so several web processes doing
     this at once is safe. Not started in tests, which call the sweeps themselves.
     """
-    if not settings.run_tasks_in_process or settings.testing:
+    if not rt.settings.run_tasks_in_process or rt.settings.testing:
         return None
-    thread = threading.Thread(target=_beat_forever, name="microbridge-beat", daemon=True)
+    thread = threading.Thread(target=_beat_forever, args=(rt,), name="microbridge-beat", daemon=True)
     thread.start()
     return thread
 
 
-def _beat_forever() -> None:
+def _beat_forever(rt: Runtime) -> None:
+    # The periodic tasks run outside any request: they use the runtime of the app that started them.
+    with bound(rt):
+        _run_schedule()
+
+
+def _run_schedule() -> None:
     celery_app.loader.import_default_modules()
     schedule = {
         entry["task"]: float(entry["schedule"]) for entry in celery_app.conf.beat_schedule.values()

@@ -1,19 +1,28 @@
 """The process's shared resources: settings, engine, session factory, store.
 
-Built once per process by the composition root (the web app factory, the worker, the CLI);
-tasks and services reach them here instead of through Flask's request.
+The composition root (the web app factory, the Celery worker, the CLI) builds one Runtime
+and hands it on; nothing here is a process-wide global. A request finds the runtime of the
+app that serves it (``app.extensions``); a task or command outside a request finds the one
+its entry point bound for the current context (``bound``), so two apps in one process never
+see each other's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.database import make_engine, make_session_factory
 from config.settings import Settings
 from config.store import KeyValueStore, make_store
+
+EXTENSION = "microbridge"
 
 
 @dataclass
@@ -27,10 +36,8 @@ class Runtime:
         self.engine.dispose()
 
 
-_current: Runtime | None = None
-
-
 def build_runtime(settings: Settings) -> Runtime:
+    """The ground floor's part; the composition root adds the other parts' services."""
     engine = make_engine(settings.database_url)
     return Runtime(
         settings=settings,
@@ -40,13 +47,36 @@ def build_runtime(settings: Settings) -> Runtime:
     )
 
 
-def install(runtime: Runtime) -> Runtime:
-    global _current
-    _current = runtime
-    return runtime
+# Outside a request: the runtime a worker, a command or a test bound for this context.
+_bound: ContextVar[Runtime | None] = ContextVar("microbridge_runtime", default=None)
+
+
+def of_app(app: Flask) -> Runtime:
+    rt: Runtime = app.extensions[EXTENSION]
+    return rt
 
 
 def current() -> Runtime:
-    if _current is None:
-        raise RuntimeError("Microbridge's runtime is not set up in this process")
-    return _current
+    """The runtime of the app serving this request, else the one bound for this context."""
+    if has_app_context():
+        return of_app(current_app)
+    rt = _bound.get()
+    if rt is None:
+        raise RuntimeError(
+            "No Microbridge runtime here: run inside the app, or bind one with runtime.bound()"
+        )
+    return rt
+
+
+def bind(rt: Runtime) -> Token[Runtime | None]:
+    """Make ``rt`` the runtime of this context (a worker process, a command, a thread)."""
+    return _bound.set(rt)
+
+
+@contextmanager
+def bound(rt: Runtime) -> Iterator[Runtime]:
+    token = bind(rt)
+    try:
+        yield rt
+    finally:
+        _bound.reset(token)

@@ -1,44 +1,28 @@
-"""What grading needs from the current LTI launch, without knowing LTI's wire format well.
+"""What grading needs from the current LTI launch, as typed facts (``grading.ports``).
 
-lti_tool installs a reader at start-up that returns a launch's stored claims; grading asks
-it only for the resource link, the custom parameters and, in a submission review launch,
-the learner whose work is to be shown (``for_user``).
+lti_tool's launch reader turns the launch's stored message into ``LaunchFacts``; grading
+never reads the message itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from config.web import LaunchIdentity
+from grading import runtime
+from grading.ports import LaunchFacts
 
-LTI = "https://purl.imsglobal.org/spec/lti/claim/"
-
-LaunchReader = Callable[[str], dict[str, Any] | None]
-_reader: LaunchReader | None = None
-
-
-def set_launch_reader(reader: LaunchReader | None) -> None:
-    global _reader
-    _reader = reader
+NO_FACTS = LaunchFacts()
 
 
-def claims(identity: LaunchIdentity) -> dict[str, Any]:
-    if _reader is None or not identity.launch_id:
-        return {}
-    return _reader(identity.launch_id) or {}
+def facts(identity: LaunchIdentity) -> LaunchFacts:
+    if not identity.launch_id:
+        return NO_FACTS
+    return runtime.current().launches.facts(identity.launch_id) or NO_FACTS
 
 
 def resource_link_id(identity: LaunchIdentity) -> str | None:
-    link = claims(identity).get(LTI + "resource_link")
-    if isinstance(link, dict) and link.get("id"):
-        return str(link["id"])
-    return None
+    return facts(identity).resource_link_id
 
 
 def for_user_sub(identity: LaunchIdentity) -> str | None:
     """The learner an LtiSubmissionReviewRequest is about."""
-    user = claims(identity).get(LTI + "for_user")
-    if isinstance(user, dict) and user.get("user_id"):
-        return str(user["user_id"])
-    return None
+    return facts(identity).for_user_sub

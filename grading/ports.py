@@ -83,3 +83,19 @@ class Roster(Protocol):
     def members(
         self, *, platform_id: int, memberships_url: str, resource_link_id: str | None = None
     ) -> Iterator[Member]: ...
+
+
+@dataclass(frozen=True)
+class LaunchFacts:
+    """What grading needs to know of the LMS launch behind a session, in grading's terms."""
+
+    resource_link_id: str | None = None
+    """The link the learner or instructor came from (None: course navigation, deep linking)."""
+    for_user_sub: str | None = None
+    """The learner whose work a submission review launch asks to show (their LTI ``sub``)."""
+
+
+class LaunchReader(Protocol):
+    def facts(self, launch_id: str) -> LaunchFacts | None:
+        """The facts of a launch still kept, or None once it has expired."""
+        ...

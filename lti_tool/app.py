@@ -12,11 +12,10 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
 import templates
-from config import runtime as runtime_module
 from config.celery_app import configure_celery, start_in_process_beat
 from config.logs import install_log_hygiene
 from config.migrate import check_migrated
-from config.runtime import Runtime, build_runtime
+from config.runtime import EXTENSION
 from config.settings import Settings, load_settings
 from config.web import (
     PLATFORM_ACTIVE,
@@ -29,8 +28,8 @@ from config.web import (
     url,
 )
 from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
-from lti_tool.ports import install_services
 from lti_tool.registry.cache import platform_active
+from lti_tool.runtime import build_tool_runtime, prepare
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +61,13 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https"),
     )
     app.session_interface = CookieOnlyWhenSent()
-    rt = runtime_module.install(build_runtime(settings))
+    # This app's services, reached through the app (never a process-wide global).
+    rt = build_tool_runtime(settings)
+    app.extensions[EXTENSION] = rt
     if check_schema:
         check_migrated(rt.engine, settings.database_url)
+    prepare(rt)
     configure_celery(settings)
-    install_services(rt)
-    app.extensions["microbridge"] = rt
     # A launch session counts only while its platform is active.
     app.extensions[PLATFORM_ACTIVE] = platform_active
     app.teardown_appcontext(close_db)
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.after_request(_security_headers)
     # Last: the beat thread imports task modules, and a models module half-imported there
     # while this thread runs its first query fails the mapper configuration.
-    start_in_process_beat(settings)
+    start_in_process_beat(rt)
     return app
 
 
@@ -100,11 +100,6 @@ class CookieOnlyWhenSent(SecureCookieSessionInterface):
         if not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
-
-
-def app_runtime(app: Flask) -> Runtime:
-    rt: Runtime = app.extensions["microbridge"]
-    return rt
 
 
 def _register_blueprints(app: Flask) -> None:

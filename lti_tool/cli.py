@@ -11,21 +11,24 @@ import click
 from config import runtime
 from config.database import transaction
 from config.migrate import DatabaseNotMigrated, check_migrated, upgrade
-from config.runtime import build_runtime
 from config.settings import load_settings
 from config.web import UserFacingError
+from lti_tool.runtime import ToolRuntime, build_tool_runtime, prepare
 
 
-def _runtime(check: bool = True) -> runtime.Runtime:
+def _runtime(check: bool = True) -> ToolRuntime:
+    """The command's runtime, bound for the command (it runs outside any request)."""
     settings = load_settings()
-    rt = runtime.install(build_runtime(settings))
+    import lti_tool.models_index  # noqa: F401
+
+    rt = build_tool_runtime(settings)
+    runtime.bind(rt)
     if check:
         try:
             check_migrated(rt.engine, settings.database_url)
         except DatabaseNotMigrated as error:
             raise click.ClickException(str(error)) from None
-    import lti_tool.models_index  # noqa: F401
-
+        prepare(rt)
     return rt
 
 

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from config.database import transaction
 from config.migrate import upgrade
-from config.runtime import Runtime
+from config.runtime import Runtime, of_app
 from config.settings import load_settings
 from lti_tool.registration.service import create_link
 
@@ -41,7 +41,7 @@ def run_demo(*, tool_port: int, lms_port: int) -> None:
     settings = load_settings(base_url=tool_url, egress_allow_private=True, demo=True)
     upgrade(settings.database_url)
     app = create_app(settings)
-    rt: Runtime = app.extensions["microbridge"]
+    rt: Runtime = of_app(app)
 
     apps: dict[str, Any] = {}
     platforms = {}
@@ -83,10 +83,8 @@ def run_demo(*, tool_port: int, lms_port: int) -> None:
 def _seed(session: Session, canvas: Any, tool_url: str) -> Any:
     """Register the tool with the demo Canvas (and it with the tool) and seed the catalog once."""
     from catalog.institutions.service import get_or_create
-    from lti_tool.keys.service import ensure_signing_key
     from lti_tool.registry import service as registry
 
-    ensure_signing_key(session)
     institution = get_or_create(session, name=INSTITUTION)
     if not canvas.state.tools:
         canvas.register_tool(

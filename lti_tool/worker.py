@@ -1,29 +1,35 @@
 """The Celery entry point: ``celery -A lti_tool.worker worker``.
 
-Builds the same runtime as the web app (settings, engine, store) once per worker process.
+Builds the same runtime as the web app once per worker, and binds it for every task the
+worker runs (tasks run outside any Flask request).
 """
 
 from __future__ import annotations
 
-from celery.signals import worker_process_init
+from celery.signals import task_prerun, worker_process_init
 
 from config import runtime
 from config.celery_app import configure_celery
 from config.logs import install_log_hygiene
-from config.runtime import build_runtime
 from config.settings import load_settings
+from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
+from lti_tool.runtime import build_tool_runtime, prepare
 
 install_log_hygiene()
 settings = load_settings()
-runtime.install(build_runtime(settings))
+worker_runtime = build_tool_runtime(settings)
+prepare(worker_runtime)
+runtime.bind(worker_runtime)
 celery_app = configure_celery(settings)
-import lti_tool.models_index  # noqa: E402,F401  (every model known to the mapper)
-from lti_tool.ports import install_services  # noqa: E402
-
-install_services(runtime.current())
 
 
 @worker_process_init.connect
 def _fresh_connections(**_kwargs: object) -> None:
     # A forked worker must not share the parent's database connections.
-    runtime.current().engine.dispose(close=False)
+    worker_runtime.engine.dispose(close=False)
+
+
+@task_prerun.connect
+def _bind_runtime(**_kwargs: object) -> None:
+    # Whatever thread the pool runs a task on, the task finds this worker's runtime.
+    runtime.bind(worker_runtime)

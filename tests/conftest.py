@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from config import runtime
 from config.migrate import upgrade
 from config.settings import Settings, load_settings
 from lti_tool.app import create_app
@@ -68,7 +69,9 @@ def settings(instance_dir: Path, database_url: str) -> Settings:
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
     application = create_app(settings)
-    yield application
+    # What tests run outside a request (tasks, sweeps) uses this app's runtime, as a worker would.
+    with runtime.bound(runtime.of_app(application)):
+        yield application
     _wipe(application)
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from config import runtime
 from config.database import transaction, utcnow
 from config.settings import Settings
+from grading import runtime as grading_runtime
 from grading.passback import gateway
 from grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
 from grading.passback.timestamps import next_timestamp
@@ -75,7 +76,7 @@ def deliver_row(outbox_id: int, *, eager: bool = False, gradebook: Gradebook | N
     """Try to deliver one row now. ``eager``: in-process, so never ask for a delayed retry."""
     rt = runtime.current()
     settings = rt.settings
-    book = gradebook or gateway.gradebook()
+    book = gradebook or grading_runtime.current().gradebook
     now = utcnow()
     with transaction(rt.session_factory) as session:
         claimed = _claim(session, outbox_id, now=now, settings=settings)

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from catalog.projects.service import get_revision
 from config.database import utcnow
 from config.web import Principal, db, protect, url
+from grading import runtime as grading_runtime
 from grading.dashboards import learner_states
-from grading.passback import gateway
 from grading.placements import roster
 from grading.placements.access import instructor_placement
 from grading.placements.models import Placement
@@ -60,7 +60,7 @@ def refresh_roster(placement_id: int) -> BaseResponse:
     placement = instructor_placement(placement_id)
     session = db()
     try:
-        roster.sync(session, placement=placement, roster=gateway.roster())
+        roster.sync(session, placement=placement, roster=grading_runtime.current().roster)
         outcome = "ok"
     except roster.RosterUnavailable:
         outcome = "failed"  # the reason is kept on the placement and shown on the page

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
-from config import runtime
-
 CHUNK = 64 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -103,18 +101,3 @@ class LocalFolderStore:
         if not _SHA256.match(sha256):
             raise ValueError("not a SHA-256 hex digest")
         return self.root / sha256[:2] / sha256[2:]
-
-
-_store: FileStore | None = None
-
-
-def set_file_store(store: FileStore | None) -> None:
-    """Install another store (for example object storage); None goes back to the default."""
-    global _store
-    _store = store
-
-
-def file_store() -> FileStore:
-    if _store is not None:
-        return _store
-    return LocalFolderStore(runtime.current().settings.instance_path / "files")

@@ -11,12 +11,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers.response import Response
 
 from config.web import Principal, UserFacingError, db, protect, require_launch, url
+from grading import runtime as grading_runtime
 from grading.dashboards.submission_history import history_for
 from grading.placements.access import launched_into
 from grading.placements.models import Placement
 from grading.submissions import access
 from grading.submissions import service as submissions
-from grading.submissions.storage import file_store
 from grading.submissions.web import limits, review_link, send_stored
 
 bp = Blueprint("submissions", __name__)
@@ -42,11 +42,11 @@ def submit(placement_id: int) -> Response:
     submitted = submissions.submit(
         db(), placement=placement, person=person, text_md=request.form.get("text", ""),
         links=request.form.get("links", ""), uploads=uploads,
-        form_token=request.form.get("form_token", ""), store=file_store(), limits=limits(),
+        form_token=request.form.get("form_token", ""), store=grading_runtime.current().files, limits=limits(),
         review_url=review_link,
     )
     db().commit()
-    submissions.remove_collected(db(), file_store())
+    submissions.remove_collected(db(), grading_runtime.current().files)
     return redirect(url("submissions.show", submission_id=submitted.id), code=303)
 
 

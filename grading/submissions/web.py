@@ -7,8 +7,8 @@ from flask import send_file, url_for
 from werkzeug.wrappers.response import Response
 
 from config import runtime
+from grading import runtime as grading_runtime
 from grading.submissions.service import Limits
-from grading.submissions.storage import file_store
 
 
 def limits() -> Limits:
@@ -25,7 +25,7 @@ def send_stored(sha256: str, *, media_type: str, filename: str) -> Response:
     # Text of any kind goes out as plain text: an uploaded .html must never run as a page.
     # (Werkzeug adds "; charset=utf-8" to any text/ type itself: name the type alone.)
     served = "text/plain" if media_type.startswith("text/") else media_type
-    response = send_file(file_store().open(sha256), mimetype=served, as_attachment=True,
+    response = send_file(grading_runtime.current().files.open(sha256), mimetype=served, as_attachment=True,
                          download_name=filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -12,16 +12,16 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from config import egress, launch_session, runtime
+from config import launch_session, runtime
 from config.web import autocommit_connection, db, set_launch
+from lti_tool import runtime as tool_runtime
 from lti_tool.launch import login as login_service
 from lti_tool.launch import message, service
 from lti_tool.launch.errors import LaunchRejected, expired_or_used
 from lti_tool.launch.placement_step import after_launch, placed_link_id
-from lti_tool.launch.platform_keys import PlatformKeys
 from lti_tool.registry.cache import PlatformInfo
 from lti_tool.registry.models import Platform
 
@@ -33,18 +33,6 @@ TICKET_TTL = 120
 
 def _launch_url() -> str:
     return runtime.current().settings.base_url + "/lti/launch"
-
-
-def _platform_keys() -> PlatformKeys:
-    keys: PlatformKeys | None = current_app.extensions.get("microbridge.platform_keys")
-    if keys is None:
-        rt = runtime.current()
-        keys = PlatformKeys(
-            rt.store, cache_seconds=rt.settings.platform_jwks_cache_seconds,
-            http=egress.http_session(rt.settings),
-        )
-        current_app.extensions["microbridge.platform_keys"] = keys
-    return keys
 
 
 def _set_partitioned(response: Response, name: str, value: str, max_age: int, path: str) -> None:
@@ -108,7 +96,7 @@ def launch() -> Response | str:
         raise expired_or_used()
     try:
         valid = message.validate(
-            token, session=db(), keys=_platform_keys(),
+            token, session=db(), keys=tool_runtime.current().platform_keys,
             leeway=rt.settings.jwt_leeway_seconds, expected_nonce=str(record["nonce"]),
         )
         if valid.platform.id != record["platform_id"]:

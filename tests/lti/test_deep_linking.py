@@ -31,8 +31,8 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
 @pytest.fixture
-def setup(db: Session, client: FlaskClient, lms: Platform, settings: Settings) -> Iterator[Setup]:
-    with live_setup(db, client, lms, settings) as ready:
+def setup(db: Session, lms: Platform, settings: Settings) -> Iterator[Setup]:
+    with live_setup(db, lms, settings) as ready:
         yield ready
 
 

@@ -30,8 +30,8 @@ from tests.support.lms import install_tool, launch_token
 
 
 @pytest.fixture
-def setup(db: Session, client: FlaskClient, lms: Platform, settings: Settings) -> Iterator[Setup]:
-    with live_setup(db, client, lms, settings) as ready:
+def setup(db: Session, lms: Platform, settings: Settings) -> Iterator[Setup]:
+    with live_setup(db, lms, settings) as ready:
         yield ready
 
 

@@ -18,7 +18,7 @@ from tests.work.harness import School, school
 
 @pytest.fixture
 def canvas_course(app: Flask, db: Session, settings: Settings) -> Iterator[School]:
-    with school(app, db, settings, "canvas") as built:
+    with school(db, settings, "canvas") as built:
         yield built
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
@@ -19,6 +18,6 @@ def lms(request: pytest.FixtureRequest) -> Iterator[Platform]:
 
 
 @pytest.fixture
-def setup(db: Session, client: FlaskClient, lms: Platform, settings: Settings) -> Iterator[Setup]:
-    with live_setup(db, client, lms, settings) as ready:
+def setup(db: Session, lms: Platform, settings: Settings) -> Iterator[Setup]:
+    with live_setup(db, lms, settings) as ready:
         yield ready

@@ -94,8 +94,10 @@ class Setup:
 
 
 @contextmanager
-def live_setup(db: Session, client: FlaskClient, lms: Platform, settings: Settings) -> Iterator[Setup]:
+def live_setup(db: Session, lms: Platform, settings: Settings) -> Iterator[Setup]:
+    """The launches go to the live tool (the one the LMS knows), through its test client."""
     with live_tool(settings) as live:
+        client = live.app.test_client()
         installed = install_tool(db, lms, tool_base=live.base_url)
         row = db.get(PlatformRow, installed.row_id)
         assert row is not None and row.institution_id is not None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Flask
 from werkzeug.serving import make_server
 
+from config import runtime
 from config.settings import Settings
 from lti_tool.app import create_app
 
@@ -30,7 +31,11 @@ class LiveTool:
 
 @contextmanager
 def live_tool(settings: Settings) -> Iterator[LiveTool]:
-    """A second app on the same database, served on its own port with a matching base URL."""
+    """A second app on the same database, served on its own port with a matching base URL.
+
+    While it runs, what the test does outside a request (tasks, sweeps) uses its runtime,
+    as a worker serving this tool would.
+    """
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     app = create_app(settings.with_overrides(base_url=base_url))
@@ -38,7 +43,8 @@ def live_tool(settings: Settings) -> Iterator[LiveTool]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveTool(app, base_url)
+        with runtime.bound(runtime.of_app(app)):
+            yield LiveTool(app, base_url)
     finally:
         server.shutdown()
         thread.join(timeout=5)

@@ -24,11 +24,11 @@ def flavour(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def course(app: Flask, db: Session, settings: Settings, flavour: str) -> Iterator[School]:
-    with school(app, db, settings, flavour) as built:
+    with school(db, settings, flavour) as built:
         yield built
 
 
 @pytest.fixture
 def canvas_course(app: Flask, db: Session, settings: Settings) -> Iterator[School]:
-    with school(app, db, settings, "canvas") as built:
+    with school(db, settings, "canvas") as built:
         yield built

@@ -158,12 +158,13 @@ def _token(student: LaunchedUser, placement_id: int) -> str:
 
 
 @contextmanager
-def school(app: Flask, db: Session, settings: Settings, flavour: str, **placement: Any) -> Iterator[School]:
+def school(db: Session, settings: Settings, flavour: str, **placement: Any) -> Iterator[School]:
+    """A course in the emulated LMS with the live tool installed; people use the live app."""
     with running_platform(flavour) as lms, live_tool(settings) as live:
         installed = install_tool(db, lms, tool_base=live.base_url)
         employer = make_project(db, team_size=placement.get("team_size", 1))
         placed = place(db, installed, employer=employer, **placement)
-        yield School(app, db, lms, live, installed, placed)
+        yield School(live.app, db, lms, live, installed, placed)
 
 
 def other_employer(db: Session) -> Employer:

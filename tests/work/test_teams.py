@@ -22,7 +22,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 @pytest.fixture
 def teams_course(app: Flask, db: Session, settings: Settings, flavour: str) -> Iterator[School]:
-    with school(app, db, settings, flavour, team_size=3) as built:
+    with school(db, settings, flavour, team_size=3) as built:
         yield built
 
 
