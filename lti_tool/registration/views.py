@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from config import egress, runtime
 from config.web import db
-from lti_tool.registration import service
+from lti_tool.registration import canvas_config, service
 from lti_tool.registration.models import RegistrationLink
 
 bp = Blueprint("registration", __name__)
@@ -72,47 +72,4 @@ def complete() -> str:
 @bp.get("/lti/canvas.json")
 def canvas_json() -> Response:
     """Canvas developer-key configuration (LTI 1.3 "Enter URL" install)."""
-    base = runtime.current().settings.base_url
-    launch = base + "/lti/launch"
-    placements = [
-        {"placement": p, "message_type": "LtiDeepLinkingRequest", "target_link_uri": launch}
-        for p in ("link_selection", "assignment_selection")
-    ]
-    placements.append(
-        {
-            "placement": "course_navigation",
-            "message_type": "LtiResourceLinkRequest",
-            "target_link_uri": launch,
-            "default": "enabled",
-            "text": "Microbridge",
-        }
-    )
-    return jsonify(
-        {
-            "title": "Microbridge",
-            "description": "Employer micro-internship projects, reviewed by employers, "
-            "graded in Canvas.",
-            "oidc_initiation_url": base + "/lti/login",
-            "target_link_uri": launch,
-            "public_jwk_url": base + "/.well-known/jwks.json",
-            "scopes": list(service.SCOPES),
-            "custom_fields": {
-                **service.CUSTOM_PARAMETERS,
-                "canvas_due_at": "$Canvas.assignment.dueAt.iso8601",
-            },
-            "extensions": [
-                {
-                    "platform": "canvas.instructure.com",
-                    "domain": base.split("://", 1)[-1],
-                    "tool_id": "microbridge",
-                    "privacy_level": "public",
-                    "settings": {
-                        "text": "Microbridge",
-                        "selection_height": 800,
-                        "selection_width": 1000,
-                        "placements": placements,
-                    },
-                }
-            ],
-        }
-    )
+    return jsonify(canvas_config.developer_key_config(runtime.current().settings.base_url))
