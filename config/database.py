@@ -1,12 +1,13 @@
-"""Database Base, engine and session factory. Services flush; views and tasks commit."""
+"""Database Base, engine and session factory. Services flush; views and tasks commit, directly
+or through the two helpers at the end (``commit_around``, ``transaction``)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -125,6 +126,22 @@ def _driver_sql(statement: ClauseElement, dialect: Dialect) -> tuple[str, tuple[
     assert isinstance(compiled, SQLCompiler)
     names = tuple(compiled.positiontup or ()) if compiled.positional else None
     return compiled.string, names
+
+
+T = TypeVar("T")
+
+
+def commit_around(session: Session, call: Callable[[], T]) -> T:
+    """Commit, make ``call`` (a request to the LMS) with no transaction open, commit again.
+
+    A slow LMS must not hold locks or a pooled connection, and what the call records (a line
+    item, an error to show) is kept whatever happens next. For views and tasks that own the
+    session; what was committed before the call stays, whatever the call does.
+    """
+    session.commit()
+    result = call()
+    session.commit()
+    return result
 
 
 @contextmanager

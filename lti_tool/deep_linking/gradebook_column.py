@@ -39,9 +39,7 @@ def connector(platform_id: int) -> PlatformConnector:
     """A connector built in its own short session, so no transaction waits on the network."""
     rt = runtime.current()
     with rt.session_factory() as session:
-        found = connector_for(session, rt.store, platform_id=platform_id)
-        session.commit()  # the signing key, if this was the very first use
-    return found
+        return connector_for(session, rt.store, platform_id=platform_id)
 
 
 def ensure(

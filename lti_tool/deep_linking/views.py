@@ -21,6 +21,7 @@ from catalog.recommend.service import recommend
 from catalog.search import forms as search_forms
 from catalog.search.service import SortOrder, get_listed, search_projects
 from config import runtime
+from config.database import commit_around
 from config.web import LaunchIdentity, Principal, UserFacingError, db, protect, require_instructor, url
 from grading.people.models import Course
 from grading.placements import forms as settings_forms
@@ -170,7 +171,6 @@ def respond() -> tuple[str, int]:
 def cancel() -> str:
     identity, settings = _deep_linking_launch()
     token = service.cancel(db(), identity=identity, settings=settings)
-    db().commit()  # the signing key, on a brand-new installation
     return render_template(
         "lti/deep_linking/return.html.jinja2", cancelled=True,
         answer=service.DeepLinkAnswer(settings.return_url, token, [], False, False),
@@ -226,13 +226,10 @@ def attach() -> tuple[str, int] | Response:
         created_by_person_id=identity.person_id,
     )
     placement_step.note_launch(placement, service.launch_claims(runtime.current().store, identity))
-    session.commit()
-    if not placement.line_item_url:
-        gradebook_column.ensure(
-            placement, platform_id=identity.platform_id,
-            lineitems_url=link.lineitems_url or placement.course.lineitems_url, scopes=link.scopes,
-        )
-        session.commit()
+    commit_around(session, lambda: gradebook_column.ensure(
+        placement, platform_id=identity.platform_id,
+        lineitems_url=link.lineitems_url or placement.course.lineitems_url, scopes=link.scopes,
+    ))
     return redirect(url("placements.show", placement_id=placement.id), code=303)
 
 
@@ -251,9 +248,9 @@ def edit_settings(placement_id: int) -> tuple[str, int] | Response:
     if chosen is None:
         return render_template("lti/deep_linking/settings.html.jinja2", placement=placement, form=form), 422
     placements.apply_settings(placement, chosen)
-    session.commit()
-    pushed = gradebook_column.push_settings(placement, platform_id=identity.platform_id)
-    session.commit()
+    pushed = commit_around(
+        session, lambda: gradebook_column.push_settings(placement, platform_id=identity.platform_id)
+    )
     saved = "lms" if pushed else "tool"
     return redirect(url("placements.show", placement_id=placement.id, saved=saved), code=303)
 
@@ -263,7 +260,7 @@ def retry_line_item(placement_id: int) -> Response:
     identity = require_instructor()
     session = db()
     placement = placements.get_in_course(session, placement_id=placement_id, course_id=identity.course_id)
-    gradebook_column.ensure(placement, platform_id=identity.platform_id,
-                            lineitems_url=placement.course.lineitems_url)
-    session.commit()
+    commit_around(session, lambda: gradebook_column.ensure(
+        placement, platform_id=identity.platform_id, lineitems_url=placement.course.lineitems_url,
+    ))
     return redirect(url("placements.show", placement_id=placement.id), code=303)

@@ -48,7 +48,7 @@ def current_key(session: Session) -> ToolKey | None:
 
 
 def ensure_signing_key(session: Session) -> ToolKey:
-    """The key that signs now; created on first start."""
+    """The key that signs now; created on first start (``lti_tool.runtime.prepare``)."""
     key = current_key(session)
     if key is None:
         key = _new_key()
@@ -80,6 +80,14 @@ def published_keys(session: Session) -> list[dict[str, Any]]:
     return [json.loads(row.public_jwk) for row in rows]
 
 
+class NoSigningKey(RuntimeError):
+    """The database holds no signing key: start-up was skipped (a setup error, never input)."""
+
+
 def signing_key(session: Session) -> SigningKey:
-    key = ensure_signing_key(session)
+    """The key that signs now. Only read: start-up creates the first one (and commits it
+    before any request or task runs), so signing never writes."""
+    key = current_key(session)
+    if key is None:
+        raise NoSigningKey("the tool has no signing key: start the app, worker or a command first")
     return SigningKey(kid=key.kid, private_pem=key.private_pem)

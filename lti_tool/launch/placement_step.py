@@ -12,12 +12,14 @@ and sent as is: it counts as absent (LTI-NOTES pitfall 27).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from config.database import commit_around
 from config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, launch_token, url
 from grading.placements import service as placements
 from grading.placements.models import Placement
@@ -120,6 +122,7 @@ def after_launch(
 
     Runs after the launch itself is recorded, and commits what it changes: first the
     placement, then (after any AGS call, made outside the transaction) its line item.
+    It is the launch view's step: the session is the view's.
     ``placement_at_link`` is what the launch's own upsert already found at the link.
     """
     if identity.message_type != claims.RESOURCE_LINK_REQUEST or identity.course_id is None:
@@ -131,18 +134,21 @@ def after_launch(
     placement = resolution.placement
     if placement is not None:
         note_launch(placement, body)
-        session.commit()
-        # Learners retry a failed column only until it has failed once: no slow launches.
-        if not placement.line_item_url and (identity.is_instructor or not placement.line_item_error):
-            ags = gradebook_column.ags_claim(body)
-            scopes = ags.get("scope")
-            gradebook_column.ensure(
-                placement, platform_id=identity.platform_id,
-                lineitems_url=str(ags.get("lineitems") or placement.course.lineitems_url or ""),
-                scopes=[str(s) for s in scopes] if isinstance(scopes, list) else None,
-            )
-            session.commit()
+        commit_around(session, functools.partial(_ensure_column, identity, placement, body))
     return landing_for(identity, resolution.outcome, placement, course_navigation=is_course_navigation(body))
+
+
+def _ensure_column(identity: LaunchIdentity, placement: Placement, body: dict[str, Any]) -> bool:
+    # Learners retry a failed column only until it has failed once: no slow launches.
+    if placement.line_item_url or (not identity.is_instructor and placement.line_item_error):
+        return bool(placement.line_item_url)
+    ags = gradebook_column.ags_claim(body)
+    scopes = ags.get("scope")
+    return gradebook_column.ensure(
+        placement, platform_id=identity.platform_id,
+        lineitems_url=str(ags.get("lineitems") or placement.course.lineitems_url or ""),
+        scopes=[str(s) for s in scopes] if isinstance(scopes, list) else None,
+    )
 
 
 def note_launch(placement: Placement, body: dict[str, Any]) -> None:

@@ -137,9 +137,7 @@ class AgsScores:
             cached = self._connectors.get(platform_id)
         if cached is not None and now - cached[0] < CONNECTOR_SECONDS:
             return cached[1], cached[2]
-        # begin(): on a fresh install the first signing key is created here and must be
-        # committed, or the JWKS the platform fetches would not hold it.
-        with self._session_factory.begin() as session:
+        with self._session_factory() as session:
             connector = connector_for(session, self._store, platform_id=platform_id, http=self._http)
             platform = session.get(Platform, platform_id)
             canvas = platform is not None and platform.flavour == Flavour.CANVAS.value

@@ -78,7 +78,6 @@ class NrpsRoster:
                 connector = connector_for(
                     session, self._store, platform_id=platform_id, http=self._http
                 )
-                session.commit()  # keep the signing key if this first use created it
             url = first_page_url(
                 memberships_url, resource_link_id=resource_link_id, limit=self._page_size
             )

@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import jwt
+import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
@@ -49,3 +51,13 @@ def test_a_retired_key_leaves_the_jwks_after_its_grace_period(
 
     kids = [k["kid"] for k in client.get("/.well-known/jwks.json").get_json()["keys"]]
     assert old.kid not in kids and len(kids) == 1
+
+
+def test_start_up_makes_the_signing_key_and_signing_only_reads_it(db: Session) -> None:
+    # create_app made the key before any request: every signer finds it committed.
+    assert len(db.scalars(select(ToolKey)).all()) == 1
+    db.execute(delete(ToolKey))
+    db.commit()
+    with pytest.raises(service.NoSigningKey):
+        service.signing_key(db)
+    assert not db.new and db.scalars(select(ToolKey)).all() == []
