@@ -73,7 +73,8 @@ def validate(
 ) -> ValidLaunch:
     """Everything but the state, which the caller has already used up.
 
-    ``session`` is only written to when a Canvas deployment is seen for the first time.
+    ``session`` is only written to (flushed, never committed) when a platform that registers
+    its deployments as they come (Canvas) launches from a new one: the caller commits.
     """
     header, body, signing_input, signature = (
         token.header, token.body, token.signing_input, token.signature
@@ -224,7 +225,6 @@ def _check_deployment(session: Session, platform: PlatformInfo, deployment_id: s
         row = session.get(Platform, platform.id)
         assert row is not None
         registry.add_deployment(session, platform=row, deployment_id=deployment_id)
-        session.commit()
         return
     raise LaunchRejected(
         "deployment_unknown",

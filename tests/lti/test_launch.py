@@ -112,3 +112,25 @@ def test_a_tampered_session_token_is_not_accepted(
     forged = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
 
     assert app.test_client().get(f"/course?lt={forged}").status_code == 401
+
+
+def test_a_deployment_the_platform_vouches_for_is_registered_by_the_launch(
+    installed: Installed, driver: LaunchDriver, db: Session
+) -> None:
+    from lti_tool.registry import cache
+    from lti_tool.registry.models import Deployment, Platform
+
+    # A platform that tells deployment ids only at launch (Canvas, after dynamic registration).
+    platform = db.get(Platform, installed.row_id)
+    assert platform is not None
+    platform.auto_register_deployments = True
+    db.execute(Deployment.__table__.delete().where(Deployment.platform_id == platform.id))
+    db.commit()
+    cache.forget()
+
+    response = driver.launch(installed.tool, installed.instructor, installed.course)
+
+    assert response.status_code == 303
+    db.expire_all()
+    kept = db.scalars(select(Deployment.deployment_id).where(Deployment.platform_id == platform.id))
+    assert list(kept) == list(installed.tool.deployment_ids)
