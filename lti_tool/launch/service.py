@@ -11,8 +11,10 @@ from sqlalchemy import Connection
 
 from config.store import KeyValueStore
 from config.web import LaunchIdentity, Roles
+from grading.people import service as people
+from grading.people.service import CourseSeen, PersonSeen
 from lti_tool.deep_linking import settings as deep_linking_settings
-from lti_tool.launch import claims, records
+from lti_tool.launch import claims
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.roles import map_roles
 
@@ -143,13 +145,10 @@ def record_launch(
     PostgreSQL instead of four. ``link_id`` is the resource link whose placement the
     course upsert reads on the way.
     """
-    written = records.write(
+    written = people.record_launch(
         connection,
-        records.person_upsert(platform_id=platform_id, body=body),
-        records.course_upsert(
-            platform_id=platform_id, deployment_id=checked.deployment_id,
-            context=checked.context, body=body,
-        ),
+        person=person_seen(body, platform_id=platform_id),
+        course=course_seen(body, checked, platform_id=platform_id),
         link_id=link_id,
     )
     identity = LaunchIdentity(
@@ -164,6 +163,40 @@ def record_launch(
         message_type=checked.message_type,
     )
     return RecordedLaunch(identity, written.placement_at_link)
+
+
+def person_seen(body: dict[str, Any], *, platform_id: int) -> PersonSeen:
+    """The person's claims (OIDC standard names) as plain values: "" where not shared."""
+    return PersonSeen(
+        platform_id=platform_id,
+        sub=str(body.get("sub", "")),
+        name=_text(body.get("name")),
+        given_name=_text(body.get("given_name")),
+        family_name=_text(body.get("family_name")),
+        email=_text(body.get("email")),
+    )
+
+
+def course_seen(body: dict[str, Any], checked: CheckedLaunch, *, platform_id: int) -> CourseSeen:
+    """The context claim and the course's service endpoints (AGS, NRPS) as plain values."""
+    context = checked.context
+    ags = body.get(claims.AGS_ENDPOINT)
+    nrps = body.get(claims.NRPS)
+    return CourseSeen(
+        platform_id=platform_id,
+        deployment_id=checked.deployment_id,
+        context_id=str(context["id"]),
+        label=str(context.get("label") or ""),
+        title=str(context.get("title") or ""),
+        lineitems_url=_text(ags.get("lineitems")) if isinstance(ags, dict) else "",
+        memberships_url=(
+            _text(nrps.get("context_memberships_url")) if isinstance(nrps, dict) else ""
+        ),
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def launch_data(store: KeyValueStore, launch_id: str) -> dict[str, Any] | None:

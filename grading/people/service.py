@@ -1,5 +1,9 @@
 """The person and course rows every launch writes, as upserts built once per column set.
 
+lti_tool reads the launch and hands over plain values (``PersonSeen``, ``CourseSeen``);
+the rules for those rows live here: what the platform did not share this time keeps its
+stored value, and every text is cut to its column's length.
+
 INSERT ... ON CONFLICT DO UPDATE ... RETURNING is safe when the same person or course
 launches twice at once. On PostgreSQL both rows are written by one statement (a
 data-modifying WITH), on SQLite by two. The course upsert also returns the placement at the
@@ -12,15 +16,56 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, text
+from sqlalchemy import Connection, String, Table, TextClause, bindparam, text
 
 from config.database import first_row, utcnow
 from grading.people.models import Course, Person
-from grading.placements.models import Placement
-from lti_tool.launch import claims
 
 PERSON_BLANKS = ("name", "given_name", "family_name", "email")
 COURSE_BLANKS = ("label", "title", "lineitems_url", "memberships_url")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSeen:
+    """Who launched, as the platform shares it this time ("" where it shares nothing:
+    a privacy setting may hide names and email)."""
+
+    platform_id: int
+    sub: str
+    name: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CourseSeen:
+    """The course launched from ("" where the launch did not say)."""
+
+    platform_id: int
+    deployment_id: str
+    context_id: str
+    label: str = ""
+    title: str = ""
+    lineitems_url: str = ""
+    memberships_url: str = ""
+
+
+@dataclass(frozen=True)
+class Written:
+    person_id: int
+    course_id: int
+    placement_at_link: int | None
+
+
+def record_launch(
+    connection: Connection, *, person: PersonSeen, course: CourseSeen, link_id: str | None
+) -> Written:
+    """Both rows, each statement committing by itself on an autocommit connection.
+
+    ``link_id`` is the resource link whose placement the course upsert reads on the way.
+    """
+    return write(connection, person_upsert(person), course_upsert(course), link_id=link_id)
 
 
 @dataclass(frozen=True)
@@ -40,52 +85,35 @@ class Upsert:
         return {**self.keys, **self.values, **dict.fromkeys(self.shape()[3], "")}
 
 
-@dataclass(frozen=True)
-class Written:
-    person_id: int
-    course_id: int
-    placement_at_link: int | None
-
-
-def person_upsert(*, platform_id: int, body: dict[str, Any]) -> Upsert:
-    # Only what the platform shares this time is updated: a privacy setting may hide PII.
+def person_upsert(seen: PersonSeen) -> Upsert:
+    # Only what the platform shares this time is updated.
     shared = {
-        field: value[:320]
+        field: value[: _PERSON_LENGTHS[field]]
         for field in PERSON_BLANKS
-        if isinstance(value := body.get(field), str) and value
+        if (value := getattr(seen, field))
     }
     return Upsert(
         _table(Person),
-        keys={"platform_id": platform_id, "sub": str(body.get("sub", ""))},
+        keys={"platform_id": seen.platform_id, "sub": seen.sub},
         values={**shared, "last_seen_at": utcnow()},
         blanks=PERSON_BLANKS,
     )
 
 
-def course_upsert(
-    *, platform_id: int, deployment_id: str, context: dict[str, Any], body: dict[str, Any]
-) -> Upsert:
-    values: dict[str, Any] = {"deployment_id": deployment_id, "last_launch_at": utcnow()}
-    if context.get("label"):
-        values["label"] = str(context["label"])[:255]
-    if context.get("title"):
-        values["title"] = str(context["title"])[:500]
-    ags = body.get(claims.AGS_ENDPOINT)
-    if isinstance(ags, dict) and isinstance(ags.get("lineitems"), str):
-        values["lineitems_url"] = ags["lineitems"][:1000]
-    nrps = body.get(claims.NRPS)
-    if isinstance(nrps, dict) and isinstance(nrps.get("context_memberships_url"), str):
-        values["memberships_url"] = nrps["context_memberships_url"][:1000]
+def course_upsert(seen: CourseSeen) -> Upsert:
+    values: dict[str, Any] = {"deployment_id": seen.deployment_id, "last_launch_at": utcnow()}
+    for field in COURSE_BLANKS:
+        if value := getattr(seen, field):
+            values[field] = value[: _COURSE_LENGTHS[field]]
     return Upsert(
         _table(Course),
-        keys={"platform_id": platform_id, "context_id": str(context["id"])},
+        keys={"platform_id": seen.platform_id, "context_id": seen.context_id},
         values=values,
         blanks=COURSE_BLANKS,
     )
 
 
 def write(connection: Connection, person: Upsert, course: Upsert, *, link_id: str | None) -> Written:
-    """Both rows, each statement committing by itself on an autocommit connection."""
     # Shared names (platform_id, created_at) carry the same value in both statements.
     params = {**person.params(), **course.params(), "created_at": utcnow(), "link_id": link_id}
     if connection.dialect.name == "postgresql":
@@ -97,11 +125,11 @@ def write(connection: Connection, person: Upsert, course: Upsert, *, link_id: st
     return Written(int(person_id), int(course_row[0]), _id(course_row[1]))
 
 
+# The placement table is named, not imported: people sit below placements in grading.
 _COURSE_RETURNING = (
     "id, (SELECT placement.id FROM placement "
     "WHERE placement.course_id = course.id AND placement.resource_link_id = :link_id)"
 )
-assert Placement.__tablename__ == "placement" and Course.__tablename__ == "course"
 Shape = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
@@ -143,7 +171,19 @@ def _table(model: Any) -> Table:
     return table
 
 
+def _lengths(table: Table, names: tuple[str, ...]) -> dict[str, int]:
+    """Each text column's length: what the platform sends is cut to fit."""
+    lengths = {}
+    for name in names:
+        kind = table.c[name].type
+        assert isinstance(kind, String) and kind.length is not None
+        lengths[name] = kind.length
+    return lengths
+
+
 _TABLES = {Person.__tablename__: _table(Person), Course.__tablename__: _table(Course)}
+_PERSON_LENGTHS = _lengths(_table(Person), PERSON_BLANKS)
+_COURSE_LENGTHS = _lengths(_table(Course), COURSE_BLANKS)
 
 
 def _id(value: Any) -> int | None:
