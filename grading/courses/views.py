@@ -4,9 +4,7 @@ course; Canvas's course navigation opens it too) and the learner's landing page.
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import bindparam, select
 
-from config.database import first_row
 from config.web import (
     LaunchIdentity,
     NotFound,
@@ -17,7 +15,8 @@ from config.web import (
     require_launch,
 )
 from grading import launches
-from grading.people.models import UNNAMED, Course, Person, display_name, display_title
+from grading.courses import service as courses
+from grading.people.models import Course
 from grading.placements import roster
 from grading.placements import service as placements
 
@@ -56,27 +55,12 @@ def home() -> str:
 @bp.get("/course/project")
 def my_project() -> str:
     identity = require_launch()
-    found = first_row(
-        autocommit_connection(), _LEARNER_LANDING,
-        {"course_id": identity.course_id, "person_id": identity.person_id},
+    landing = courses.learner_landing(
+        autocommit_connection(), course_id=identity.course_id, person_id=identity.person_id
     )
-    if found is None:
+    if landing is None:
         raise NotFound("This course is no longer known to Microbridge.", title="Course not found")
-    title, label, context_id, *names = found
-    name = display_name(*names)
     return render_template(
         "grading/my_project.html.jinja2",
-        course_title=display_title(title, label, context_id),
-        learner_name="" if name == UNNAMED else name,
+        course_title=landing.course_title, learner_name=landing.learner_name,
     )
-
-
-# Every learner launch of a link without a project lands here: one query, built once.
-_LEARNER_LANDING = (
-    select(
-        Course.title, Course.label, Course.context_id,
-        Person.name, Person.given_name, Person.family_name,
-    )
-    .outerjoin(Person, Person.id == bindparam("person_id"))
-    .where(Course.id == bindparam("course_id"))
-)
