@@ -319,8 +319,9 @@ def _tenant(app: Flask, db: Session, live: LiveTool, lms: Any, key: str) -> Tena
 def two_tenants(app: Flask, db: Session, settings: Settings) -> Iterator[World]:
     with ExitStack() as stack:
         live = stack.enter_context(live_tool(settings))
+        # Everyone uses the live tool: the app the LMS knows (its own base URL and runtime).
         tenants = {}
         for key in TENANTS:
             lms = stack.enter_context(running_platform(str(TENANTS[key]["flavour"])))
-            tenants[key] = _tenant(app, db, live, lms, key)
-        yield World(app, db, tenants)
+            tenants[key] = _tenant(live.app, db, live, lms, key)
+        yield World(live.app, db, tenants)
