@@ -33,8 +33,8 @@ def build_tool_runtime(settings: Settings) -> ToolRuntime:
     base = build_runtime(settings)
     return ToolRuntime(
         **vars(base),
-        gradebook=AgsScores(base.session_factory, base.store),
-        roster=NrpsRoster(base.session_factory, base.store),
+        gradebook=AgsScores(base.session_factory, base.store, http=egress.http_session(settings)),
+        roster=NrpsRoster(base.session_factory, base.store, http=egress.http_session(settings)),
         launches=StoredLaunches(base.store),
         files=LocalFolderStore(settings.instance_path / "files"),
         platform_keys=PlatformKeys(
