@@ -29,5 +29,5 @@ def tenants(app: Flask, db: Session, settings: Settings) -> Iterator[World]:
 @pytest.fixture
 def canvas_course(app: Flask, db: Session, settings: Settings) -> Iterator[School]:
     """One course in an emulated Canvas with a placement, for the CSRF, log and revocation tests."""
-    with school(app, db, settings, "canvas") as built:
+    with school(db, settings, "canvas") as built:
         yield built

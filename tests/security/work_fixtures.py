@@ -15,5 +15,5 @@ from tests.work.harness import School, school
 
 @pytest.fixture
 def canvas_course(app: Flask, db: Session, settings: Settings) -> Iterator[School]:
-    with school(app, db, settings.with_overrides(tasks_eager=True), "canvas") as built:
+    with school(db, settings.with_overrides(tasks_eager=True), "canvas") as built:
         yield built
