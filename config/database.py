@@ -64,12 +64,17 @@ def make_engine(database_url: str, *, pool: bool = True) -> Engine:
             options["poolclass"] = NullPool
         engine = create_engine(database_url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _sqlite_begin_before_first_write)
         return engine
     # No pre-ping: it costs a round trip per request; recycle connections hourly instead.
     return create_engine(database_url, pool_recycle=3600, pool_size=5, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is off: left on, it begins a transaction only
+    # before INSERT/UPDATE/DELETE, so a SAVEPOINT opened first becomes the transaction and
+    # releasing it commits at once. _sqlite_begin_before_first_write emits BEGIN instead.
+    dbapi_connection.isolation_level = None
     # WAL lets the web and in-process tasks read while one writes; FKs are off by default.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -77,6 +82,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+_SQLITE_READS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
+def _sqlite_begin_before_first_write(
+    conn: Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+) -> None:
+    """BEGIN IMMEDIATE before a transaction's first write or savepoint, never for reads.
+
+    Reads before the first write run on their own, as each statement does under PostgreSQL's
+    READ COMMITTED. Beginning at the first read instead would hold a snapshot that a later
+    write cannot upgrade once another writer commits ("database is locked" at once, whatever
+    the busy timeout); IMMEDIATE takes the write lock up front, waiting out the busy timeout.
+    Autocommit connections (the AUTOCOMMIT isolation level) never get a BEGIN.
+    """
+    raw = conn.connection.driver_connection
+    if raw is None or raw.in_transaction or _reads(statement, context):
+        return
+    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return
+    raw.execute("BEGIN IMMEDIATE")
+
+
+def _reads(statement: str, context: Any) -> bool:
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return False
+    return statement.lstrip()[:7].upper().startswith(_SQLITE_READS)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
