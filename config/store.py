@@ -185,7 +185,9 @@ class RedisStore:
 
     @classmethod
     def from_url(cls, url: str) -> RedisStore:
-        return cls(redis.Redis.from_url(url, decode_responses=True, socket_timeout=5))
+        # A short connect timeout: with Redis unreachable a request fails (503) fast.
+        return cls(redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2))
 
     def put(self, key: str, value: str, ttl: int) -> None:
         if ttl <= 0:  # already expired: Redis refuses a non-positive expiry
