@@ -30,6 +30,7 @@ from config.web import (
 from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
 from lti_tool.registry.cache import platform_active
 from lti_tool.runtime import build_tool_runtime, prepare
+from lti_tool.unavailable import register_unavailable_pages
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.url_map.converters["int"] = BigintId  # before any route is added
     _register_blueprints(app)
     _register_error_pages(app)
+    register_unavailable_pages(app)
     app.after_request(_security_headers)
     # Last: the beat thread imports task modules, and a models module half-imported there
     # while this thread runs its first query fails the mapper configuration.
