@@ -44,6 +44,8 @@ def _assert_unavailable_page(response: object) -> None:
     assert "Microbridge is briefly unavailable" in page
     assert "Nothing you sent was half-saved" in page
     assert "Something went wrong" not in page
+    # Shown inside the LMS iframe like any other page.
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]  # type: ignore[attr-defined]
 
 
 def _outage_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
