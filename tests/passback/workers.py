@@ -36,6 +36,8 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "MICROBRIDGE_SECRET_KEY": settings.secret_key,
         "MICROBRIDGE_BASE_URL": settings.base_url,
         "MICROBRIDGE_TASKS_EAGER": "false",
+        # The emulated LMS is on loopback: the worker's egress policy must allow it, as the web's does.
+        "MICROBRIDGE_EGRESS_ALLOW_PRIVATE": "true" if settings.egress_allow_private else "false",
         "MICROBRIDGE_PASSBACK_CLAIM_SECONDS": str(settings.passback_claim_seconds),
         "MICROBRIDGE_PASSBACK_SWEEP_SECONDS": str(settings.passback_sweep_seconds),
         "MICROBRIDGE_PASSBACK_BACKOFF_SECONDS": str(settings.passback_backoff_seconds),
