@@ -65,7 +65,8 @@ def test_an_autocommit_connection_commits_each_statement(app: Flask) -> None:
         conn.execute(StoreEntry.__table__.insert().values(
             key="alone", value="v", expires_at=utcnow() + timedelta(minutes=5)))
         assert _keys(engine) == ["alone"]  # seen from another connection at once
-        assert not conn.connection.driver_connection.in_transaction  # type: ignore[union-attr]
+        if engine.dialect.name == "sqlite":  # no BEGIN was sent for it (pysqlite's own flag)
+            assert not conn.connection.driver_connection.in_transaction  # type: ignore[union-attr]
 
 
 def test_a_read_then_write_is_not_refused_when_another_writer_committed_between(
