@@ -294,14 +294,15 @@ def _acting_principal() -> str | None:
 
 
 class BigintId(IntegerConverter):
-    """``<int:...>`` for ids a bigint column can hold: a larger number names a page that cannot
-    exist (404 whatever the method), never a database overflow (500)."""
+    """``<int:...>`` for ids an id column can hold: a larger number names a page that cannot
+    exist (404 whatever the method), never a database overflow (500). Ids are Integer columns,
+    int4 on PostgreSQL, so the bound is 2**31 - 1 there and on SQLite alike."""
 
     def to_python(self, value: str) -> int:
         number = int(value)
-        if number > BIGINT_MAX:
+        if number > ID_MAX:
             raise NotFoundPage()
         return number
 
 
-BIGINT_MAX = 2**63 - 1
+ID_MAX = 2**31 - 1
