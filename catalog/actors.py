@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class ActorKind(enum.StrEnum):
     EMPLOYER = "employer"
     CURATOR = "curator"
+    CREDIT_OFFICER = "credit_officer"
     LTI_ADMIN = "lti_admin"
     SYSTEM = "system"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catalog.credit_office import models as _credit_office  # noqa: F401
 from catalog.curation import models as _curation  # noqa: F401
 from catalog.employers import models as _employers  # noqa: F401
 from catalog.institutions import models as _institutions  # noqa: F401
@@ -11,6 +12,7 @@ from config import mail as _mail  # noqa: F401
 from config import store as _store  # noqa: F401
 from config.database import Base
 from grading.consent import models as _consent  # noqa: F401
+from grading.credit import models as _credit  # noqa: F401
 from grading.milestones import models as _milestones  # noqa: F401
 from grading.passback import models as _passback  # noqa: F401
 from grading.people import models as _people  # noqa: F401

@@ -25,6 +25,8 @@ class Person(CreatedMixin, Base):
     given_name: Mapped[str] = mapped_column(String(200), default="")
     family_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(320), default="")
+    sis_id: Mapped[str] = mapped_column(String(255), default="")
+    """The LMS's ``lis.person_sourcedid`` (the student information system's id), if shared."""
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def display_name(self) -> str:

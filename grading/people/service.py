@@ -21,7 +21,7 @@ from sqlalchemy import Connection, String, Table, TextClause, bindparam, text
 from config.database import first_row, utcnow
 from grading.people.models import Course, Person
 
-PERSON_BLANKS = ("name", "given_name", "family_name", "email")
+PERSON_BLANKS = ("name", "given_name", "family_name", "email", "sis_id")
 COURSE_BLANKS = ("label", "title", "lineitems_url", "memberships_url")
 
 
@@ -36,6 +36,8 @@ class PersonSeen:
     given_name: str = ""
     family_name: str = ""
     email: str = ""
+    sis_id: str = ""
+    """``lis.person_sourcedid``: the registrar's id for the person, where the LMS shares it."""
 
 
 @dataclass(frozen=True, slots=True)

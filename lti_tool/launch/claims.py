@@ -14,6 +14,7 @@ CUSTOM = LTI + "custom"
 TOOL_PLATFORM = LTI + "tool_platform"
 LAUNCH_PRESENTATION = LTI + "launch_presentation"
 FOR_USER = LTI + "for_user"
+LIS = LTI + "lis"  # https://www.imsglobal.org/spec/lti/v1p3/#lislti-1-1-claim
 DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"

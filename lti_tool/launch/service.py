@@ -174,7 +174,13 @@ def person_seen(body: dict[str, Any], *, platform_id: int) -> PersonSeen:
         given_name=_text(body.get("given_name")),
         family_name=_text(body.get("family_name")),
         email=_text(body.get("email")),
+        sis_id=_sis_id(body.get(claims.LIS)),
     )
+
+
+def _sis_id(lis: Any) -> str:
+    """The LIS claim's ``person_sourcedid`` (the SIS id), "" when the launch gives none."""
+    return _text(lis.get("person_sourcedid")).strip() if isinstance(lis, dict) else ""
 
 
 def course_seen(body: dict[str, Any], checked: CheckedLaunch, *, platform_id: int) -> CourseSeen:

@@ -1,0 +1,1 @@
+"""An institution's credit office: its credit policy and its credit officers."""

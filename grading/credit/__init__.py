@@ -1,0 +1,1 @@
+"""Academic credit for a placement: verified hours, reflections, and the approval chain."""
