@@ -11,12 +11,14 @@ from catalog.projects import models as _projects  # noqa: F401
 from config import mail as _mail  # noqa: F401
 from config import store as _store  # noqa: F401
 from config.database import Base
+from grading.choices import models as _choices  # noqa: F401
 from grading.consent import models as _consent  # noqa: F401
 from grading.credit import models as _credit  # noqa: F401
 from grading.milestones import models as _milestones  # noqa: F401
 from grading.passback import models as _passback  # noqa: F401
 from grading.people import models as _people  # noqa: F401
 from grading.placements import models as _placements  # noqa: F401
+from grading.profiles import models as _profiles  # noqa: F401
 from grading.reviews import models as _reviews  # noqa: F401
 from grading.submissions import models as _submissions  # noqa: F401
 from grading.teams import models as _teams  # noqa: F401
