@@ -5,13 +5,15 @@ id_token post, landing page) from C concurrent clients.
 Prints launches/s, latency percentiles, and the CPU milliseconds the tool's own processes
 (gunicorn master and workers, read from /proc) spent per launch.
 
-By default it measures the tool with 1 and then 2 gunicorn workers. On this 2-core machine the
-tool shares the cores with the emulated LMS and the load generator: every worker beyond the
-first adds throughput only when a core is idle, and otherwise adds context switches and cache
-misses that show up as more CPU per launch for the same work (5 workers cost about twice as
-much per launch as 1). Both figures are printed so neither is chosen behind the reader's back.
+The tool is started as an operator starts it, with `microbridge serve` (gunicorn, its access
+log, its control socket), once per worker count given with --workers: a number, or
+`default` for what `serve` chooses by itself on this machine. On a 2-core machine the tool
+shares the cores with the emulated LMS and the load generator: every worker beyond what the
+cores can keep busy adds context switches and cache misses that show up as more CPU per
+launch for the same work. Every count's figures are printed, so `serve`'s default can be
+checked against the best count on the machine at hand.
 
-    .venv/bin/python bench/launch.py [-n 1000] [-c 8] [--runs 3] [--workers 1,2]
+    .venv/bin/python bench/launch.py [-n 1000] [-c 8] [--runs 3] [--workers default,1,2]
 """
 
 from __future__ import annotations
@@ -197,9 +199,12 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=1000, help="launches per run")
     parser.add_argument("-c", type=int, default=8, help="concurrent clients")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", default="1,2", help="gunicorn worker counts to measure")
+    parser.add_argument("--workers", default="default,1,2",
+                        help="gunicorn worker counts to measure; `default` is serve's own choice")
     args = parser.parse_args()
-    worker_counts = [int(count) for count in args.workers.split(",")]
+    worker_counts = [count.strip() for count in args.workers.split(",")]
+    if any(count != "default" and not count.isdigit() for count in worker_counts):
+        parser.error("--workers takes whole numbers and `default`, comma-separated")
 
     fresh_database()
     tool_port, lms_port = free_port(), free_port()
@@ -212,6 +217,8 @@ def main() -> None:
         "MICROBRIDGE_INSTANCE_PATH": str(instance), "MICROBRIDGE_BASE_URL": tool,
         "MICROBRIDGE_SECRET_KEY": "bench-secret-key", "MICROBRIDGE_LOG_LEVEL": "WARNING",
         "MICROBRIDGE_EGRESS_ALLOW_PRIVATE": "true",  # the bench LMS listens on loopback
+        # serve refuses to start without a mail server; nothing is mailed during launches.
+        "MICROBRIDGE_SMTP_URL": "smtp://127.0.0.1:25",
     }
     cli = [PY, "-m", "lti_tool.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -229,32 +236,67 @@ def main() -> None:
              "--jwks-url", info["jwks_url"], "--flavour", "canvas", "--deployment", DEPLOYMENT],
             env=env, check=True, capture_output=True,
         )
+        # Rounds: each count is measured once per round, so a busy spell on the shared machine
+        # weighs on every count alike instead of on whichever ran during it.
+        figures: dict[str, list[dict[str, float]]] = {count: [] for count in worker_counts}
+        labels = dict(zip(worker_counts, worker_counts, strict=True))
         offset = 0
-        for workers in worker_counts:
-            tool_proc = subprocess.Popen(
-                [PY, "-m", "gunicorn", "--bind", f"127.0.0.1:{tool_port}", "--workers",
-                 str(workers), "--log-level", "warning", "lti_tool.wsgi:app"],
-                env=env,
-            )
-            wait_for(tool + "/healthz")
-            run(100, args.c, lms, tool, offset)  # warm-up: connections, caches, JWKS
-            offset += 100
-            figures = []
-            for number in range(args.runs):
-                figures.append(measure(args.n, args.c, lms_proc.pid, tool_proc.pid, lms, tool, offset))
+        for number in range(args.runs):
+            for count in worker_counts:
+                chosen = [] if count == "default" else ["--workers", count]
+                tool_proc = start_tool([*cli, "serve", "--host", "127.0.0.1", "--port", str(tool_port),
+                                        *chosen], env, tool)
+                run(100, args.c, lms, tool, offset)  # warm-up: connections, caches, JWKS
+                offset += 100
+                if count == "default":
+                    labels[count] = f"default ({len(tool_pids(tool_proc.pid)) - 1})"
+                figures[count].append(measure(args.n, args.c, lms_proc.pid, tool_proc.pid, lms, tool,
+                                              offset))
                 offset += args.n
-                print(f"run {number + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in figures[-1].items()))
-            print(f"median of {args.runs} runs (N={args.n}, C={args.c}, gunicorn workers={workers}):")
-            for key in figures[0]:
-                print(f"  {key:20s} {statistics.median(r[key] for r in figures):8.2f}")
-            tool_proc.terminate()
-            tool_proc.wait(timeout=10)
-            tool_proc = None
+                print(f"round {number + 1}, workers {labels[count]}: "
+                      + ", ".join(f"{k} {v:.2f}" for k, v in figures[count][-1].items()), flush=True)
+                stop(tool_proc)
+                tool_proc = None
+        report(figures, labels, args)
     finally:
         for proc in (tool_proc, lms_proc):
             if proc is not None:
-                proc.terminate()
-                proc.wait(timeout=10)
+                stop(proc)
+
+
+def start_tool(command: list[str], env: dict[str, str], tool: str) -> subprocess.Popen[bytes]:
+    # The access log goes where an operator's would; here nobody reads it.
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for(tool + "/healthz", seconds=120)
+    except SystemExit:
+        stop(proc)
+        raise
+    return proc
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.wait(timeout=10)
+
+
+def report(figures: dict[str, list[dict[str, float]]], labels: dict[str, str],
+           args: argparse.Namespace) -> None:
+    medians = {count: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+               for count, runs in figures.items()}
+    best = min(m["tool CPU ms/launch"] for m in medians.values())
+    print(f"\nmedians of {args.runs} rounds (N={args.n}, C={args.c}); tool CPU against the best count:")
+    for count, median in medians.items():
+        print(f"gunicorn workers {labels[count]}:")
+        for key, value in median.items():
+            print(f"  {key:20s} {value:8.2f}")
+        print(f"  {'vs best tool CPU':20s} {100 * (median['tool CPU ms/launch'] / best - 1):+7.1f} %")
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ class SmtpTransport:
 
     def send(self, message: EmailMessage) -> None:
         try:
-            with self._connect() as client:
+            with self.connect() as client:
                 client.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
@@ -137,7 +137,8 @@ class SmtpTransport:
                 transient=True,
             ) from exc
 
-    def _connect(self) -> smtplib.SMTP:
+    def connect(self) -> smtplib.SMTP:
+        """A signed-in connection, as delivery makes it (``microbridge check`` tries it too)."""
         cfg = self.config
         context = ssl.create_default_context()
         client: smtplib.SMTP

@@ -12,6 +12,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -30,10 +32,57 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
-    """Migrate; a second upgrade started meanwhile waits, then finds nothing left to do."""
-    with migration_lock(database_url):
-        command.upgrade(alembic_config(database_url), revision)
+class DatabaseUnreachable(RuntimeError):
+    """The database cannot be reached, or does not exist: one line saying what to do."""
+
+
+def upgrade(database_url: str, revision: str = "heads") -> list[tuple[str, str]]:
+    """Migrate; return the migrations applied (revision, description), oldest first.
+
+    A second upgrade started meanwhile waits, then finds nothing left to do.
+    """
+    config = alembic_config(database_url)
+    try:
+        with migration_lock(database_url):
+            engine = create_engine(database_url, poolclass=NullPool)
+            try:
+                before = database_heads(engine)
+            finally:
+                engine.dispose()
+            command.upgrade(config, revision)
+    except OperationalError as error:
+        raise DatabaseUnreachable(describe_unreachable(database_url, error)) from None
+    return applied_since(config, before, revision)
+
+
+def applied_since(config: Config, before: set[str], revision: str) -> list[tuple[str, str]]:
+    """The revisions between ``before`` (the database's heads) and ``revision``, oldest first."""
+    script = ScriptDirectory.from_config(config)
+    lower = ",".join(sorted(before)) if before else "base"
+    upgraded = script.iterate_revisions(revision, lower if lower != "base" else None)
+    return [(rev.revision, (rev.doc or "").strip()) for rev in reversed(list(upgraded))]
+
+
+def describe_unreachable(database_url: str, error: OperationalError) -> str:
+    """One line: which database is missing or unreachable, and how to fix it."""
+    url = make_url(database_url)
+    reason = str(error.orig or error).strip().splitlines()[0] if str(error.orig or error).strip() else ""
+    if url.get_backend_name() == "postgresql" and "does not exist" in reason:
+        return _missing_postgresql_database(url, reason)
+    where = url.render_as_string(hide_password=True)
+    return f"Cannot reach the database {where}: {reason}"
+
+
+def _missing_postgresql_database(url: URL, reason: str) -> str:
+    host = f"-h {url.host} " if url.host else ""
+    port = f"-p {url.port} " if url.port else ""
+    user = f"-U {url.username} " if url.username else ""
+    if f'database "{url.database}"' not in reason:  # a missing role, not a missing database
+        return f"PostgreSQL at {url.host or 'localhost'} refused the connection: {reason}"
+    return (
+        f"The database {url.database!r} does not exist on {url.host or 'localhost'}: create it "
+        f"(createdb {host}{port}{user}{url.database}), then run `microbridge db upgrade` again."
+    )
 
 
 @contextmanager

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import click
 
 from config import runtime
 from config.database import transaction
-from config.migrate import DatabaseNotMigrated, check_migrated, upgrade
-from config.settings import load_settings
+from config.migrate import DatabaseNotMigrated, DatabaseUnreachable, check_migrated, upgrade
+from config.settings import SettingError, load_settings
 from config.web import UserFacingError
 from lti_tool.runtime import ToolRuntime, build_tool_runtime, prepare
 
@@ -63,9 +64,24 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     args = [
         "gunicorn", "--bind", f"{host}:{port}", "--workers", str(count),
         "--access-logfile", "-", "--forwarded-allow-ips", rt.settings.forwarded_allow_ips,
-        "lti_tool.wsgi:app",
+        *control_socket_args(rt.settings.instance_path), "lti_tool.wsgi:app",
     ]
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
+
+
+# A Unix socket's path must fit in sun_path (108 bytes on Linux, with its terminating NUL).
+_SOCKET_PATH_MAX = 107
+
+
+def control_socket_args(instance_path: Path) -> list[str]:
+    """gunicorn's control socket in this instance's folder (its default, one per user in the
+    home folder, would be shared by every instance on the machine), or off if the path is too
+    long for a Unix socket."""
+    path = instance_path / "gunicorn.ctl"
+    if len(os.fsencode(path)) > _SOCKET_PATH_MAX:
+        click.echo(f"gunicorn's control socket is off: {path} is too long for a Unix socket.", err=True)
+        return ["--no-control-socket"]
+    return ["--control-socket", str(path)]
 
 
 @main.command(help="Run a Celery worker (needs MICROBRIDGE_REDIS_URL).")
@@ -77,7 +93,10 @@ def worker(concurrency: int) -> None:
 
 @main.command(help="Run Celery beat: periodic sweeps (needs MICROBRIDGE_REDIS_URL).")
 def beat() -> None:
-    _celery(["beat", "--loglevel", "INFO"])
+    # The schedule file (when each periodic task last ran) lives with the instance's other
+    # data, not in whatever folder beat was started from.
+    schedule = load_settings().instance_path / "celerybeat-schedule"
+    _celery(["beat", "--loglevel", "INFO", "--schedule", str(schedule)])
 
 
 def _celery(args: list[str]) -> None:
@@ -90,6 +109,30 @@ def _celery(args: list[str]) -> None:
     os.execvp(sys.executable, argv)  # noqa: S606
 
 
+@main.command("check", help="Check settings and services after configuring; exit 1 on a FAIL.")
+@click.option("--send-test-to", default="", metavar="ADDRESS",
+              help="Also send a test message to ADDRESS through the mail server.")
+def check(send_test_to: str) -> None:
+    from lti_tool.check.findings import Level, fail
+    from lti_tool.check.service import run_checks
+
+    try:
+        settings = load_settings()
+    except (SettingError, OSError) as error:
+        findings = [fail("settings", str(error), "correct the MICROBRIDGE_* variable named")]
+    else:
+        import lti_tool.models_index  # noqa: F401  (every model mapped before the first query)
+
+        findings = run_checks(settings, send_test_to=send_test_to)
+    for finding in findings:
+        click.echo("\n".join(finding.lines()))
+    failed = sum(finding.level is Level.FAIL for finding in findings)
+    warned = sum(finding.level is Level.WARN for finding in findings)
+    click.echo(f"{len(findings) - failed - warned} OK, {warned} WARN, {failed} FAIL")
+    if failed:
+        sys.exit(1)
+
+
 @main.group(help="Database schema.")
 def db() -> None:
     pass
@@ -98,8 +141,13 @@ def db() -> None:
 @db.command("upgrade", help="Migrate the database to this version of Microbridge.")
 def db_upgrade() -> None:
     settings = load_settings()
-    upgrade(settings.database_url)
-    click.echo("Database is up to date.")
+    try:
+        applied = upgrade(settings.database_url)
+    except DatabaseUnreachable as error:
+        raise click.ClickException(str(error)) from None
+    for revision, description in applied:
+        click.echo(f"Applied {revision}: {description.splitlines()[0] if description else ''}")
+    click.echo("Database is up to date." if applied else "Database was already up to date.")
 
 
 @main.group(help="LMS platforms registered with this tool.")

@@ -1,0 +1,1 @@
+"""``microbridge check``: what an operator runs after configuring, one line per finding."""

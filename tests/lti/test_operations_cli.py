@@ -1,0 +1,65 @@
+"""What an operator sees from `microbridge db upgrade` and where `serve` and `beat` keep their
+files: the instance folder, never the folder they were started from or the home folder."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import make_url
+
+from lti_tool.cli import control_socket_args, main
+from tests.conftest import TEST_DATABASE_URL
+from tests.support.live import free_port
+
+
+def upgrade(monkeypatch: pytest.MonkeyPatch, instance: Path, database_url: str = "") -> Result:
+    monkeypatch.setenv("MICROBRIDGE_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("MICROBRIDGE_DATABASE_URL", database_url)
+    return CliRunner().invoke(main, ["db", "upgrade"])
+
+
+def test_db_upgrade_names_the_migrations_it_applied_then_says_nothing_was_left(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    first = upgrade(monkeypatch, tmp_path)
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines()[0].startswith("Applied 0001: foundation")
+    assert "Applied 0010:" in first.output and first.output.endswith("Database is up to date.\n")
+    again = upgrade(monkeypatch, tmp_path)
+    assert again.exit_code == 0 and again.output == "Database was already up to date.\n"
+
+
+def test_db_upgrade_against_a_database_server_that_does_not_answer_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"postgresql+psycopg://microbridge:hunter2@127.0.0.1:{free_port()}/microbridge"
+    result = upgrade(monkeypatch, tmp_path, url)
+    assert result.exit_code == 1
+    assert len(result.output.splitlines()) == 1, result.output
+    assert result.output.startswith("Error: Cannot reach the database postgresql+psycopg://microbridge:***@")
+    assert "hunter2" not in result.output
+
+
+@pytest.mark.services
+def test_db_upgrade_against_a_missing_database_says_how_to_create_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    name = f"mb_missing_{uuid.uuid4().hex[:8]}"
+    url = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    result = upgrade(monkeypatch, tmp_path, url)
+    assert result.exit_code == 1
+    assert len(result.output.splitlines()) == 1, result.output
+    assert f"The database '{name}' does not exist" in result.output
+    assert f"createdb -h 127.0.0.1 -p 5432 -U postgres {name}" in result.output
+
+
+def test_gunicorns_control_socket_is_the_instances_own(tmp_path: Path) -> None:
+    assert control_socket_args(tmp_path) == ["--control-socket", str(tmp_path / "gunicorn.ctl")]
+
+
+def test_the_control_socket_is_off_when_the_instance_path_is_too_long_for_one(tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 100)
+    assert control_socket_args(deep) == ["--no-control-socket"]
