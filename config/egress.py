@@ -193,6 +193,10 @@ class _CheckedAdapter(HTTPAdapter):
         raise EgressRefused("outbound requests through a proxy are not allowed")
 
 
+DEFAULT_TIMEOUT = (5.0, 20.0)
+"""Connect and read timeouts (seconds) of a request that names none."""
+
+
 class EgressSession(requests.Session):
     """A requests session bound to the egress policy (see the module docstring)."""
 
@@ -216,6 +220,9 @@ class EgressSession(requests.Session):
             raise EgressRefused(f"only http and https addresses may be fetched, not {scheme!r}")
         if not self.follow_redirects:
             kwargs["allow_redirects"] = False
+        # pylti1p3 asks for access tokens without a timeout: no outbound request waits forever.
+        if kwargs.get("timeout") is None and len(args) < 7:  # timeout is the 7th positional
+            kwargs["timeout"] = DEFAULT_TIMEOUT
         try:
             response = super().request(method, url, *args, **kwargs)
         except _AddressRefused as refused:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.background import Background
 from config.database import make_engine, make_session_factory
 from config.settings import Settings
 from config.store import KeyValueStore, make_store
@@ -31,6 +32,8 @@ class Runtime:
     engine: Engine
     session_factory: sessionmaker[Session]
     store: KeyValueStore
+    background: Background | None = field(default=None, kw_only=True)
+    """Where in-process tasks run after the commit (the embedded default), else None."""
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -39,12 +42,15 @@ class Runtime:
 def build_runtime(settings: Settings) -> Runtime:
     """The ground floor's part; the composition root adds the other parts' services."""
     engine = make_engine(settings.database_url)
-    return Runtime(
+    rt = Runtime(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
         store=make_store(engine, settings.redis_url),
     )
+    if settings.run_tasks_in_background:
+        rt.background = Background()
+    return rt
 
 
 # Outside a request: the runtime a worker, a command or a test bound for this context.

@@ -155,6 +155,9 @@ class Settings:
     passback_max_attempts: int = 12
     passback_backoff_seconds: int = 10
     tasks_eager: bool = False
+    # In-process tasks (embedded default) run on a background thread after the commit, not
+    # inside the request. Unset: yes, except in tests, which deliver at once unless they ask.
+    tasks_background: bool | None = None
     # Outbound requests to loopback and private addresses (the demo LMS runs on loopback);
     # link-local and cloud metadata addresses stay refused even then (config/egress.py).
     egress_allow_private: bool = False
@@ -175,6 +178,12 @@ class Settings:
     @property
     def run_tasks_in_process(self) -> bool:
         return self.tasks_eager or self.is_embedded
+
+    @property
+    def run_tasks_in_background(self) -> bool:
+        """In-process tasks go to the background queue (config/background.py)."""
+        wanted = not self.testing if self.tasks_background is None else self.tasks_background
+        return self.run_tasks_in_process and wanted
 
     @property
     def smtp(self) -> SmtpConfig | None:
@@ -202,7 +211,7 @@ _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours"
                  "employer_invitation_days", "upload_quota_mb", "max_attempts",
                  "keep_attempt_files"}
 _DECIMAL_SETTINGS = {"pay_floor_per_hour"}
-_BOOL_SETTINGS = {"tasks_eager", "testing", "egress_allow_private", "demo"}
+_BOOL_SETTINGS = {"tasks_eager", "tasks_background", "testing", "egress_allow_private", "demo"}
 _STR_SETTINGS = {"database_url", "redis_url", "base_url", "secret_key", "smtp_url",
                  "smtp_from", "log_level", "pay_floor_currency", "pay_floors",
                  "forwarded_allow_ips"}

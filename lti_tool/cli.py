@@ -84,11 +84,29 @@ def control_socket_args(instance_path: Path) -> list[str]:
     return ["--control-socket", str(path)]
 
 
+WORKER_NAME = "microbridge@%h"
+
+
 @main.command(help="Run a Celery worker (needs MICROBRIDGE_REDIS_URL).")
 @click.option("--concurrency", default=2, show_default=True, type=int)
-def worker(concurrency: int) -> None:
+@click.option("--name", default=WORKER_NAME, show_default=True,
+              help="Node name (%h: this host), as worker-ping names it.")
+def worker(concurrency: int, name: str) -> None:
     _celery(["worker", "--concurrency", str(concurrency), "--loglevel", "INFO",
-             "-Q", "microbridge"])
+             "-Q", "microbridge", "-n", name])
+
+
+@main.command("worker-ping", help="Exit 0 if the worker answers a ping through Redis, else 1 "
+              "(a liveness check for a supervisor or a container HEALTHCHECK).")
+@click.option("--name", default=WORKER_NAME, show_default=True,
+              help="The worker's node name (%h: this host).")
+@click.option("--timeout", default=5.0, show_default=True, type=float, help="Seconds to wait.")
+def worker_ping(name: str, timeout: float) -> None:
+    from lti_tool.worker_health import ping
+
+    answered, words = ping(load_settings(), node=name, timeout=timeout)
+    click.echo(words)
+    sys.exit(0 if answered else 1)
 
 
 @main.command(help="Run Celery beat: periodic sweeps (needs MICROBRIDGE_REDIS_URL).")

@@ -4,7 +4,11 @@ Built on pylti1p3's ServiceConnector, with what it lacks (LTI-NOTES pitfalls 1, 
 access tokens cached in our store keyed by issuer, client id and scopes until shortly before
 they expire; PUT and DELETE; Link-header paging that keeps cursors' case; URLs with a query
 string (Moodle's ``?type_id=``) extended before the query; and errors sorted into "try again
-later" and "will never work" so the outbox knows what to do.
+later" and "will never work" so the outbox knows what to do. Failing to get an access token
+is always "try again later", whatever the token endpoint answered: a 400 invalid_grant often
+means only that the LMS could not fetch our key set just then (our web tier was busy or
+restarting), and says nothing about the score. Only what the LMS answers about the score
+itself can refuse it for good.
 
 Every request goes through the egress policy (config/egress.py), and service URLs taken from
 launch claims or Link headers must be on the platform's registered host: a platform cannot
@@ -135,7 +139,15 @@ class PlatformConnector(ServiceConnector):
         try:
             return self.get_access_token(list(scopes))
         except LtiServiceException as error:
-            raise _classify(error.response, "getting an access token") from None
+            response = error.response
+            egress.log_failure("access token", self._platform.token_url,
+                               status=response.status_code, body=response.text)
+            raise _transient(response, "getting an access token") from None
+        except (KeyError, TypeError, ValueError):
+            # A 200 without an access token in it: as much a failed renewal as a 5xx.
+            raise TransientServiceError(
+                "getting an access token: the LMS's answer held no access token"
+            ) from None
         except egress.EgressRefused as error:
             egress.log_failure("access token", self._platform.token_url, error=error)
             raise PermanentServiceError(
@@ -181,10 +193,13 @@ class PlatformConnector(ServiceConnector):
             except requests.RequestException as error:
                 egress.log_failure(f"{method} service", url, error=error)
                 raise TransientServiceError(f"{method} failed: {egress.describe(error)}") from None
-            if response.status_code == 401 and attempt == 1:
-                # A cached token the platform no longer honours: fetch a new one once.
+            if response.status_code == 401:
+                # A cached token the platform no longer honours: fetch a new one once. A fresh
+                # token refused too is trouble with tokens, not with the score: try later.
                 self._store.delete(self._scope_key(scopes))
-                continue
+                if attempt == 1:
+                    continue
+                raise _transient(response, f"{method} with a fresh access token")
             if response.status_code >= 400:
                 egress.log_failure(f"{method} service", url, status=response.status_code,
                                    body=response.text)
@@ -228,6 +243,14 @@ def _classify(response: requests.Response, what: str) -> ServiceError:
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
         )
     return PermanentServiceError(message, status=status, body=reason)
+
+
+def _transient(response: requests.Response, what: str) -> TransientServiceError:
+    status, reason = response.status_code, platform_reason(response)
+    return TransientServiceError(
+        f"{what}: the platform answered {status} {reason}".strip(), status=status, body=reason,
+        retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+    )
 
 
 _REASON_FIELDS = ("message", "error_description", "reason", "error", "detail")

@@ -61,3 +61,30 @@ def test_a_channel_nobody_registered_is_left_to_its_sweep(db: Session) -> None:
     outbox.queue_after_commit(db, "tests.nobody", 45)
     db.commit()  # logged, not raised: the row waits for the sweep
     assert outbox.pending(db) == {}
+
+
+def test_the_first_broker_failure_leaves_the_rest_of_the_commit_to_the_sweep(db: Session) -> None:
+    # Each try on a dead broker waits on it: one failure is enough to know.
+    tried: list[int] = []
+
+    def broker_down(row_id: int) -> bool:
+        tried.append(row_id)
+        return False
+
+    outbox.register(CHANNEL, broker_down)
+    db.execute(text("SELECT 1"))
+    for row_id in (51, 52, 53, 54):
+        outbox.queue_after_commit(db, CHANNEL, row_id)
+    db.commit()
+    assert tried == [51]
+    assert outbox.not_queued(db) == 4
+    assert outbox.not_queued(db) == 0  # read once
+
+
+def test_a_commit_whose_rows_were_all_queued_leaves_nothing_behind(
+    db: Session, queued: list[int]
+) -> None:
+    db.execute(text("SELECT 1"))
+    outbox.queue_after_commit(db, CHANNEL, 61)
+    db.commit()
+    assert queued == [61] and outbox.not_queued(db) == 0

@@ -68,3 +68,29 @@ def test_learners_cannot_see_or_touch_the_sync_page(canvas_course: School) -> No
     student = canvas_course.student()
     assert student.get(f"/passback/placements/{canvas_course.placement_id}").status_code == 403
     assert student.post(f"/passback/placements/{canvas_course.placement_id}/resend-all").status_code == 403
+
+
+def test_send_waiting_with_the_queue_down_says_the_scores_stay_queued(canvas_course: School) -> None:
+    from config import outbox
+    from grading.passback import tasks
+    from grading.passback.models import CHANNEL
+
+    student = canvas_course.student()
+    tried: list[int] = []
+    outbox.register(CHANNEL, lambda row_id: tried.append(row_id) or False)  # the broker is down
+    try:
+        canvas_course.submit(student)
+        release_grade(canvas_course.db, canvas_course.placed.placement,
+                      canvas_course.people["Ada Lovelace"], 70,
+                      submission=canvas_course.db.scalar(select(Submission)))
+        assert [r.state for r in _rows(canvas_course)] == ["pending", "pending"]
+        tried.clear()
+        teacher = canvas_course.instructor()
+        answer = teacher.post(f"/passback/placements/{canvas_course.placement_id}/send-waiting")
+        assert answer.status_code == 303
+        page = teacher.get(answer.headers["Location"]).get_data(as_text=True)
+    finally:
+        outbox.register(CHANNEL, tasks.enqueue)
+    assert len(tried) == 1  # stopped at the first failure
+    assert "2 scores were not sent yet" in page and "sent automatically" in page
+    assert [r.state for r in _rows(canvas_course)] == ["pending", "pending"]
