@@ -12,12 +12,14 @@ def all_blueprints() -> list[Blueprint]:
     from catalog.projects.views import bp as projects_bp
     from catalog.recommend.views import bp as recommend_bp
     from catalog.search.views import bp as catalog_bp
+    from grading.choices.views import bp as choices_bp
     from grading.consent.views import bp as consent_bp
     from grading.courses.views import bp as courses_bp
     from grading.dashboards.views import bp as dashboards_bp
     from grading.milestones.views import bp as milestones_bp
     from grading.passback.views import bp as passback_bp
     from grading.placements.views import bp as placements_bp
+    from grading.profiles.views import bp as profiles_bp
     from grading.reviews.employer_views import bp as employer_reviews_bp
     from grading.reviews.instructor_views import bp as reviews_bp
     from grading.submissions.views import bp as submissions_bp
@@ -33,5 +35,5 @@ def all_blueprints() -> list[Blueprint]:
         home_bp, keys_bp, launch_bp, registration_bp, platform_admin_bp, deep_linking_bp, courses_bp,
         employers_bp, projects_bp, curation_bp, catalog_bp, recommend_bp, outbox_bp, placements_bp,
         dashboards_bp, consent_bp, teams_bp, milestones_bp, submissions_bp, employer_reviews_bp, reviews_bp,
-        passback_bp,
+        passback_bp, choices_bp, profiles_bp,
     ]

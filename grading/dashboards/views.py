@@ -13,6 +13,7 @@ from werkzeug.wrappers.response import Response
 
 from config.database import utcnow
 from config.web import Principal, db, protect, require_launch, url
+from grading.choices.access import ChoiceActivity
 from grading.consent import service as consent
 from grading.dashboards import student_page as student
 from grading.milestones import service as milestones
@@ -38,8 +39,11 @@ def landing() -> Response | str:
 
 
 @bp.get("/work/<int:placement_id>")
-def student_page(placement_id: int) -> str:
-    _, placement, person = launched_into(placement_id)
+def student_page(placement_id: int) -> Response | str:
+    try:
+        _, placement, person = launched_into(placement_id)
+    except ChoiceActivity:  # a choice of projects: the student ranks them, or sees theirs
+        return redirect(url("choices.student", activity_id=placement_id), code=303)
     session = db()
     data = student.student_page(session, placement=placement, person=person, limits=limits(),
                                 now=utcnow())

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from config.web import LaunchIdentity, db, require_instructor, require_launch
 from grading import launches
+from grading.choices.access import check_open_to
 from grading.people.access import person
 from grading.people.models import Person
 from grading.placements.models import Placement
@@ -38,6 +39,8 @@ def launched_into(placement_id: int) -> tuple[LaunchIdentity, Placement, Person]
     identity = require_launch()
     session = db()
     placement = placement_in_course(session, identity=identity, placement_id=placement_id)
+    if not identity.is_instructor:
+        check_open_to(session, placement_id=placement.id, person_id=identity.person_id)
     return identity, placement, person(session, identity)
 
 

@@ -12,6 +12,7 @@ from catalog.projects.service import get_revision
 from config.database import utcnow
 from config.web import Principal, db, protect, url
 from grading import runtime as grading_runtime
+from grading.choices.service import set_at
 from grading.dashboards import learner_states
 from grading.placements import roster
 from grading.placements.access import instructor_placement
@@ -21,9 +22,11 @@ bp = protect(Blueprint("placements", __name__), by=Principal.LAUNCH)
 
 
 @bp.get("/course/placements/<int:placement_id>")
-def show(placement_id: int) -> str:
+def show(placement_id: int) -> str | BaseResponse:
     placement = instructor_placement(placement_id)
     session = db()
+    if set_at(session, placement) is not None:  # a choice of projects has its own page
+        return redirect(url("choices.manage", activity_id=placement.id, **request.args), code=303)
     filters = learner_states.Filters.from_args(request.args.to_dict())
     states = learner_states.learner_states(session, placement)
     source = session.get(Placement, placement.copied_from_id) if placement.copied_from_id else None

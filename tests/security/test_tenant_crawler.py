@@ -32,7 +32,7 @@ from tests.security.world import Actor, Course, Tenant, World, fingerprint, two_
 # -- what the crawler knows about routes ---------------------------------------------------
 
 COURSE_IDS = ("placement_id", "team_id", "milestone_id", "submission_id", "file_id", "outbox_id",
-              "person_id")
+              "person_id", "activity_id", "option_id")
 """Ids of records that live in one course: another course of the same institution is a stranger."""
 TENANT_IDS = ("revision_id", "project_id", "employer_id", "platform_id", "member_id",
               "invitation_id")
@@ -63,6 +63,14 @@ ROUTE_ROLES: dict[str, tuple[str, ...]] = {
     "/work/submissions/<int:submission_id>": STUDENT,
     "/work/submissions/<int:submission_id>/files/<int:file_id>": STUDENT,
     P + "/manage": TEACHER,
+    "/work/choices/<int:activity_id>": STUDENT,
+    "/work/choices/<int:activity_id>/withdraw": STUDENT,
+    "/work/choices/<int:activity_id>/options/<int:option_id>": STUDENT,
+    "/course/choices/<int:activity_id>": TEACHER,
+    "/course/choices/<int:activity_id>/preview": TEACHER,
+    "/course/choices/<int:activity_id>/adjust": TEACHER,
+    "/course/choices/<int:activity_id>/publish": TEACHER,
+    "/course/choices/<int:activity_id>/seats": TEACHER,
     P + "/manage/milestones": TEACHER,
     P + "/manage/milestones/<int:milestone_id>/delete": TEACHER,
     P + "/manage/teams/auto": TEACHER,
@@ -102,6 +110,7 @@ ROUTE_ROLES: dict[str, tuple[str, ...]] = {
 
 FORM_IDS: dict[str, tuple[str, ...]] = {
     P + "/manage/teams/move": ("person_id", "team_id"),
+    "/course/choices/<int:activity_id>/adjust": ("person_id", "option_id"),
 }
 """Form fields naming a record, crawled like path ids."""
 
@@ -127,6 +136,7 @@ FORMS: dict[str, dict[str, Any]] = {
     P + "/manage/milestones": {"title": "Planted milestone", "due": ""},
     P + "/manage/teams/auto": {"mode": "balanced"},
     P + "/manage/teams/new": {"open": "yes"},
+    "/work/choices/<int:activity_id>/withdraw": {"confirm": "yes"},
     "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/approve":
         {"score": "", "reason": ""},
     "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/grade":
@@ -215,6 +225,7 @@ def values(tenant: Tenant, course_index: int | None) -> dict[str, int]:
         "revision_id": tenant.employer.revision.id, "project_id": tenant.employer.revision.project_id,
         "employer_id": tenant.employer.org.id, "platform_id": tenant.platform_row_id,
         "member_id": tenant.employer.member.id, "invitation_id": tenant.invitation_id,
+        "activity_id": course.activity_id, "option_id": course.option_id,
     }
 
 

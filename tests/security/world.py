@@ -33,9 +33,11 @@ from catalog.projects.models import ProjectOffer
 from config import cookie_session
 from config.database import utcnow
 from config.settings import Settings
+from grading.choices import service as choices
 from grading.milestones.models import Milestone
 from grading.passback.models import ScoreOutbox
 from grading.people.models import Person
+from grading.placements.service import PlacementSettings
 from grading.submissions.models import Submission, SubmissionFile
 from grading.teams.models import Team
 from lti_tool.models_index import metadata
@@ -107,6 +109,9 @@ class Course:
     file: SubmissionFile
     outbox: ScoreOutbox
     markers: list[str]
+    activity_id: int = 0
+    """A choice of projects placed in the course (grading/choices)."""
+    option_id: int = 0
 
     @property
     def placement_id(self) -> int:
@@ -246,11 +251,21 @@ def _course(app: Flask, db: Session, live: LiveTool, lms: Any, installed: Any, e
     outbox = db.scalar(select(ScoreOutbox).where(ScoreOutbox.placement_id == pid))
     assert team and milestone and upload and outbox
     people = [person_row(db, here, u) for u in (teacher_user, learner_user, waiting_user)]
+    choice_title = f"{TENANTS[key]['org']} project choice {number + 1}"
+    activity = choices.create(
+        db, course_id=school.placed.placement.course_id, activity=PlacementSettings(title=choice_title),
+        choices=[(employer.revision, PlacementSettings(title=employer.revision.title))] * 2,
+        created_by_person_id=None,
+    )
+    db.commit()
+    choice_set = choices.set_at(db, activity)
+    assert choice_set is not None
     return Course(
+        activity_id=activity.id, option_id=choice_set.options[0].id,
         school=school, instructor=teacher, student=student, waiting=people[2],
         waiting_launch=waiting_launch, team=team,
         milestone=milestone, submission=submission, file=upload, outbox=outbox,
-        markers=_markers(*people, title, work, placed.placement.title, upload.filename),
+        markers=_markers(*people, title, work, placed.placement.title, upload.filename, choice_title),
     )
 
 
