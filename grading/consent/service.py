@@ -228,6 +228,24 @@ def member_views(
     return views
 
 
+def work_shared(session: Session, *, placement_id: int, person_ids: Sequence[int]) -> set[int]:
+    """Which of these learners let the employer see their work now: by consent naming the
+    work, or by sharing it under the pseudonym. Two queries however many learners."""
+    if not person_ids:
+        return set()
+    anonymous = set(session.scalars(select(Participation.person_id).where(
+        Participation.placement_id == placement_id, Participation.person_id.in_(person_ids),
+        Participation.share_anonymously.is_(True),
+    )))
+    consenting = {
+        consent.person_id for consent in session.scalars(select(Consent).where(
+            Consent.placement_id == placement_id, Consent.person_id.in_(person_ids),
+            Consent.withdrawn_at.is_(None),
+        )) if consent.covers(ConsentRecord.WORK)
+    }
+    return anonymous | consenting
+
+
 def _view(person: Person, part: Participation | None, consent: Consent | None) -> MemberView:
     identified = consent is not None and consent.covers(ConsentRecord.NAME)
     return MemberView(

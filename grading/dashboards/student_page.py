@@ -56,6 +56,8 @@ class StudentPage:
     outcome: ReleasedGrade | None
     hours: Sequence[HoursEntry]
     limits: Limits
+    work_shared: bool = False
+    """Every member lets the employer see the work; otherwise the instructor grades it."""
     brief_html: Markup = field(default_factory=Markup)
 
     @property
@@ -99,8 +101,15 @@ def student_page(
         outcome=_outcome(session, attempts), hours=milestones_service.hours_for(
             session, placement_id=placement.id, person_id=person.id),
         limits=limits,
+        work_shared=_shared(session, placement, person, team),
         brief_html=render(info.revision.brief_md) if info.revision else Markup(""),
     )
+
+
+def _shared(session: Session, placement: Placement, person: Person, team: Team | None) -> bool:
+    members = [m.person_id for m in team.members] if team is not None else [person.id]
+    sharing = consent.work_shared(session, placement_id=placement.id, person_ids=members)
+    return all(i in sharing for i in members)
 
 
 def _owner_key(session: Session, placement: Placement, person: Person, team: Team | None) -> str | None:

@@ -14,6 +14,7 @@ from catalog.employers.access import require_member
 from catalog.employers.models import EmployerMember
 from catalog.markdown import render
 from config import navigation, runtime
+from config.forms import FieldError, FormState
 from config.web import Principal, UserFacingError, db, protect, read_only
 from grading.consent import service as consent
 from grading.placements.catalog_project import project_info
@@ -21,7 +22,7 @@ from grading.reviews import forms, service
 from grading.reviews.service import EmployerSubmission
 from grading.submissions import service as submissions
 from grading.submissions.models import SubmissionFile
-from grading.submissions.web import review_link, send_stored
+from grading.submissions.web import send_stored
 
 bp = Blueprint("employer_reviews", __name__, url_prefix="/employer/reviews")
 protect(bp, by=Principal.COOKIE)
@@ -75,8 +76,11 @@ def inbox() -> str:
     session = db()
     items = service.inbox(session, employer_id=member.employer_id, review_days=_days())
     median = service.median_feedback_days(session, employer_ids=[member.employer_id])
+    # Work a student did not share is no task of the employer's: only an anonymous count.
+    shared = [item for item in items if item.work_visible]
     return render_template("grading/reviews/employer_inbox.html.jinja2", member=member,
-                           items=items, median=median[member.employer_id])
+                           items=shared, not_shared=len(items) - len(shared),
+                           median=median[member.employer_id])
 
 
 @bp.get("/<int:submission_id>")
@@ -86,6 +90,14 @@ def show(submission_id: int) -> str:
     if not _opened_on_purpose():
         return render_template("grading/reviews/employer_open.html.jinja2", member=member,
                                submission_id=item.submission.id)
+    return _review_page(member, item, saved=request.args.get("saved", ""))
+
+
+def _review_page(
+    member: EmployerMember, item: EmployerSubmission, *, saved: str = "", form: FormState | None = None
+) -> str:
+    """The work and the review form (logged as a disclosure when the work is shown); ``form``
+    is a refused review, shown again with what the reviewer chose and typed."""
     session = db()
     if item.work_visible:
         _disclose(member, item, f"viewed the submission (attempt {item.submission.attempt})")
@@ -97,6 +109,8 @@ def show(submission_id: int) -> str:
         shown_filename=shown_filename,
         text_html=render(item.submission.text_md) if item.work_visible else "",
         outcome=service.outcome_for_employer(session, item),
+        saved=saved, form=form or FormState(),
+        feedback_html=render(item.review.feedback_md) if item.review and item.review.is_final else "",
     )
 
 
@@ -118,13 +132,19 @@ def download(submission_id: int, file_id: int) -> Response:
 
 
 @bp.post("/<int:submission_id>")
-def save(submission_id: int) -> Response:
+def save(submission_id: int) -> Response | tuple[str, int]:
     member = require_member()
     item = _item(member, submission_id)
     session = db()
-    service.submit_review(
-        session, item=item, member=member, data=forms.review_input(request.form),
-        final=request.form.get("action") == "final", link=review_link(item.submission.id),
-    )
+    try:
+        review = service.submit_review(
+            session, item=item, member=member, data=forms.review_input(request.form),
+            final=request.form.get("action") == "final",
+        )
+    except FieldError as error:
+        session.rollback()  # nothing half-saved: the form comes back as it was sent
+        state = FormState.refused(request.form, error)
+        return _review_page(member, _item(member, submission_id), form=state), error.status
     session.commit()
-    return redirect(url_for("employer_reviews.show", submission_id=submission_id, saved=1), code=303)
+    saved = "final" if review.is_final else "draft"
+    return redirect(url_for("employer_reviews.show", submission_id=submission_id, saved=saved), code=303)

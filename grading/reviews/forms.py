@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
+from config.forms import FieldError
 from config.web import UserFacingError
 from grading.reviews.service import ReviewInput
 
 CRITERION_FIELD = "criterion-"
+NOT_A_NUMBER = "The score must be a number such as 85 or 7.5."
 
 
 def review_input(form: MultiDict[str, str]) -> ReviewInput:
@@ -32,12 +34,12 @@ def score(raw: str, *, required: bool) -> float | None:
     text = raw.strip().replace(",", ".")
     if not text:
         if required:
-            raise UserFacingError("Give a score.", title="Score missing")
+            raise FieldError({"score": "Give a score."}, title="Score missing")
         return None
     try:
         value = float(text)
     except ValueError:
-        raise UserFacingError("The score must be a number such as 85 or 7.5.") from None
+        raise FieldError({"score": NOT_A_NUMBER}) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise UserFacingError("The score must be a number such as 85 or 7.5.")
+        raise FieldError({"score": NOT_A_NUMBER})
     return value

@@ -9,6 +9,7 @@ from werkzeug.wrappers.response import Response
 
 from catalog.curation.access import require_curator
 from config import runtime
+from config.forms import FieldError, FormState
 from config.web import NotFound, Principal, db, launch_identity, protect, require_instructor, url
 from grading import launches
 from grading.dashboards.submission_history import history_for
@@ -17,7 +18,6 @@ from grading.placements.catalog_project import project_info
 from grading.placements.models import Placement
 from grading.reviews import forms, release, service
 from grading.submissions import service as submissions
-from grading.submissions.web import review_link
 
 bp = Blueprint("reviews", __name__)
 # Instructors act from their launch; the feedback-times page also serves curators.
@@ -37,6 +37,11 @@ def _back(placement_id: int) -> Response:
 @bp.get("/reviews/placements/<int:placement_id>")
 def placement(placement_id: int) -> str:
     _, found = _placement(placement_id)
+    return _page(found)
+
+
+def _page(found: Placement, form: FormState | None = None) -> str:
+    """The moderation page; ``form`` is a refused approve or grade form, shown again in place."""
     session = db()
     info = project_info(session, found)
     days = runtime.current().settings.review_days
@@ -48,30 +53,43 @@ def placement(placement_id: int) -> str:
         "grading/reviews/placement.html.jinja2", placement=found, info=info, rows=rows,
         median=medians.get(info.employer.id) if info.employer else None, review_days=days,
         names=release.owner_names(session, [row.submission for row in rows]),
+        form=form or FormState(),
     )
+
+
+def _refused(found: Placement, error: FieldError, *, action: str, submission_id: int) -> tuple[str, int]:
+    db().rollback()
+    state = FormState.refused(request.form, error, target=f"{action}-{submission_id}")
+    return _page(found, state), error.status
 
 
 @bp.post("/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/approve")
-def approve(placement_id: int, submission_id: int) -> Response:
+def approve(placement_id: int, submission_id: int) -> Response | tuple[str, int]:
     person_id, found = _placement(placement_id)
-    release.approve(
-        db(), placement=found, submission_id=submission_id, instructor_id=person_id,
-        link=review_link(submission_id), score=forms.score(request.form.get("score", ""), required=False),
-        reason=request.form.get("reason", ""),
-    )
+    try:
+        release.approve(
+            db(), placement=found, submission_id=submission_id, instructor_id=person_id,
+            score=forms.score(request.form.get("score", ""), required=False),
+            reason=request.form.get("reason", ""),
+        )
+    except FieldError as error:
+        return _refused(found, error, action="approve", submission_id=submission_id)
     db().commit()
     return _back(placement_id)
 
 
 @bp.post("/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/grade")
-def grade(placement_id: int, submission_id: int) -> Response:
+def grade(placement_id: int, submission_id: int) -> Response | tuple[str, int]:
     person_id, found = _placement(placement_id)
-    given = forms.score(request.form.get("score", ""), required=True)
-    assert given is not None
-    release.grade_by_instructor(
-        db(), placement=found, submission_id=submission_id, instructor_id=person_id, score=given,
-        feedback_md=request.form.get("feedback", ""), link=review_link(submission_id),
-    )
+    try:
+        given = forms.score(request.form.get("score", ""), required=True)
+        assert given is not None
+        release.grade_by_instructor(
+            db(), placement=found, submission_id=submission_id, instructor_id=person_id, score=given,
+            feedback_md=request.form.get("feedback", ""),
+        )
+    except FieldError as error:
+        return _refused(found, error, action="grade", submission_id=submission_id)
     db().commit()
     return _back(placement_id)
 

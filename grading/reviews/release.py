@@ -3,9 +3,11 @@
 Per placement, the employer's final review is released at once (automatic) or waits for the
 instructor, who may adjust the score with a reason (kept for the record). The score sent is
 the rubric total scaled to the line item's scoreMaximum; the AGS comment is the employer's
-feedback, trimmed, with a link to the full review. Releasing writes the grade and its outbox
-rows (one per member) in the caller's transaction; releasing the same grade again writes
-nothing new.
+feedback, trimmed, then where the full review is: the activity in the course. (No URL: a
+link in a gradebook comment is opened outside any launch, where Microbridge cannot know who
+is asking, so it could only show "open Microbridge from your course" or expose the work.)
+Releasing writes the grade and its outbox rows (one per member) in the caller's transaction;
+releasing the same grade again writes nothing new.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from catalog.markdown import plain_text
 from config.database import utcnow
+from config.forms import FieldError
 from config.web import NotFound, UserFacingError
+from grading.consent import service as consent
 from grading.passback import service as passback
 from grading.people.models import Person
 from grading.placements.models import Placement, ReleaseMode
@@ -38,6 +42,8 @@ from grading.teams.models import Team
 COMMENT_TEXT_LIMIT = 800
 """Characters of feedback in the AGS comment; Canvas and Moodle show comments in narrow boxes."""
 SCORE_DECIMALS = 2
+UNSHARED_STATUS = "You grade this one: the student did not share it with the employer"
+UNSHARED_TEAM_STATUS = "You grade this one: a team member did not share it with the employer"
 
 
 def grade_points(score: float) -> float:
@@ -52,12 +58,13 @@ def scaled(points: float, possible: float, maximum: float) -> float:
     return grade_points(points / possible * maximum)
 
 
-def ags_comment(feedback_md: str, link: str) -> str:
-    """The one comment rule: the feedback as plain text, cut short, then the full review's link.
+def ags_comment(feedback_md: str, activity_title: str) -> str:
+    """The one comment rule: the feedback as plain text, cut short, then where the full review
+    is: the activity, opened from the course, launches to the student's page that shows it.
 
     The outbox sends it as it is."""
     text = plain_text(feedback_md, limit=COMMENT_TEXT_LIMIT) if feedback_md else ""
-    tail = f"Full review: {link}"
+    tail = f"Full review: open “{activity_title}” in your course."
     return f"{text}\n\n{tail}" if text else tail
 
 
@@ -70,12 +77,12 @@ def submission_in(session: Session, *, placement: Placement, submission_id: int)
 
 def release(
     session: Session, *, submission: Submission, placement: Placement, source: ReleaseSource,
-    score_given: float, feedback_md: str, link: str, rubric_score: float | None = None,
+    score_given: float, feedback_md: str, rubric_score: float | None = None,
     adjustment_reason: str = "", review_id: int | None = None, released_by_id: int | None = None,
 ) -> GradeRelease:
     """Make a grade visible and queue it for the gradebook; the same grade twice sends nothing."""
     score_given = grade_points(score_given)
-    comment = ags_comment(feedback_md, link)
+    comment = ags_comment(feedback_md, placement.title)
     latest = latest_release(session, submission_id=submission.id)
     if (
         latest is not None and abs(latest.score_given - score_given) < 1e-9
@@ -104,7 +111,7 @@ def release(
 
 
 def after_final_review(
-    session: Session, *, review: Review, placement: Placement, link: str
+    session: Session, *, review: Review, placement: Placement
 ) -> GradeRelease | None:
     """Release at once when the placement says so; otherwise it waits for the instructor."""
     if placement.release_mode != ReleaseMode.AUTOMATIC.value or not review.is_final:
@@ -112,22 +119,20 @@ def after_final_review(
     score = scaled(review.points, review.points_possible, placement.score_maximum)
     return release(
         session, submission=review.submission, placement=placement, source=ReleaseSource.EMPLOYER,
-        score_given=score, rubric_score=score, feedback_md=review.feedback_md, link=link,
-        review_id=review.id,
+        score_given=score, rubric_score=score, feedback_md=review.feedback_md, review_id=review.id,
     )
 
 
 def _check_score(score: float, placement: Placement) -> float:
     if not 0 <= score <= placement.score_maximum:
-        raise UserFacingError(
-            f"The score must be between 0 and {placement.score_maximum:g}.", title="Score out of range"
-        )
+        raise FieldError({"score": f"The score must be between 0 and {placement.score_maximum:g}."},
+                         title="Score out of range")
     return grade_points(score)
 
 
 def approve(
     session: Session, *, placement: Placement, submission_id: int, instructor_id: int,
-    link: str, score: float | None = None, reason: str = "",
+    score: float | None = None, reason: str = "",
 ) -> GradeRelease:
     """The instructor releases the employer's final review, as is or adjusted with a reason."""
     submission = submission_in(session, placement=placement, submission_id=submission_id)
@@ -139,11 +144,11 @@ def approve(
     given = rubric_score if score is None else _check_score(score, placement)
     adjusted = abs(given - rubric_score) > 1e-9
     if adjusted and not reason.strip():
-        raise UserFacingError("Say why you changed the employer's score; the reason is kept.",
-                              title="Reason needed")
+        raise FieldError({"reason": "Say why you changed the employer's score; the reason is kept."},
+                         title="Reason needed")
     return release(
         session, submission=submission, placement=placement, source=ReleaseSource.EMPLOYER,
-        score_given=given, rubric_score=rubric_score, feedback_md=review.feedback_md, link=link,
+        score_given=given, rubric_score=rubric_score, feedback_md=review.feedback_md,
         adjustment_reason=reason.strip() if adjusted else "", review_id=review.id,
         released_by_id=instructor_id,
     )
@@ -151,7 +156,7 @@ def approve(
 
 def grade_by_instructor(
     session: Session, *, placement: Placement, submission_id: int, instructor_id: int,
-    score: float, feedback_md: str, link: str,
+    score: float, feedback_md: str,
 ) -> GradeRelease:
     """The instructor grades the work themselves (the employer missed the deadline, say)."""
     submission = submission_in(session, placement=placement, submission_id=submission_id)
@@ -162,12 +167,12 @@ def grade_by_instructor(
             title="Employer review exists", status=409,
         )
     if not feedback_md.strip():
-        raise UserFacingError("Write some feedback for the student.", title="Feedback needed")
+        raise FieldError({"feedback": "Write some feedback for the student."}, title="Feedback needed")
     if submission.review_started_at is None:  # graded: the attempt can no longer change
         submission.review_started_at = utcnow()
     return release(
         session, submission=submission, placement=placement, source=ReleaseSource.INSTRUCTOR,
-        score_given=_check_score(score, placement), feedback_md=feedback_md.strip(), link=link,
+        score_given=_check_score(score, placement), feedback_md=feedback_md.strip(),
         released_by_id=instructor_id,
     )
 
@@ -180,6 +185,14 @@ class ModerationRow:
     due_at: datetime
     overdue: bool
     status: str
+    shared: bool = True
+    """Every member lets the employer see the work; otherwise the instructor grades it."""
+
+    @property
+    def instructor_grades(self) -> bool:
+        """Nobody but the instructor can grade this attempt (unshared, or the employer is late)."""
+        final = self.review is not None and self.review.is_final
+        return self.release is None and not final and (not self.shared or self.overdue)
 
     @property
     def rubric_score(self) -> float | None:
@@ -191,30 +204,39 @@ def moderation(
 ) -> list[ModerationRow]:
     """Every learner's or team's latest attempt with its review and release status.
 
-    Three queries however many learners: the attempts, their reviews, their releases."""
+    Five queries however many learners: the attempts, their reviews, their releases, and who
+    shares their work with the employer (participations, consents). Work a member did not
+    share is the instructor's to grade from the start: the employer never sees it."""
     now = now or utcnow()
     latest = latest_per_owner(session, placement_id=placement.id)
     ids = [submission.id for submission in latest]
     reviews = reviews_of(session, submission_ids=ids)
     grades = latest_releases(session, submission_ids=ids)
+    sharing = consent.work_shared(session, placement_id=placement.id, person_ids=sorted(
+        {i for submission in latest for i in member_ids(session, submission)}
+    ))
     rows = []
     for submission in latest:
         review = reviews.get(submission.id)
         grade = grades.get(submission.id)
         due = review_due_at(submission, review_days=review_days)
         final = review is not None and review.is_final
-        overdue = not final and grade is None and now > due
+        members = member_ids(session, submission)
+        shared = bool(members) and all(i in sharing for i in members)
+        overdue = shared and not final and grade is None and now > due
         if grade is not None:
             status = "Released"
         elif final:
             status = "Waiting for your approval"
+        elif not shared:
+            status = UNSHARED_STATUS if len(members) <= 1 else UNSHARED_TEAM_STATUS
         elif overdue:
             status = "Employer review overdue"
         elif review is not None:
             status = "Employer is reviewing (draft)"
         else:
             status = "Waiting for the employer"
-        rows.append(ModerationRow(submission, review, grade, due, overdue, status))
+        rows.append(ModerationRow(submission, review, grade, due, overdue, status, shared))
     return rows
 
 

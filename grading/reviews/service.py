@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from catalog.employers.models import EmployerMember, EmployerOrg
 from catalog.projects.models import Project, ProjectOffer, ProjectRevision, RubricCriterion
 from config.database import utcnow
+from config.forms import FieldError
 from config.web import NotFound, UserFacingError
 from grading.consent import service as consent
 from grading.consent.service import MemberView
@@ -175,17 +176,16 @@ def _require_visible(item: EmployerSubmission) -> None:
 
 def submit_review(
     session: Session, *, item: EmployerSubmission, member: EmployerMember, data: ReviewInput,
-    final: bool, link: str,
+    final: bool,
 ) -> Review:
     """Save the employer's draft, or submit it as final.
 
     A final review goes to the student and the gradebook at once when the placement
-    releases automatically; otherwise it waits for the instructor (``release``). ``link``
-    is the full review, quoted in the gradebook comment.
+    releases automatically; otherwise it waits for the instructor (``release``).
     """
     review = save(session, item=item, member=member, data=data, final=final)
     if review.is_final:
-        release.after_final_review(session, review=review, placement=item.placement, link=link)
+        release.after_final_review(session, review=review, placement=item.placement)
     return review
 
 
@@ -200,13 +200,8 @@ def save(
                               title="Review already final", status=409)
     criteria = rubric(session, item.placement)
     scores, points, possible = _score(criteria, data.levels)
-    if final and len(scores) < len(criteria):
-        missing = [c.title for c in criteria if str(c.id) not in scores]
-        raise UserFacingError(f"Score every criterion before submitting: {', '.join(missing)}.",
-                              title="Review incomplete")
-    if final and not data.feedback_md.strip():
-        raise UserFacingError("Write some feedback for the student before submitting.",
-                              title="Review incomplete")
+    if final:
+        _require_complete(criteria, scores, data)
     revision = session.get(ProjectRevision, item.placement.project_revision_id)
     allowed_skills = {s.slug for s in revision.skills} if revision is not None else set()
     review.scores = scores
@@ -222,6 +217,20 @@ def save(
     return review
 
 
+def _require_complete(
+    criteria: Sequence[RubricCriterion], scores: Mapping[str, object], data: ReviewInput
+) -> None:
+    """A final review scores every criterion and says something to the student."""
+    missing = {
+        f"criterion-{c.id}": f"Choose a level for “{c.title}” before submitting."
+        for c in criteria if str(c.id) not in scores
+    }
+    if not data.feedback_md.strip():
+        missing["feedback"] = "Write some feedback for the student before submitting."
+    if missing:
+        raise FieldError(missing, title="Review incomplete")
+
+
 def _score(
     criteria: Sequence[RubricCriterion], levels: Mapping[int, int]
 ) -> tuple[dict[str, dict[str, int]], float, float]:
@@ -233,7 +242,8 @@ def _score(
             continue
         level = next((lv for lv in criterion.levels if lv.id == chosen), None)
         if level is None:
-            raise UserFacingError(f"Choose one of the levels for “{criterion.title}”.")
+            raise FieldError({f"criterion-{criterion.id}":
+                              f"Choose one of the levels for “{criterion.title}”."})
         scores[str(criterion.id)] = {"level_id": level.id, "points": level.points}
         points += level.points
     possible = float(sum(c.max_points for c in criteria))

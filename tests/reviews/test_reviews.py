@@ -3,10 +3,13 @@ recommendation; only the organisation's own submissions."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
+from catalog.projects.models import RubricCriterion
 from grading.reviews.models import GradeRelease, Review
-from tests.reviews.flow import review, submitted
+from tests.reviews.flow import levels, review, submitted
 from tests.work.harness import School, other_employer
 
 
@@ -32,10 +35,54 @@ def test_a_review_is_a_draft_until_submitted_as_final(canvas_course: School) -> 
 def test_a_final_review_needs_every_criterion_and_feedback(canvas_course: School) -> None:
     _, submission = submitted(canvas_course)
     reviewer = canvas_course.reviewer()
-    fields = {"feedback": "ok", "action": "final"}
+    chosen = levels(canvas_course, (3, 5))
+    first, second = list(chosen)
+    fields = {first: chosen[first], "feedback": "Clear charts; the **summary** wanders.",
+              "skills": ["excel"], "recommend": "yes", "action": "final"}
+
     response = reviewer.post(f"/employer/reviews/{submission.id}", data=fields)
-    assert response.status_code == 400 and "Score every criterion" in response.get_data(as_text=True)
-    assert review(reviewer, submission, canvas_course, (3, 3), feedback="  ") == 400
+
+    # The same form again: what was chosen and typed kept, the error beside the criterion left out.
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Please fix 1 problem" in page and "go back to Canvas or Moodle" not in page
+    assert re.search(rf'<fieldset id="{second}" aria-describedby="{second}-error" aria-invalid="true">', page)
+    assert f'<p class="field-error" id="{second}-error">Choose a level for' in page
+    assert re.search(rf'name="{first}" value="{chosen[first]}" checked', page)
+    assert "Clear charts; the **summary** wanders.</textarea>" in page
+    assert re.search(r'name="skills" value="excel" checked', page)
+    assert re.search(r'name="recommend" value="yes" checked', page)
+    assert canvas_course.db.scalar(select(Review)) is None  # nothing half-saved
+
+    blank = reviewer.post(f"/employer/reviews/{submission.id}",
+                          data={**chosen, "feedback": "  ", "action": "final"})
+    assert blank.status_code == 400
+    assert 'id="feedback" name="feedback" rows="8" aria-describedby="feedback-error" aria-invalid="true"' \
+        in blank.get_data(as_text=True)
+
+
+def test_saving_says_so_and_the_final_review_reads_plainly(canvas_course: School) -> None:
+    _, submission = submitted(canvas_course)
+    reviewer = canvas_course.reviewer()
+    page = f"/employer/reviews/{submission.id}"
+
+    draft = reviewer.post(page, data={**levels(canvas_course, (3, 5)), "feedback": "So far so good.",
+                                      "action": "save"})
+    assert "saved=draft" in draft.headers["Location"]
+    assert "Draft saved." in reviewer.get(draft.headers["Location"]).get_data(as_text=True)
+
+    final = reviewer.post(page, data={**levels(canvas_course, (3, 5)), "feedback": "Good **work**.",
+                                      "skills": ["excel"], "recommend": "no", "action": "final"})
+    shown = reviewer.get(final.headers["Location"]).get_data(as_text=True)
+    assert "Review submitted: the instructor will approve it" in shown
+    assert "<dt>Total</dt><dd><strong>8 of 10 points</strong></dd>" in shown
+    assert "Good <strong>work</strong>." in shown and "No</dd>" in shown
+    assert 'type="radio"' not in shown and "disabled" not in shown  # text, not faint controls
+    criteria = canvas_course.db.scalars(select(RubricCriterion).order_by(RubricCriterion.position))
+    for criterion, points in zip(criteria, (3, 5), strict=True):
+        level = next(lv for lv in criterion.levels if lv.points == points)
+        said = f"<dd>{level.label}: {points} of {criterion.max_points} points"
+        assert f"<dt>{criterion.title}</dt>\n    {said}" in shown
 
 
 def test_starting_a_review_ends_resubmission(canvas_course: School) -> None:

@@ -60,7 +60,7 @@ def test_without_consent_the_employer_never_sees_the_name(canvas_course: School)
     for secret in SECRETS:
         assert secret not in seen, secret
     assert re.search(r"Student [0-9A-F]{4}", seen)
-    assert "work not shared" in seen and "The market is large." not in seen
+    assert "not shared with your organisation" in seen and "The market is large." not in seen
 
 
 def test_anonymous_sharing_shows_the_work_under_the_pseudonym(canvas_course: School) -> None:
