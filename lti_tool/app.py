@@ -153,9 +153,18 @@ _HTTP_TEXT: dict[int, tuple[str, str]] = {
 
 
 def _error_page(title: str, message: str, hint: str, reference: str = "") -> str:
+    # The portals' people (employers, curators) never came from Canvas or Moodle.
     return render_template(
-        "error.html.jinja2", title=title, message=message, hint=hint, reference=reference
+        "error.html.jinja2", title=title, message=message, hint=hint, reference=reference,
+        in_lms=_in_lms(),
     )
+
+
+def _in_lms() -> bool:
+    try:
+        return not top_level_only()
+    except HTTPException:  # the request itself is unreadable (too large): say the LMS's words
+        return True
 
 
 def _security_headers(response: Any) -> Any:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
+from config.forms import FieldError
 from config.web import UserFacingError
 from grading.consent.models import Consent, ConsentRecord, Disclosure, Participation
 from grading.people.models import Person
@@ -129,11 +130,11 @@ def give(
     """Record a signed consent; it replaces any earlier one."""
     typed = " ".join(signature.split())
     if len(typed) < 2:
-        raise UserFacingError("Type your full name to sign.", title="Signature missing")
+        raise FieldError({"signature": "Type your full name to sign."}, title="Signature missing")
     known = " ".join(person.display_name().split()) if person.display_name() != "Unnamed user" else ""
     if known and typed.casefold() != known.casefold():
-        raise UserFacingError(
-            f"Type your full name exactly as your course shows it: {known}.",
+        raise FieldError(
+            {"signature": f"Type your full name exactly as your course shows it: {known}."},
             title="Signature does not match your name",
         )
     chosen = [ConsentRecord.NAME.value] + [

@@ -6,21 +6,17 @@ Thin views: the read models gather; the views render.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, redirect, render_template
 from werkzeug.wrappers.response import Response
 
-from config.database import utcnow
 from config.web import Principal, db, protect, require_launch, url
 from grading.choices.access import ChoiceActivity
 from grading.consent import service as consent
-from grading.dashboards import student_page as student
+from grading.dashboards.pages import render_student_page
 from grading.milestones import service as milestones
 from grading.placements.access import instructor_placement, launched_into, placement_for_launch
 from grading.placements.catalog_project import project_info
 from grading.submissions import service as submissions
-from grading.submissions.web import limits
 from grading.teams import service as teams
 
 bp = Blueprint("dashboards", __name__)
@@ -44,11 +40,7 @@ def student_page(placement_id: int) -> Response | str:
         _, placement, person = launched_into(placement_id)
     except ChoiceActivity:  # a choice of projects: the student ranks them, or sees theirs
         return redirect(url("choices.student", activity_id=placement_id), code=303)
-    session = db()
-    data = student.student_page(session, placement=placement, person=person, limits=limits(),
-                                now=utcnow())
-    return render_template("grading/dashboards/student_page.html.jinja2", page=data,
-                           form_token=secrets.token_urlsafe(24))
+    return render_student_page(placement, person)
 
 
 @bp.get("/work/<int:placement_id>/manage")

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from config.database import utcnow
+from config.forms import FieldError
 from config.settings import Settings
 from config.web import NotFound, UserFacingError
 from grading.consent.service import ensure_participation
@@ -40,14 +41,14 @@ TEXT_LIMIT = 50_000
 MB = 1024 * 1024
 
 
-class UploadRefused(UserFacingError):
+class UploadRefused(FieldError):
+    """A file refused (size, type, quota): the form comes back with the rest of the work kept."""
+
     status = 413
 
     def __init__(self, message: str, *, status: int = 413) -> None:
-        super().__init__(
-            message, title="File not accepted", status=status,
-            hint="Nothing from this attempt was saved. Fix the file and submit again.",
-        )
+        super().__init__({"files": message}, title="File not accepted", status=status)
+        self.hint = "Nothing from this attempt was saved. Fix the file and submit again."
 
 
 @dataclass(frozen=True)
@@ -146,14 +147,15 @@ def parse_links(raw: str) -> list[str]:
             continue
         parts = urlsplit(link)
         if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 2000:
-            raise UserFacingError(
-                f"“{link[:80]}” is not a web address. Links start with https:// (one per line).",
+            raise FieldError(
+                {"links": f"“{link[:80]}” is not a web address. Links start with https:// "
+                          "(one per line)."},
                 title="Link not accepted",
             )
         if link not in links:
             links.append(link)
     if len(links) > MAX_LINKS:
-        raise UserFacingError(f"Add at most {MAX_LINKS} links.", title="Too many links")
+        raise FieldError({"links": f"Add at most {MAX_LINKS} links."}, title="Too many links")
     return links
 
 
@@ -226,12 +228,13 @@ def submit(
     link_list = parse_links(links)
     text = text_md.strip()
     if len(text) > TEXT_LIMIT:
-        raise UserFacingError(f"The text is longer than {TEXT_LIMIT} characters.")
+        raise FieldError({"text": f"The text is longer than {TEXT_LIMIT:,} characters: shorten it, "
+                                  "or attach it as a file."})
     staged = stage_uploads(store, uploads, limits)
     _check_quota(session, store, placement_id=placement.id, key=owner.key, staged=staged,
                  limits=limits)
     if not text and not link_list and not staged:
-        raise UserFacingError("Add some text, a link or a file to submit.", title="Nothing to submit")
+        raise FieldError({"text": "Add some text, a link or a file to submit."}, title="Nothing to submit")
     try:
         submission = _insert(session, placement=placement, person=person, owner=owner,
                              text=text, links=link_list, form_token=form_token, now=now)

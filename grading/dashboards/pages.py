@@ -1,0 +1,29 @@
+"""Pages more than one view renders: the student's project page is shown by its own view and
+again, with the refused form, by the submit view."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask import render_template
+
+from config.database import utcnow
+from config.forms import FormState
+from config.web import db
+from grading.dashboards import student_page as student
+from grading.people.models import Person
+from grading.placements.models import Placement
+from grading.submissions.web import limits
+
+
+def render_student_page(placement: Placement, person: Person, form: FormState | None = None) -> str:
+    """The student's project page; ``form`` is a refused submission, shown again with the
+    text and links the student typed (and the same form token: nothing was submitted)."""
+    data = student.student_page(db(), placement=placement, person=person, limits=limits(),
+                                now=utcnow())
+    form = form or FormState()
+    token = form.value("form_token") if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", form.value("form_token")) \
+        else secrets.token_urlsafe(24)
+    return render_template("grading/dashboards/student_page.html.jinja2", page=data,
+                           form_token=token, form=form)
