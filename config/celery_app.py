@@ -32,8 +32,11 @@ TASK_MODULES = [
 
 def configure_celery(settings: Settings, *, task_modules: list[str] | None = None) -> Celery:
     eager = settings.run_tasks_in_process
+    broker_url = settings.redis_url or "memory://"
+    if celery_app.conf.broker_url and celery_app.conf.broker_url != broker_url:
+        _forget_connections()
     celery_app.conf.update(
-        broker_url=settings.redis_url or "memory://",
+        broker_url=broker_url,
         result_backend=None,
         task_ignore_result=True,
         task_always_eager=eager,
@@ -94,6 +97,17 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
     for module in task_modules or TASK_MODULES:
         importlib.import_module(module)
     return celery_app
+
+
+def _forget_connections() -> None:
+    # Celery keeps its broker connection pools for the process's life: an app configured
+    # for another broker (two apps in one process, as tests make) must not publish to the
+    # old one's.
+    pool = celery_app._pool
+    if pool is not None:
+        pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def start_in_process_beat(rt: Runtime) -> threading.Thread | None:

@@ -51,6 +51,8 @@ def worker_env(settings: Settings) -> dict[str, str]:
 class Worker:
     process: subprocess.Popen[bytes]
     log: Path
+    name: str = ""
+    """The node name, ``name@%h`` as given to ``-n`` (what ``worker-ping`` asks for)."""
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -71,24 +73,38 @@ class Worker:
 
 
 @contextmanager
-def celery_worker(settings: Settings, tmp: Path, *, beat: bool = True) -> Iterator[Worker]:
+def celery_worker(
+    settings: Settings, tmp: Path, *, beat: bool = True, concurrency: int = 1
+) -> Iterator[Worker]:
+    worker = start_worker(settings, tmp, beat=beat, concurrency=concurrency)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def start_worker(
+    settings: Settings, tmp: Path, *, beat: bool = True, concurrency: int = 1
+) -> Worker:
+    """A started worker, ready to take tasks; the caller stops it."""
     name = f"mbtest-{uuid.uuid4().hex[:8]}"
     log = tmp / f"{name}.log"
     command = [CELERY, "-A", "lti_tool.worker", "worker", "-Q", "microbridge",
-               "--concurrency", "1", "--loglevel", "INFO", "-n", f"{name}@%h", "--without-gossip",
-               "--without-mingle", "--without-heartbeat"]
+               "--concurrency", str(concurrency), "--loglevel", "INFO", "-n", f"{name}@%h",
+               "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if beat:
         command += ["-B", "-s", str(tmp / f"{name}-beat")]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=worker_env(settings), stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-    worker = Worker(process, log)
+    worker = Worker(process, log, f"{name}@%h")
     try:
         wait_for(lambda: " ready." in worker.output(), timeout=60,
                  message=lambda: "worker did not start:\n" + worker.output()[-3000:])
-        yield worker
-    finally:
+    except BaseException:
         worker.stop()
+        raise
+    return worker
 
 
 @dataclass
