@@ -267,12 +267,15 @@ def main() -> None:
 def start_tool(command: list[str], env: dict[str, str], tool: str) -> subprocess.Popen[bytes]:
     # The access log goes where an operator's would; here nobody reads it.
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
-    try:
-        wait_for(tool + "/healthz", seconds=120)
-    except SystemExit:
-        stop(proc)
-        raise
-    return proc
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if requests.get(tool + "/healthz", timeout=1).status_code < 500:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.2)
+    stop(proc)
+    raise SystemExit(f"the tool did not come up: {' '.join(command)}")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
