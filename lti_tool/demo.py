@@ -101,7 +101,54 @@ def _seed(session: Session, canvas: Any, tool_url: str) -> Any:
             flavour="canvas", name="Demo Canvas", deployment_ids=list(tool.deployment_ids),
             institution_id=institution.id,
         )
-    return _seed_catalog(session, institution.id)
+    catalog = _seed_catalog(session, institution.id)
+    platform_row = registry.find_platform(session, issuer=canvas.issuer, client_id=tool.client_id)
+    if catalog is not None and platform_row is not None:
+        seed_choice_set(session, canvas, tool, platform_row.id, institution.id)
+    return catalog
+
+
+CHOICE_TITLE = "Choose your project"
+
+
+def seed_choice_set(session: Session, canvas: Any, tool: Any, platform_id: int, institution_id: int) -> None:
+    """A graded "Choose your project" link in the demo course: four listed projects to rank."""
+    from sqlalchemy import select
+
+    from catalog.projects.models import CatalogListing, ProjectRevision
+    from grading.choices import service as choice_sets
+    from grading.people.models import Course
+    from grading.placements.service import PlacementSettings
+    from lti_tool.demo_lms.gradebook import default_link
+
+    course = next(iter(canvas.state.courses.values()))
+    links = canvas.state.links.values()
+    if any(link.title == CHOICE_TITLE and link.course_id == course.id for link in links):
+        return
+    revisions = session.scalars(
+        select(ProjectRevision).join(CatalogListing, CatalogListing.revision_id == ProjectRevision.id)
+        .where(CatalogListing.institution_id == institution_id, ProjectRevision.team_size == 1)
+        .order_by(ProjectRevision.id).limit(4)
+    ).all()
+    if len(revisions) < choice_sets.MIN_OPTIONS:
+        return
+    default_link(canvas, course, tool)  # the tool's plain link stays the course's first
+    link = canvas.add_resource_link(course, tool, title=CHOICE_TITLE, score_maximum=100)
+    row = session.scalar(select(Course).where(Course.platform_id == platform_id,
+                                              Course.context_id == course.context_id))
+    if row is None:
+        row = Course(platform_id=platform_id, deployment_id=tool.deployment_ids[0],
+                     context_id=course.context_id, title=course.title, label=course.label)
+        session.add(row)
+        session.flush()
+    anchor = choice_sets.create(
+        session, course_id=row.id, activity=PlacementSettings(title=CHOICE_TITLE),
+        choices=[(r, PlacementSettings(title=r.title)) for r in revisions], created_by_person_id=None,
+    )
+    anchor.resource_link_id = link.id
+    anchor.line_item_url = canvas.line_item_url(link.line_item_id)
+    choice_sets.share_line_item(session, anchor)
+    session.flush()
 
 
 def _seed_catalog(session: Session, institution_id: int) -> Any:

@@ -68,6 +68,21 @@ def set_at(session: Session, placement: Placement) -> ChoiceSet | None:
     )
 
 
+def share_line_item(session: Session, placement: Placement) -> bool:
+    """Options grade into their activity's one column: copy its line item to them.
+
+    True when something changed (the caller commits)."""
+    if not placement.line_item_url:
+        return False
+    found = set_at(session, placement)
+    changed = False
+    for option in found.options if found else []:
+        if option.placement.line_item_url != placement.line_item_url:
+            option.placement.line_item_url = placement.line_item_url
+            changed = True
+    return changed
+
+
 def option_at(session: Session, placement_id: int) -> ChoiceOption | None:
     """The option row, when this placement is one project of a choice set."""
     return session.scalar(select(ChoiceOption).where(ChoiceOption.placement_id == placement_id))

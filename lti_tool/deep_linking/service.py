@@ -18,6 +18,7 @@ from catalog.projects.models import ProjectRevision
 from catalog.search.service import get_listed
 from config.store import KeyValueStore
 from config.web import LaunchIdentity, UserFacingError
+from grading.choices import service as choice_sets
 from grading.placements import service as placements
 from grading.placements.models import Placement
 from grading.placements.service import PlacementSettings
@@ -110,20 +111,34 @@ def answer(
     settings: DeepLinkSettings,
     choices: Sequence[tuple[ProjectRevision, PlacementSettings]],
     launch_url: str,
+    choice_title: str | None = None,
 ) -> DeepLinkAnswer:
-    """Create a placement per chosen project and sign the response naming them all."""
+    """Create a placement per chosen project and sign the response naming them all.
+
+    With ``choice_title``: one activity (one link, one gradebook column) whose students rank
+    the projects and get one each (grading/choices); the first project's points, due date and
+    release mode are the activity's.
+    """
     assert identity.course_id is not None
     platform = session.get(Platform, identity.platform_id)
     if platform is None:
         raise PickerExpired()
-    made = [
-        placements.create(
-            session, course_id=identity.course_id, project_revision_id=revision.id,
-            settings=chosen_settings, created_by_person_id=identity.person_id,
-        )
-        for revision, chosen_settings in choices
-    ]
     summaries = {revision.id: revision.summary for revision, _ in choices}
+    if choice_title is not None:
+        first = choices[0][1]
+        activity = PlacementSettings(title=choice_title, score_maximum=first.score_maximum,
+                                     due_at=first.due_at, release_mode=first.release_mode)
+        made = [choice_sets.create(session, course_id=identity.course_id, activity=activity,
+                                   choices=choices, created_by_person_id=identity.person_id)]
+        summaries = {made[0].project_revision_id: "Choose one of: " + "; ".join(r.title for r, _ in choices)}
+    else:
+        made = [
+            placements.create(
+                session, course_id=identity.course_id, project_revision_id=revision.id,
+                settings=chosen_settings, created_by_person_id=identity.person_id,
+            )
+            for revision, chosen_settings in choices
+        ]
     items = [
         response.content_item(
             placement, launch_url=launch_url, summary=summaries.get(placement.project_revision_id, ""),
@@ -135,7 +150,8 @@ def answer(
     token = response.signed_response(
         platform, signing_key(session), deployment_id=identity.deployment_id,
         settings=settings, items=items,
-        message=f"Added {len(made)} Microbridge project{'s' if len(made) != 1 else ''}.",
+        message=(f"Added a choice of {len(choices)} Microbridge projects." if choice_title is not None
+                 else f"Added {len(made)} Microbridge project{'s' if len(made) != 1 else ''}."),
     )
     return DeepLinkAnswer(
         return_url=settings.return_url, jwt=token, placements=made,
@@ -193,3 +209,17 @@ def hand_made_link(session: Session, body: dict[str, Any], identity: LaunchIdent
         lineitems_url=str(ags.get("lineitems") or ""),
         scopes=tuple(str(s) for s in scopes) if isinstance(scopes, list) else None,
     )
+
+
+def choice_title(form: dict[str, str], *, chosen: int) -> str | None:
+    """The activity's name when the instructor places the projects as one choice (else None)."""
+    if form.get("as") != "choice":
+        return None
+    if chosen < choice_sets.MIN_OPTIONS:
+        raise UserFacingError(
+            f"A choice of projects needs at least {choice_sets.MIN_OPTIONS} projects.",
+            title="Too few projects for a choice", status=422,
+            hint="Go back and tick more projects, or add this one as its own activity.",
+        )
+    title = " ".join(form.get("choice_title", "").split())[:120]
+    return title or "Choose your project"

@@ -151,6 +151,7 @@ def respond() -> tuple[str, int]:
     forms, chosen = _parse_all(revisions)
     if chosen is None:
         return _configure_page(mode, revisions, forms, status=422, settings=settings)
+    as_choice = service.choice_title(request.form.to_dict(), chosen=len(revisions)) if mode.multiple else None
     rt = runtime.current()
     form_token = request.form.get("form_token", "")
     if not service.remember_answer(rt.store, identity=identity, form_token=form_token):
@@ -161,7 +162,7 @@ def respond() -> tuple[str, int]:
         )
     answer = service.answer(
         db(), identity=identity, settings=settings, choices=list(zip(revisions, chosen, strict=True)),
-        launch_url=rt.settings.base_url + "/lti/launch",
+        launch_url=rt.settings.base_url + "/lti/launch", choice_title=as_choice,
     )
     db().commit()
     return render_template("lti/deep_linking/return.html.jinja2", answer=answer, cancelled=False), 200

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from config.database import commit_around
 from config.web import LAUNCH_TOKEN_PARAM, LaunchIdentity, launch_token, url
+from grading.choices import service as choice_sets
 from grading.placements import service as placements
 from grading.placements.models import Placement
 from grading.placements.service import LinkRef, LinkState
@@ -133,8 +134,12 @@ def after_launch(
     )
     placement = resolution.placement
     if placement is not None:
+        known_column = placement.line_item_url
         note_launch(placement, body)
         commit_around(session, functools.partial(_ensure_column, identity, placement, body))
+        # A choice of projects grades into its activity's column: only a new column costs a query.
+        if placement.line_item_url != known_column and choice_sets.share_line_item(session, placement):
+            session.commit()
     return landing_for(identity, resolution.outcome, placement, course_navigation=is_course_navigation(body))
 
 

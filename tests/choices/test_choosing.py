@@ -182,3 +182,4 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(chooser: ChoiceSc
     assert row.option_id is None and "Every place in this set is taken" in row.reason
     # Students cannot reach the instructor's pages.
     assert ana.post(f"/course/choices/{chooser.placement_id}/preview").status_code == 403
+

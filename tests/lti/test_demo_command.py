@@ -54,6 +54,7 @@ def test_demo_starts_and_prints_one_working_url(tmp_path: Path) -> None:
         assert course.status_code == 200
         assert "Career Readiness 101" in course.text
         assert "Add Microbridge activity" in course.text  # the demo Canvas has the tool
+        assert "Choose your project" in course.text  # and a choice of projects to rank
         home = requests.get(f"http://localhost:{lms_port}/", timeout=10)
         assert "Moodle-like course" in home.text and "/lti/register?rt=" in home.text
         tool = requests.get(f"http://127.0.0.1:{tool_port}/healthz", timeout=10)

@@ -147,6 +147,7 @@ class Picker:
                         "release_mode": "instructor"}
             for name, value in defaults.items():
                 data.append((f"p{i}-{name}", fields.get(f"p{i}-{name}", value)))
+        data += [(k, v) for k, v in fields.items() if not re.match(r"p\d+-", k)]
         return self.client.post("/lti/deep-linking/respond", data=MultiDict(data))
 
     def cancel(self) -> TestResponse:
