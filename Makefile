@@ -35,8 +35,11 @@ demo: install
 
 # The full test suite. Embedded default (SQLite, in-process tasks) unless
 # MICROBRIDGE_TEST_DATABASE_URL / MICROBRIDGE_TEST_REDIS_URL point at PostgreSQL and Redis.
+# Two pytest-xdist workers (a file stays on one worker, so its module fixtures are built once);
+# each worker has its own database and Redis database number (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: install $(AXE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The browser suite alone (Debian's Chromium, axe-core).
 browser-test: install $(AXE)

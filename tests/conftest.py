@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from config import runtime
@@ -19,8 +20,32 @@ from config.settings import Settings, load_settings
 from lti_tool.app import create_app
 from lti_tool.models_index import metadata
 
-TEST_DATABASE_URL = os.environ.get("MICROBRIDGE_TEST_DATABASE_URL", "")
-TEST_REDIS_URL = os.environ.get("MICROBRIDGE_TEST_REDIS_URL", "")
+# Under pytest-xdist (`make test` runs two workers) each worker gets a database and a Redis
+# database number of its own, derived from the ones given: gw0 keeps them, gw1 takes `<db>_gw1`
+# and the Redis database below, and so on. Tests wipe what they use, so they must not share.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(XDIST_WORKER[2:]) if XDIST_WORKER.startswith("gw") else 0
+
+
+def _for_this_worker(database_url: str, redis_url: str) -> tuple[str, str]:
+    if not WORKER_INDEX:
+        return database_url, redis_url
+    if database_url.startswith("postgresql"):
+        url = make_url(database_url)
+        database_url = url.set(database=f"{url.database}_gw{WORKER_INDEX}").render_as_string(
+            hide_password=False)
+    if redis_url:
+        parts = urlsplit(redis_url)
+        number = int(parts.path.strip("/") or 0) - WORKER_INDEX
+        if number < 0:
+            raise RuntimeError(f"no Redis database left for xdist worker {XDIST_WORKER}")
+        redis_url = urlunsplit(parts._replace(path=f"/{number}"))
+    return database_url, redis_url
+
+
+TEST_DATABASE_URL, TEST_REDIS_URL = _for_this_worker(
+    os.environ.get("MICROBRIDGE_TEST_DATABASE_URL", ""),
+    os.environ.get("MICROBRIDGE_TEST_REDIS_URL", ""))
 USES_SERVICES = bool(TEST_DATABASE_URL.startswith("postgresql") and TEST_REDIS_URL)
 
 
@@ -42,6 +67,7 @@ def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def database_url(instance_dir: Path) -> str:
     url = TEST_DATABASE_URL or f"sqlite:///{instance_dir / 'test.sqlite3'}"
     if url.startswith("postgresql"):
+        _create_database_if_missing(url)
         engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -86,6 +112,20 @@ def db(app: Flask) -> Iterator[Session]:
     session = app.extensions["microbridge"].session_factory()
     yield session
     session.close()
+
+
+def _create_database_if_missing(url: str) -> None:
+    """An xdist worker's own database, made beside the one the run was given."""
+    name = make_url(url).database
+    given = make_url(os.environ["MICROBRIDGE_TEST_DATABASE_URL"])
+    if name == given.database:
+        return
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
 
 
 def _wipe(application: Flask) -> None:

@@ -30,11 +30,17 @@ def test_a_file_that_cannot_be_kept_leaves_no_half_saved_attempt(canvas_course: 
     files = Path(canvas_course.app.instance_path) / "files"
     files.mkdir(parents=True, exist_ok=True)
     blocker = files / digest[:2]
+    # Earlier tests on this instance folder may have kept files in that folder: set it aside.
+    earlier = files / f"{digest[:2]}.earlier"
+    if blocker.exists():
+        blocker.rename(earlier)
     blocker.write_bytes(b"not a folder")
     try:
         response = canvas_course.submit(student, files=[(PDF, "report.pdf")])
     finally:
         blocker.unlink()
+        if earlier.exists():
+            earlier.rename(blocker)
 
     assert response.status_code == 500
     assert "Nothing you sent was half-saved" in response.get_data(as_text=True)
