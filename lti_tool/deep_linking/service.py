@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.projects.models import ProjectRevision
@@ -27,11 +28,12 @@ from lti_tool.deep_linking.settings import DeepLinkSettings
 from lti_tool.keys.service import signing_key
 from lti_tool.launch import claims
 from lti_tool.launch.placement_step import is_course_navigation, resource_link_id
-from lti_tool.launch.service import launch_data
+from lti_tool.launch.service import LAUNCH_DATA_TTL, launch_data
 from lti_tool.registry.models import Flavour, Platform
 
 MAX_CHOSEN = 10
-DONE_TTL = 3600
+DONE_TTL = LAUNCH_DATA_TTL
+"""As long as the request's launch data: after that the picker has expired anyway."""
 
 
 class PickerExpired(UserFacingError):
@@ -170,9 +172,42 @@ def cancel(session: Session, *, identity: LaunchIdentity, settings: DeepLinkSett
     )
 
 
-def remember_answer(store: KeyValueStore, *, identity: LaunchIdentity, form_token: str) -> bool:
-    """True the first time this form is sent: a double click must not place projects twice."""
-    return store.add(f"dl-answer:{identity.launch_id}:{form_token[:64]}", "1", DONE_TTL)
+ANSWER_PENDING = "pending"
+
+
+def _answer_key(identity: LaunchIdentity) -> str:
+    return f"dl-answer:{identity.launch_id}"
+
+
+def claim_answer(store: KeyValueStore, *, identity: LaunchIdentity) -> str | None:
+    """None the first time this deep-linking request is answered; afterwards what the first
+    answer recorded: ``ANSWER_PENDING`` while it is being made, then its placement ids.
+
+    One answer per request, however it is sent again (a double click, Back and the button
+    again, the browser resending the form): a second answer would add a second copy."""
+    if store.add(_answer_key(identity), ANSWER_PENDING, DONE_TTL):
+        return None
+    return store.get(_answer_key(identity)) or ANSWER_PENDING
+
+
+def record_answer(store: KeyValueStore, *, identity: LaunchIdentity, placements: Sequence[Placement]) -> None:
+    store.put(_answer_key(identity), ",".join(str(p.id) for p in placements), DONE_TTL)
+
+
+def release_answer(store: KeyValueStore, *, identity: LaunchIdentity) -> None:
+    """The first answer failed before anything was kept: the request may be answered again."""
+    store.delete(_answer_key(identity))
+
+
+def answered(session: Session, *, identity: LaunchIdentity, recorded: str) -> list[Placement]:
+    """The placements the first answer made, in this course."""
+    ids = [int(part) for part in recorded.split(",") if part.isdigit()]
+    if not ids or identity.course_id is None:
+        return []
+    found = session.scalars(
+        select(Placement).where(Placement.id.in_(ids), Placement.course_id == identity.course_id)
+    ).all()
+    return sorted(found, key=lambda p: ids.index(p.id))
 
 
 @dataclass(frozen=True)

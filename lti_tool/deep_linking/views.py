@@ -9,7 +9,6 @@ release mode, and keeps the LMS's line item in step.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from flask import Blueprint, redirect, render_template, request
@@ -110,7 +109,6 @@ def _configure_page(
 ) -> tuple[str, int]:
     return render_template(
         "lti/deep_linking/configure.html.jinja2", mode=mode, pairs=list(zip(revisions, forms, strict=True)),
-        form_token=request.form.get("form_token") or secrets.token_urlsafe(16),
         errors=[e for f in forms for e in f.errors.items()], **extra,
     ), status
 
@@ -144,7 +142,7 @@ def configure() -> tuple[str, int] | Response:
 
 
 @bp.post("/lti/deep-linking/respond")
-def respond() -> tuple[str, int]:
+def respond() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     identity, settings = _deep_linking_launch()
     mode = _deep_linking(settings)
     revisions = _chosen(identity, mode, request.form.getlist("revision"))
@@ -153,19 +151,31 @@ def respond() -> tuple[str, int]:
         return _configure_page(mode, revisions, forms, status=422, settings=settings)
     as_choice = service.choice_title(request.form.to_dict(), chosen=len(revisions)) if mode.multiple else None
     rt = runtime.current()
-    form_token = request.form.get("form_token", "")
-    if not service.remember_answer(rt.store, identity=identity, form_token=form_token):
-        raise UserFacingError(
-            "These projects were already sent to the LMS from this page.", title="Already added",
-            hint="Close the dialog: the projects are in your course. Reload the course page.",
-            status=409,
+    earlier = service.claim_answer(rt.store, identity=identity)
+    if earlier is not None:  # this dialog already answered: never a second copy
+        return _no_repeat(render_template(
+            "lti/deep_linking/already_added.html.jinja2", pending=earlier == service.ANSWER_PENDING,
+            placements=service.answered(db(), identity=identity, recorded=earlier),
+        ), 409)
+    try:
+        answer = service.answer(
+            db(), identity=identity, settings=settings,
+            choices=list(zip(revisions, chosen, strict=True)),
+            launch_url=rt.settings.base_url + "/lti/launch", choice_title=as_choice,
         )
-    answer = service.answer(
-        db(), identity=identity, settings=settings, choices=list(zip(revisions, chosen, strict=True)),
-        launch_url=rt.settings.base_url + "/lti/launch", choice_title=as_choice,
-    )
-    db().commit()
-    return render_template("lti/deep_linking/return.html.jinja2", answer=answer, cancelled=False), 200
+        db().commit()
+    except BaseException:
+        service.release_answer(rt.store, identity=identity)
+        raise
+    service.record_answer(rt.store, identity=identity, placements=answer.placements)
+    page = render_template("lti/deep_linking/return.html.jinja2", answer=answer, cancelled=False)
+    return _no_repeat(page, 200)
+
+
+def _no_repeat(page: str, status: int) -> tuple[str, int, dict[str, str]]:
+    # Not kept for Back: the browser asks this page again (and hears "already added") rather
+    # than showing the signed answer, whose button would add a second copy in the LMS.
+    return page, status, {"Cache-Control": "no-store"}
 
 
 @bp.post("/lti/deep-linking/cancel")

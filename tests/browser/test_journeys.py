@@ -101,7 +101,7 @@ def place_by_deep_linking(lms: Lms) -> None:
     frame.get_by_role("button", name="Continue").click()
     lms.wait_heading("Set up the project")
     lms.check("deep linking: set up")
-    frame.get_by_role("button", name="Add to the course").click()
+    frame.get_by_role("button", name="Continue").click()
     lms.wait_heading("Ready to add 1 project")
     lms.check("deep linking: ready")
     frame.get_by_role("button", name="Add to the course").click()

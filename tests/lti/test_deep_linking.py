@@ -210,3 +210,35 @@ def test_a_double_submitted_form_places_the_projects_once(setup: Setup, db: Sess
 
     assert first.status_code == 200 and second.status_code == 409
     assert len(db.scalars(select(Placement)).all()) == 1
+
+
+def test_the_steps_are_continue_then_add_to_the_course(setup: Setup) -> None:
+    picker = open_deep_linking(setup)
+    configure = picker.configure(setup.revision.id).get_data(as_text=True)
+    assert '<button type="submit">Continue</button>' in configure
+    assert "Add to the course" not in configure
+    answer = picker.respond([setup.revision.id])
+    assert '<button type="submit">Add to the course</button>' in answer.get_data(as_text=True)
+
+
+def test_a_deep_linking_request_answers_once(setup: Setup, db: Session) -> None:
+    """Back from the confirmation and the button again (or the browser resending the form):
+    the same request gets "already added" and the link, never a second placement or answer."""
+    picker = open_deep_linking(setup)
+    first = picker.respond([setup.revision.id], **{"p0-title": "Churn study"})
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
+
+    again = picker.respond([setup.revision.id], **{"p0-title": "Churn study, take two"})
+
+    assert again.status_code == 409 and again.headers["Cache-Control"] == "no-store"
+    page = again.get_data(as_text=True)
+    [placement] = db.scalars(select(Placement)).all()
+    assert "Already added" in page and "nothing was added twice" in page
+    assert f'href="/course/placements/{placement.id}?lt=' in page and ">Churn study</a>" in page
+    assert 'name="JWT"' not in page  # no second answer to post to the LMS
+    _, _, reply = send_to_lms(first)
+    assert reply.status_code == 200
+    assert len(setup.lms.deep_link_outcomes[-1].resource_link_ids) == 1
+
+    other = open_deep_linking(setup).respond([setup.revision.id])  # a new dialog: a new answer
+    assert other.status_code == 200 and len(db.scalars(select(Placement)).all()) == 2
