@@ -26,6 +26,7 @@ from catalog.projects import service as projects
 from catalog.projects.content import CriterionInput, LevelInput, ProjectContent
 from catalog.projects.guardrails import DEFAULT_POLICY, PayPolicy
 from catalog.skills.service import normalise_all
+from config import notices
 
 # Positions in PROJECTS left in other states, so the queue and the history have content.
 IN_REVIEW = (5, 12, 27)
@@ -99,7 +100,7 @@ def seed_demo_catalog(session: Session, institution: Institution) -> DemoCatalog
                 if decision == Decision.CHANGES_REQUESTED else "")
         curation.decide(session, actor=curator, project_id=project.id, decision=decision,
                         note=note, policy=DEFAULT_POLICY,
-                        project_link=lambda pid: f"/employer/projects/{pid}")
+                        project_link=lambda pid: notices.absolute(f"/employer/projects/{pid}"))
         summary.published += decision == Decision.APPROVED
     session.flush()
     return summary

@@ -1,10 +1,12 @@
 """Outgoing email through an outbox table.
 
 ``send_email`` only writes a row in the caller's transaction. After that transaction commits,
-a Celery task delivers the row: through SMTP when ``MICROBRIDGE_SMTP_URL`` is set, otherwise
-into the local outbox (the embedded default), which ``/outbox`` shows so that a newcomer can
-follow sign-in links. The row is the truth: a message that cannot be delivered keeps its
-error and attempt count, and ``sweep_outgoing_email`` re-queues what a lost task left behind.
+a Celery task delivers the row: through SMTP when ``MICROBRIDGE_SMTP_URL`` is set; in a demo or
+the tests without SMTP, into the local outbox, which ``/outbox`` shows so that a newcomer can
+follow sign-in links. Anywhere else a message without a mail server fails with the reason (it
+never counts as sent), and the admin page can retry it once SMTP is set. The row is the truth:
+a message that cannot be delivered keeps its error and attempt count, and
+``sweep_outgoing_email`` re-queues what a lost task left behind.
 """
 
 from __future__ import annotations
@@ -55,17 +57,28 @@ class OutgoingEmail(CreatedMixin, Base):
     """``smtp`` or ``outbox``: where the message went (or was last tried)."""
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    """The notice kind a person can turn off (config/notices.py); empty for sign-in mail."""
+    institution_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The institution whose administrators see (and may retry) this message; None: only the
+    operator (mail to an employer about several institutions, sign-in links)."""
+    unsubscribe_url: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    """The signed one-click link for the List-Unsubscribe header (RFC 8058); empty: none."""
 
     @property
     def is_failed(self) -> bool:
         return self.status == EmailStatus.FAILED.value
 
 
-def send_email(session: Session, *, to: str, subject: str, body: str) -> OutgoingEmail:
+def send_email(
+    session: Session, *, to: str, subject: str, body: str, kind: str = "",
+    institution_id: int | None = None, unsubscribe_url: str = "",
+) -> OutgoingEmail:
     """Queue one plain-text email; it is delivered after the caller's transaction commits."""
     email = OutgoingEmail(
         to_address=to.strip(), subject=" ".join(subject.split())[:300], body=body,
-        status=EmailStatus.QUEUED.value,
+        status=EmailStatus.QUEUED.value, kind=kind, institution_id=institution_id,
+        unsubscribe_url=unsubscribe_url,
     )
     session.add(email)
     session.flush()
@@ -105,6 +118,19 @@ class OutboxTransport:
 
     def send(self, message: EmailMessage) -> None:
         return None
+
+
+class NoMailServer:
+    """Production without ``MICROBRIDGE_SMTP_URL``: nothing can leave, so nothing is "sent"."""
+
+    name = "none"
+
+    def send(self, message: EmailMessage) -> None:
+        raise DeliveryError(
+            "No mail server is configured: set MICROBRIDGE_SMTP_URL, restart, then retry this "
+            "message from the admin page (Mail).",
+            transient=False,
+        )
 
 
 class SmtpTransport:
@@ -166,7 +192,22 @@ def _describe(recipients: dict[str, tuple[int, bytes]]) -> str:
 
 def transport_for(settings: Settings) -> Transport:
     smtp = settings.smtp
-    return SmtpTransport(smtp) if smtp else OutboxTransport()
+    if smtp:
+        return SmtpTransport(smtp)
+    return OutboxTransport() if settings.demo or settings.testing else NoMailServer()
+
+
+def missing_mail_server(settings: Settings, *, demo_flag: str = "--demo") -> str | None:
+    """Why a process that delivers mail must not start, with the fix; None when it may."""
+    if settings.smtp_url or settings.demo:
+        return None
+    return (
+        "Set MICROBRIDGE_SMTP_URL (for example smtp://user:password@mail.example.org:587): "
+        "without a mail server, employers' and curators' sign-in emails and every notification "
+        "cannot leave Microbridge. Check it with `microbridge check`. To try Microbridge, run "
+        f"`microbridge demo`; to run a demo anyway (emails shown to anyone at /outbox), add "
+        f"{demo_flag}."
+    )
 
 
 def outbox_visible(settings: Settings) -> bool:
@@ -182,6 +223,11 @@ def build_message(email: OutgoingEmail, *, sender: str) -> EmailMessage:
     message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"mb{email.id}")
+    if email.unsubscribe_url:
+        # RFC 2369 and RFC 8058: mail clients offer one-click unsubscribe, which POSTs
+        # "List-Unsubscribe=One-Click" to the signed link without a sign-in.
+        message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(email.body)
     return message
 
@@ -307,6 +353,28 @@ def sweep_outgoing_email(older_than_seconds: int = 120) -> int:
     for email_id in ids:
         enqueue(email_id)
     return len(ids)
+
+
+def failed(session: Session, *, institution_id: int | None, limit: int = 100
+           ) -> Sequence[OutgoingEmail]:
+    """Failed messages, newest first: an institution's own (``institution_id``), or every one
+    (None, the operator)."""
+    query = select(OutgoingEmail).where(OutgoingEmail.status == EmailStatus.FAILED.value)
+    if institution_id is not None:
+        query = query.where(OutgoingEmail.institution_id == institution_id)
+    return session.scalars(query.order_by(OutgoingEmail.id.desc()).limit(limit)).all()
+
+
+def retry(session: Session, email: OutgoingEmail) -> bool:
+    """Queue a failed message again (delivered after the caller commits); False if it had not
+    failed (a second press, or it went out meanwhile)."""
+    if email.status != EmailStatus.FAILED.value:
+        return False
+    email.status = EmailStatus.QUEUED.value
+    email.attempts = 0
+    session.flush()
+    outbox.queue_after_commit(session, CHANNEL, email.id)
+    return True
 
 
 def recent(session: Session, *, limit: int = 100) -> Sequence[OutgoingEmail]:

@@ -79,7 +79,9 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.jinja_env.globals["launch_field"] = launch_field
     app.jinja_env.globals["csrf_token"] = csrf_token
     # The employer portal's navigation, composed here so catalog/ needs nothing from grading/.
-    app.jinja_env.globals["employer_portal_nav"] = [("employer_reviews.inbox", "Reviews")]
+    app.jinja_env.globals["employer_portal_nav"] = [("employer_reviews.inbox", "Reviews"),
+                                                    ("mail_settings.employer", "Email")]
+    app.jinja_env.globals["curator_portal_nav"] = [("mail_settings.curator", "Email")]
     app.url_map.converters["int"] = BigintId  # before any route is added
     _register_blueprints(app)
     _register_error_pages(app)

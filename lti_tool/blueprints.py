@@ -17,6 +17,8 @@ def all_blueprints() -> list[Blueprint]:
     from grading.courses.views import bp as courses_bp
     from grading.dashboards.views import bp as dashboards_bp
     from grading.milestones.views import bp as milestones_bp
+    from grading.notices.views import bp as mail_settings_bp
+    from grading.notices.views import unsubscribe_bp
     from grading.passback.views import bp as passback_bp
     from grading.placements.views import bp as placements_bp
     from grading.profiles.views import bp as profiles_bp
@@ -35,5 +37,5 @@ def all_blueprints() -> list[Blueprint]:
         home_bp, keys_bp, launch_bp, registration_bp, platform_admin_bp, deep_linking_bp, courses_bp,
         employers_bp, projects_bp, curation_bp, catalog_bp, recommend_bp, outbox_bp, placements_bp,
         dashboards_bp, consent_bp, teams_bp, milestones_bp, submissions_bp, employer_reviews_bp, reviews_bp,
-        passback_bp, choices_bp, profiles_bp,
+        passback_bp, choices_bp, profiles_bp, mail_settings_bp, unsubscribe_bp,
     ]

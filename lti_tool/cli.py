@@ -11,6 +11,7 @@ import click
 
 from config import runtime
 from config.database import transaction
+from config.mail import missing_mail_server
 from config.migrate import DatabaseNotMigrated, DatabaseUnreachable, check_migrated, upgrade
 from config.settings import SettingError, load_settings
 from config.web import UserFacingError
@@ -50,13 +51,9 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     if demo:
         os.environ["MICROBRIDGE_DEMO"] = "true"  # read again by the gunicorn workers
     rt = _runtime()  # refuse to start on an unmigrated database, with the message
-    if not rt.settings.smtp_url and not rt.settings.demo:
-        raise click.ClickException(
-            "Set MICROBRIDGE_SMTP_URL (for example smtp://user:password@mail.example.org:587): "
-            "without a mail server, employers' and curators' sign-in emails cannot leave "
-            "Microbridge. To try Microbridge, run `microbridge demo`; to serve a demo anyway "
-            "(emails shown to anyone at /outbox), add --demo."
-        )
+    refusal = missing_mail_server(rt.settings)
+    if refusal:
+        raise click.ClickException(refusal)
     count = workers or default_workers()
     # Forwarded headers (the client's address and scheme) only from the proxies named in
     # MICROBRIDGE_FORWARDED_ALLOW_IPS. The access log's secrets are redacted by the app's
@@ -99,11 +96,17 @@ def control_socket_args(instance_path: Path) -> list[str]:
 WORKER_NAME = "microbridge@%h"
 
 
-@main.command(help="Run a Celery worker (needs MICROBRIDGE_REDIS_URL).")
+@main.command(help="Run a Celery worker (needs MICROBRIDGE_REDIS_URL and MICROBRIDGE_SMTP_URL).")
 @click.option("--concurrency", default=2, show_default=True, type=int)
 @click.option("--name", default=WORKER_NAME, show_default=True,
               help="Node name (%h: this host), as worker-ping names it.")
-def worker(concurrency: int, name: str) -> None:
+@click.option("--demo", is_flag=True, help="A demo's worker: without SMTP, emails go to /outbox.")
+def worker(concurrency: int, name: str, demo: bool) -> None:
+    if demo:
+        os.environ["MICROBRIDGE_DEMO"] = "true"  # read again by the worker's own settings
+    refusal = missing_mail_server(load_settings())
+    if refusal:  # the worker delivers the mail: without SMTP it would have nowhere to go
+        raise click.ClickException(refusal)
     _celery(["worker", "--concurrency", str(concurrency), "--loglevel", "INFO",
              "-Q", "microbridge", "-n", name])
 

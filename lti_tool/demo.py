@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from config.database import transaction
 from config.migrate import upgrade
-from config.runtime import Runtime, of_app
+from config.runtime import Runtime, bound, of_app
 from config.settings import load_settings
 from lti_tool.registration.service import create_link
 
@@ -54,7 +54,8 @@ def run_demo(*, tool_port: int, lms_port: int) -> None:
         platforms[flavour] = platform
         apps[f"/{flavour}"] = create_platform_app(platform)
 
-    with transaction(rt.session_factory) as session:
+    # Seeding queues mail (curators are told of projects to curate): it needs the runtime.
+    with bound(rt), transaction(rt.session_factory) as session:
         catalog = _seed(session, platforms["canvas"], tool_url)
     persistence.save(platforms["canvas"], platforms["canvas"].state_file or "")
     for platform in platforms.values():

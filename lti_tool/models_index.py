@@ -9,6 +9,7 @@ from catalog.institutions import models as _institutions  # noqa: F401
 from catalog.portal import models as _portal  # noqa: F401
 from catalog.projects import models as _projects  # noqa: F401
 from config import mail as _mail  # noqa: F401
+from config import notices as _notices  # noqa: F401
 from config import store as _store  # noqa: F401
 from config.database import Base
 from grading.choices import models as _choices  # noqa: F401

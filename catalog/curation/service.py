@@ -32,8 +32,8 @@ from catalog.projects.models import (
     RevisionState,
 )
 from catalog.projects.service import GuardrailsNotMet, TransitionRefused
+from config import notices
 from config.database import utcnow
-from config.mail import send_email
 from config.store import KeyValueStore
 from config.web import NotAllowed, NotFound, UserFacingError
 
@@ -269,10 +269,13 @@ def _tell_employer(
         lines += ["", "The curator's note:", row.note]
     lines += ["", f"See the project: {project_link(project.id)}"]
     body = "\n".join(lines)
-    return [
-        send_email(session, to=address, subject=subject, body=body).id
+    sent = [
+        notices.notify(session, to=address, kind="curation_decision", subject=subject, body=body,
+                       institution_id=row.institution_id,
+                       reason=f"you offered “{revision.title}” to {inst} on Microbridge.")
         for address in employers.member_emails(session, employer_id=project.employer_id)
     ]
+    return [email.id for email in sent if email is not None]
 
 
 def verify_employer(session: Session, *, actor: Actor, employer_id: int, note: str) -> EmployerOrg:
@@ -329,6 +332,7 @@ def request_sign_in(
             session, kind=KIND, account_id=account.id, email=account.email, policy=policy,
             link_for=link_for, subject="Your Microbridge curator sign-in link",
             intro="Someone (we hope you) asked to sign in to Microbridge as a curator.",
+            institution_id=account.institution_id,
         )
 
 
@@ -359,6 +363,7 @@ def invite_curator(
                "Microbridge catalog: you review employers' projects before instructors and "
                "students see them.\n\nWhen this link has expired, ask for a new one on the "
                "curator sign-in page with this address."),
+        institution_id=institution_id,
     )
     return account
 

@@ -90,7 +90,7 @@ def check_rate(store: KeyValueStore, *, kind: str, email: str, policy: LinkPolic
 
 def issue_link(
     session: Session, *, kind: str, account_id: int, email: str, policy: LinkPolicy,
-    link_for: LinkBuilder, subject: str, intro: str,
+    link_for: LinkBuilder, subject: str, intro: str, institution_id: int | None = None,
 ) -> tuple[MagicLink, OutgoingEmail]:
     """Create a link and queue the email that carries it."""
     token = secrets.token_urlsafe(32)
@@ -104,9 +104,12 @@ def issue_link(
         f"{intro}\n\n"
         f"Sign in to Microbridge with this link:\n{link_for(token)}\n\n"
         f"The link works once and for {policy.minutes} minutes. If you did not ask for it, "
-        "you can ignore this message: nobody can sign in without the link."
+        "you can ignore this message: nobody can sign in without the link.\n\n"
+        "-- \nYou get this because someone asked Microbridge for a link for this address. "
+        "It is not a mailing: nothing more comes unless a link is asked for again."
     )
-    message = send_email(session, to=link.email, subject=subject, body=body)
+    message = send_email(session, to=link.email, subject=subject, body=body,
+                         institution_id=institution_id)
     return link, message
 
 

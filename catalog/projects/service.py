@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from catalog.actors import Actor, ActorKind
+from catalog.curation.notices import tell_curators
 from catalog.institutions.models import Institution
 from catalog.projects import guardrails, listing
 from catalog.projects.content import ProjectContent
@@ -251,6 +252,8 @@ def submit(
     count = f"{len(chosen)} institution{'s' if len(chosen) != 1 else ''}"
     settle(session, project, action="submitted", actor=actor, revision=revision,
            note=f"Revision {revision.number} sent for review to {count}.")
+    tell_curators(session, institutions=chosen, project_id=project.id, title=revision.title,
+                  employer_name=project.employer.name)
     return project
 
 

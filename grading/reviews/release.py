@@ -26,6 +26,7 @@ from grading.consent import service as consent
 from grading.passback import service as passback
 from grading.people.models import Person
 from grading.placements.models import Placement, ReleaseMode
+from grading.reviews import notices
 from grading.reviews.models import GradeRelease, ReleaseSource, Review
 from grading.reviews.records import (
     latest_release,
@@ -107,14 +108,21 @@ def release(
             score_given=score_given, score_maximum=placement.score_maximum, comment=comment,
             submission_id=submission.id,
         )
+    notices.feedback_released(session, placement=placement, release_id=grade.id,
+                              members=list(members))
     return grade
 
 
 def after_final_review(
     session: Session, *, review: Review, placement: Placement
 ) -> GradeRelease | None:
-    """Release at once when the placement says so; otherwise it waits for the instructor."""
-    if placement.release_mode != ReleaseMode.AUTOMATIC.value or not review.is_final:
+    """Release at once when the placement says so; otherwise it waits for the instructor,
+    who is told."""
+    if not review.is_final:
+        return None
+    if placement.release_mode != ReleaseMode.AUTOMATIC.value:
+        notices.grade_awaits_approval(session, placement=placement,
+                                      submission_id=review.submission_id, review_id=review.id)
         return None
     score = scaled(review.points, review.points_possible, placement.score_maximum)
     return release(

@@ -1,4 +1,4 @@
-"""Periodic review work: reminders to employers and overdue notices to instructors."""
+"""Periodic review work: daily digests to employers and overdue notices to instructors."""
 
 from __future__ import annotations
 
@@ -10,10 +10,7 @@ from grading.reviews import deadlines
 
 @celery_app.task(name="microbridge.grading.reviews.send_reminders", acks_late=True, ignore_result=True)
 def send_reminders() -> int:
-    """Queue every review reminder and overdue notice that is due (each goes out once)."""
+    """Queue the employers' daily digests and the overdue notices that are due (each once)."""
     rt = runtime.current()
     with transaction(rt.session_factory) as session:
-        return deadlines.send_reminders(
-            session, now=utcnow(), review_days=rt.settings.review_days,
-            base_url=rt.settings.base_url,
-        )
+        return deadlines.send_reminders(session, now=utcnow(), review_days=rt.settings.review_days)

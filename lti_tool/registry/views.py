@@ -1,11 +1,12 @@
-"""The platform admin page: see registrations, add deployments, deactivate a platform."""
+"""The platform admin pages: see registrations, add deployments, deactivate a platform; see
+mail that failed, with the reason, and send it again."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from config import runtime
+from config import mail, runtime
 from config.web import Principal, UserFacingError, authorised_by, db, protect, url
 from lti_tool.registry import cache, service
 from lti_tool.registry.admin import accept_operator_link, require_admin
@@ -70,3 +71,24 @@ def set_active(platform_id: int) -> Response:
     session.commit()
     cache.forget()
     return redirect(url("platform_admin.index"), code=303)
+
+
+@bp.get("/admin/mail")
+def failed_mail() -> str:
+    scope = require_admin()
+    rows = mail.failed(db(), institution_id=None if scope.operator else scope.institution_id)
+    return render_template("admin/mail.html.jinja2", emails=rows, scope=scope)
+
+
+@bp.post("/admin/mail/<int:email_id>/retry")
+def retry_mail(email_id: int) -> Response:
+    scope = require_admin()
+    session = db()
+    email = session.get(mail.OutgoingEmail, email_id)
+    # An LMS administrator reaches only their institution's mail; the operator every message.
+    if email is None or not (scope.operator or (
+            email.institution_id is not None and scope.may_manage(email.institution_id))):
+        abort(404)
+    mail.retry(session, email)
+    session.commit()
+    return redirect(url("platform_admin.failed_mail"), code=303)

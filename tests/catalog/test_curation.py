@@ -62,10 +62,12 @@ def test_approval_lists_the_project_and_emails_every_member(
     assert curation.queue(db, institution_id=institution.id) == []
     assert [i.project.id for i in curation.listed(db, institution_id=institution.id)] == [
         project_id]
-    mails = db.scalars(select(OutgoingEmail).order_by(OutgoingEmail.to_address)).all()
+    mails = db.scalars(select(OutgoingEmail).where(OutgoingEmail.kind == "curation_decision")
+                       .order_by(OutgoingEmail.to_address)).all()
     assert [m.to_address for m in mails] == ["ana@harbor.example", "bo@harbor.example"]
     assert mails[0].subject.startswith("Northfield University approved")
-    assert f"/employer/projects/{project_id}" in mails[0].body
+    assert f"http://127.0.0.1:5000/employer/projects/{project_id}\n" in mails[0].body
+    assert "You get this because you offered" in mails[0].body
 
 
 def test_changes_and_rejection_need_a_note_shown_next_to_the_field(

@@ -1,5 +1,6 @@
-"""Review deadlines: reminders on day 3 and day 6, the instructor told after the deadline,
-each once; and the employers' median time to feedback."""
+"""Review deadlines: the employer's daily digest (on new work, day 3, day 6 and the due date,
+at most once a day), the instructor told after the deadline, once; and the employers' median
+time to feedback."""
 
 from __future__ import annotations
 
@@ -22,8 +23,7 @@ from tests.work.harness import School
 def _run(days: float) -> int:
     rt = runtime.current()
     with transaction(rt.session_factory) as session:
-        return deadlines.send_reminders(session, now=utcnow() + timedelta(days=days), review_days=7,
-                                        base_url="https://tool.example")
+        return deadlines.send_reminders(session, now=utcnow() + timedelta(days=days), review_days=7)
 
 
 def _emails(course: School) -> list[OutgoingEmail]:
@@ -31,28 +31,55 @@ def _emails(course: School) -> list[OutgoingEmail]:
     return list(course.db.scalars(select(OutgoingEmail).order_by(OutgoingEmail.id)))
 
 
-def test_reminders_go_out_on_day_3_and_day_6_then_the_instructor_is_told(canvas_course: School) -> None:
+def test_the_employer_gets_a_digest_on_news_and_reminder_days_then_the_instructor_is_told(
+        canvas_course: School) -> None:
     placement = canvas_course.placed.placement
     teacher = canvas_course.instructor()
     placement.created_by_person_id = canvas_course.people["Grace Hopper"].id
     canvas_course.db.commit()
     _, submission = submitted(canvas_course)
 
-    assert _run(1) == 0
-    assert _run(3.1) == 1 and _run(3.2) == 0
-    assert _run(6.1) == 1
-    assert _run(7.1) == 1 and _run(9) == 0
+    assert _run(0) == 1  # new work: today's digest
+    assert _run(0.01) == 0 and _run(1) == 0  # nothing new since
+    assert _run(3.1) == 1 and _run(3.2) == 0  # day 3
+    assert _run(6.1) == 1  # day 6
+    assert _run(7.1) == 2 and _run(9) == 0  # due: a digest, and the instructor once
 
     kinds = [r.kind for r in canvas_course.db.scalars(select(ReviewReminder).order_by(ReviewReminder.id))]
-    assert kinds == ["day3", "day6", "overdue"]
+    assert kinds == ["overdue"]
     emails = _emails(canvas_course)
     to_employer = [e for e in emails if e.to_address == canvas_course.placed.employer.member.email]
-    assert len(to_employer) == 2 and "Reminder" in to_employer[0].subject
-    assert f"https://tool.example/employer/reviews/{submission.id}" in to_employer[0].body
+    assert len(to_employer) == 4 and {e.kind for e in to_employer} == {"review_digest"}
+    assert to_employer[0].subject == "1 student submission awaits your review"
+    base = runtime.current().settings.base_url
+    assert f"{base}/employer/reviews/{submission.id}\n" in to_employer[0].body
+    assert "(overdue)" in to_employer[-1].body
     assert all("Lovelace" not in e.body and "Lovelace" not in e.subject for e in to_employer)
-    assert [e.to_address for e in emails if "overdue" in e.subject] == ["grace@example.edu"]
+    overdue = [e for e in emails if e.kind == "review_overdue"]
+    assert [e.to_address for e in overdue] == ["grace@example.edu"]
+    assert "Open Microbridge from" in overdue[0].body and "/reviews/placements" not in overdue[0].body
     page = teacher.get(f"/reviews/placements/{canvas_course.placement_id}").get_data(as_text=True)
     assert "Waiting for the employer" in page  # overdue only once the deadline has really passed
+
+
+def test_one_digest_a_day_however_much_work_arrives(canvas_course: School) -> None:
+    submitted(canvas_course)
+    assert _run(0) == 1
+    second = canvas_course.add_student("Alan", "Turing")
+    canvas_course.submit(canvas_course.student(second), text="Mine too.")
+    student = canvas_course.student(second)
+    student.post(f"/work/{canvas_course.placement_id}/consent",
+                 data={"records": ["work", "feedback"], "signature": student.name})
+    assert _run(0.001) == 0  # new work, but today's digest went out
+    assert _run(1) == 1  # tomorrow's lists both
+    digests = [e for e in _emails(canvas_course) if e.kind == "review_digest"]
+    assert len(digests) == 2 and digests[1].subject == "2 student submissions await your review"
+
+
+def test_work_not_shared_is_no_obligation_for_the_employer(canvas_course: School) -> None:
+    submitted(canvas_course, consent=False)
+    assert _run(0) == 0 and _run(3.1) == 0
+    assert [e for e in _emails(canvas_course) if e.kind == "review_digest"] == []
 
 
 def test_no_reminder_after_a_final_review(canvas_course: School) -> None:

@@ -28,6 +28,9 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes the LMS posts to across sites by design: each is bound by its own one-time value
 # (OIDC state and nonce, a storage ticket, a registration link), never by a form token.
 FROM_THE_LMS = {"/lti/login", "/lti/launch", "/lti/launch/confirm", "/lti/register"}
+# A mail client posts the one-click unsubscribe (RFC 8058) with no session and no form token:
+# the link's signature is its authority, and it turns off one kind of mail for one address.
+FROM_A_MAIL_CLIENT = {"/mail/unsubscribe/<token>"}
 LAUNCH_ROUTES = ("/lti/", "/work/", "/course/", "/passback/", "/reviews/")
 COOKIE_ROUTES = ("/employer/", "/curator/", "/curation/", "/admin/")
 REFUSED = {400, 403}
@@ -53,7 +56,7 @@ def concrete(rule: Rule, ids: dict[str, Any]) -> str:
 
 
 def family(rule: Rule) -> str:
-    if rule.rule in FROM_THE_LMS:
+    if rule.rule in FROM_THE_LMS or rule.rule in FROM_A_MAIL_CLIENT:
         return "lms"
     if rule.rule.startswith(COOKIE_ROUTES):
         return "cookie"

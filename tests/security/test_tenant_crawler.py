@@ -35,7 +35,7 @@ COURSE_IDS = ("placement_id", "team_id", "milestone_id", "submission_id", "file_
               "person_id", "activity_id", "option_id")
 """Ids of records that live in one course: another course of the same institution is a stranger."""
 TENANT_IDS = ("revision_id", "project_id", "employer_id", "platform_id", "member_id",
-              "invitation_id")
+              "invitation_id", "email_id")
 """Ids of records that belong to an institution or an employer."""
 
 NOT_RECORD_IDS = {
@@ -105,6 +105,7 @@ ROUTE_ROLES: dict[str, tuple[str, ...]] = {
     "/employer/invitations/<int:invitation_id>/accept": EMPLOYER,
     "/admin/platforms/<int:platform_id>/deployments": ("admin",),
     "/admin/platforms/<int:platform_id>/active": ("admin",),
+    "/admin/mail/<int:email_id>/retry": ("admin",),
 }
 """Who uses each id route (by URL rule): the intruders are people of these roles elsewhere."""
 
@@ -226,6 +227,7 @@ def values(tenant: Tenant, course_index: int | None) -> dict[str, int]:
         "employer_id": tenant.employer.org.id, "platform_id": tenant.platform_row_id,
         "member_id": tenant.employer.member.id, "invitation_id": tenant.invitation_id,
         "activity_id": course.activity_id, "option_id": course.option_id,
+        "email_id": tenant.failed_email_id,
     }
 
 

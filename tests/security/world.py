@@ -32,6 +32,7 @@ from catalog.institutions.models import Institution
 from catalog.projects.models import ProjectOffer
 from config import cookie_session
 from config.database import utcnow
+from config.mail import EmailStatus, OutgoingEmail
 from config.settings import Settings
 from grading.choices import service as choices
 from grading.milestones.models import Milestone
@@ -130,6 +131,8 @@ class Tenant:
     people: list[Person] = field(default_factory=list)
     invitation_id: int = 0
     """An open invitation to the employer's organisation (for another address)."""
+    failed_email_id: int = 0
+    """A notice about the institution that could not be delivered (the admin's mail page)."""
 
 
 @dataclass
@@ -325,9 +328,15 @@ def _tenant(app: Flask, db: Session, live: LiveTool, lms: Any, key: str) -> Tena
         f"curator@{spec['domain']}", f"lms-admin@{spec['domain']}", f"{given}x {family}x",
         f"{given} {family}", invitation.email, invitation.name,
     )
+    failed = OutgoingEmail(to_address=f"curator@{spec['domain']}", kind="curation_waiting",
+                           subject=f"A project awaits curation: “{employer.revision.title}”",
+                           body="Undeliverable.", status=EmailStatus.FAILED.value,
+                           error="550 mailbox unavailable", institution_id=institution.id)
+    db.add(failed)
+    db.commit()
     return Tenant(key=key, institution=institution, platform_row_id=installed.row_id,
                   employer=employer, courses=courses, actors=actors, markers=markers,
-                  invitation_id=invitation.id)
+                  invitation_id=invitation.id, failed_email_id=failed.id)
 
 
 @contextmanager

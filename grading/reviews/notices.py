@@ -1,0 +1,127 @@
+"""Notices about a course's reviews: to the instructor (a grade awaits approval, an employer's
+review is overdue) and to the student (feedback and grade released).
+
+LMS people's mail never carries their work or a link that opens it outside the LMS: it says
+what happened and to open Microbridge from the course, with a link to the LMS itself. Their
+address is the one the launch gave, else the one the roster (NRPS) gave; without either
+nothing is sent (their pages inside the LMS say it all).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import column, select, table
+from sqlalchemy.orm import Session
+
+from config import notices
+from grading.people.models import Course, Person
+from grading.placements.models import Placement, RosterMember
+
+# The platform registry sits above grading (lti_tool); only its institution column is read.
+_platform = table("lti_platform", column("id"), column("institution_id"))
+
+
+def institution_of(session: Session, placement: Placement) -> int | None:
+    course = session.get(Course, placement.course_id)
+    if course is None:
+        return None
+    found: int | None = session.scalar(
+        select(_platform.c.institution_id).where(_platform.c.id == course.platform_id)
+    )
+    return found
+
+
+def lms_link(session: Session, placement: Placement) -> str:
+    """The LMS's own address (from its service URLs), for "open Microbridge from your course"."""
+    course = session.get(Course, placement.course_id)
+    for url in (placement.line_item_url, course.lineitems_url if course else "",
+                course.memberships_url if course else ""):
+        parts = urlsplit(url or "")
+        if parts.scheme in {"https", "http"} and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}/"
+    return ""
+
+
+def address_of(session: Session, *, placement: Placement, person: Person) -> str:
+    """The address the launch gave, else the roster's (NRPS), else none."""
+    if person.email:
+        return person.email
+    roster: str | None = session.scalar(
+        select(RosterMember.email).where(RosterMember.placement_id == placement.id,
+                                         RosterMember.user_sub == person.sub)
+    )
+    return roster or ""
+
+
+def _way_in(session: Session, placement: Placement, then: str) -> str:
+    course = session.get(Course, placement.course_id)
+    where = f"“{course.title}”" if course and course.title else "your course"
+    lms = lms_link(session, placement)
+    text = f"Open Microbridge from {where} in your LMS, then {then}."
+    return text + (f"\nYour LMS: {lms}" if lms else "")
+
+
+def _instructor(session: Session, placement: Placement) -> Person | None:
+    person_id = placement.created_by_person_id
+    return session.get(Person, person_id) if person_id else None
+
+
+def grade_awaits_approval(session: Session, *, placement: Placement, submission_id: int,
+                          review_id: int) -> bool:
+    """Tell the instructor who placed the project that an employer's final review waits."""
+    instructor = _instructor(session, placement)
+    if instructor is None or not instructor.email:
+        return False
+    if not notices.once(session, f"grade-to-approve:{submission_id}:{review_id}"):
+        return False
+    return notices.notify(
+        session, to=instructor.email, kind="grade_to_approve",
+        institution_id=institution_of(session, placement),
+        subject=f"An employer's review awaits your approval in “{placement.title}”",
+        body=(
+            f"The employer has reviewed a submission to “{placement.title}”. The grade goes to "
+            "the gradebook once you approve it (you may adjust the score, with a reason).\n\n"
+            + _way_in(session, placement, f"“{placement.title}” → Reviews")
+        ),
+        reason=f"you placed “{placement.title}” in your course and approve its grades.",
+    ) is not None
+
+
+def review_overdue(session: Session, *, placement: Placement) -> bool:
+    instructor = _instructor(session, placement)
+    if instructor is None or not instructor.email:
+        return False
+    return notices.notify(
+        session, to=instructor.email, kind="review_overdue",
+        institution_id=institution_of(session, placement),
+        subject=f"An employer review is overdue in “{placement.title}”",
+        body=(
+            "The employer has not reviewed a submission within the review period. You can "
+            "grade it yourself.\n\n"
+            + _way_in(session, placement, f"“{placement.title}” → Reviews")
+        ),
+        reason=f"you placed “{placement.title}” in your course.",
+    ) is not None
+
+
+def feedback_released(session: Session, *, placement: Placement, release_id: int,
+                      members: list[Person]) -> int:
+    """Tell each member their feedback and grade are out (once per release)."""
+    sent = 0
+    for person in members:
+        address = address_of(session, placement=placement, person=person)
+        if not address or not notices.once(session, f"feedback-released:{release_id}:{person.id}"):
+            continue
+        sent += notices.notify(
+            session, to=address, kind="feedback_released",
+            institution_id=institution_of(session, placement),
+            subject=f"Your feedback for “{placement.title}” is ready",
+            body=(
+                f"Your feedback and grade for “{placement.title}” have been released. The grade "
+                "is in your course's gradebook; the full feedback is in Microbridge.\n\n"
+                + _way_in(session, placement, f"“{placement.title}”")
+            ),
+            reason=f"you submitted work for “{placement.title}”.",
+        ) is not None
+    return sent
