@@ -17,6 +17,7 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
@@ -216,8 +217,13 @@ def outbox_visible(settings: Settings) -> bool:
     return (settings.demo or settings.testing) and settings.is_embedded and not settings.smtp_url
 
 
+# Header lines may run to RFC 5322's 998 characters: folding a long unsubscribe URL (which has
+# no spaces to fold at) would turn it into RFC 2047 encoded words no mail client can follow.
+_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
 def build_message(email: OutgoingEmail, *, sender: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender
     message["To"] = email.to_address
     message["Subject"] = email.subject
