@@ -8,9 +8,11 @@ import secrets
 
 from flask import render_template
 
+from catalog.matching.fit import weekly_hours
 from config.database import utcnow
 from config.forms import FormState
 from config.web import db
+from grading.choices.workload import workload
 from grading.dashboards import student_page as student
 from grading.people.models import Person
 from grading.placements.models import Placement
@@ -25,5 +27,9 @@ def render_student_page(placement: Placement, person: Person, form: FormState | 
     form = form or FormState()
     token = form.value("form_token") if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", form.value("form_token")) \
         else secrets.token_urlsafe(24)
+    load = workload(db(), person_id=person.id, today=utcnow().date())
+    revision = data.info.revision
+    weekly = (weekly_hours(revision.estimated_hours, revision.window_start, revision.window_end)
+              if revision else 0.0)
     return render_template("grading/dashboards/student_page.html.jinja2", page=data,
-                           form_token=token, form=form)
+                           form_token=token, form=form, workload=load, weekly=weekly)

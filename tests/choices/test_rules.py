@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.projects.models import ProjectRevision
 from config.settings import Settings
 from grading.choices import assign
 from grading.choices import service as choices
@@ -21,6 +22,7 @@ from grading.people.models import Person
 from grading.profiles.models import StudentProfile
 from grading.teams.models import Team, TeamMember
 from tests.choices.harness import TODAY, ChoiceSchool, choice_course, place_set
+from tests.work.harness import School, school
 
 WEEKS = {"starts": TODAY, "ends": TODAY + timedelta(days=41)}
 
@@ -55,6 +57,12 @@ def got(db: Session, choice_set: ChoiceSet, person: Person) -> ChoiceAssignment:
                                                    ChoiceAssignment.person_id == person.id))
     assert row is not None
     return row
+
+
+@pytest.fixture
+def single_course(app: Flask, db: Session, settings: Settings) -> Iterator[School]:
+    with school(db, settings, "canvas") as built:
+        yield built
 
 
 @pytest.fixture
@@ -127,3 +135,23 @@ def test_the_instructor_sees_students_over_their_hours(chooser: ChoiceSchool, db
     page = teacher.get(f"/course/choices/{chooser.placement_id}").get_data(as_text=True)
     section = page.split("Students over their stated hours")[1]
     assert "Ana Tester: 5 h/week across active projects, 3 stated" in section
+
+
+def test_a_student_is_warned_before_starting_a_project_over_their_hours(
+    single_course: School, db: Session
+) -> None:
+    revision = db.get(ProjectRevision, single_course.placed.employer.revision.id)
+    assert revision is not None
+    revision.estimated_hours = 400  # about 3.8 h/week over its two-year window
+    student_launch = single_course.launch(single_course.installed.student)
+    person = single_course.people[student_launch.name]
+    db.add(StudentProfile(person_id=person.id, hours_per_week=1))
+    db.commit()
+    page = student_launch.get(f"/work/{single_course.placement_id}").get_data(as_text=True)
+    assert "that is more than the 1 h/week you said you have" in page
+    profile = db.scalar(select(StudentProfile).where(StudentProfile.person_id == person.id))
+    assert profile is not None
+    profile.hours_per_week = 40
+    db.commit()
+    page = student_launch.get(f"/work/{single_course.placement_id}").get_data(as_text=True)
+    assert "of your 40 h/week" in page and "more than the" not in page
