@@ -83,6 +83,23 @@ def share_line_item(session: Session, placement: Placement) -> bool:
     return changed
 
 
+def in_course(session: Session, *, course_id: int) -> tuple[dict[int, int], set[int]]:
+    """The course's choice activities (placement id -> number of projects) and its options'
+    placement ids (listed under their activity, not on their own)."""
+    activities: dict[int, int] = {}
+    options: set[int] = set()
+    rows = session.execute(
+        select(ChoiceSet.placement_id, ChoiceOption.placement_id)
+        .join(ChoiceOption, ChoiceOption.choice_set_id == ChoiceSet.id)
+        .join(Placement, Placement.id == ChoiceSet.placement_id)
+        .where(Placement.course_id == course_id)
+    )
+    for activity_id, option_id in rows:
+        activities[activity_id] = activities.get(activity_id, 0) + 1
+        options.add(option_id)
+    return activities, options
+
+
 def option_at(session: Session, placement_id: int) -> ChoiceOption | None:
     """The option row, when this placement is one project of a choice set."""
     return session.scalar(select(ChoiceOption).where(ChoiceOption.placement_id == placement_id))

@@ -15,6 +15,7 @@ from config.web import (
     require_launch,
 )
 from grading import launches
+from grading.choices import service as choice_sets
 from grading.courses import service as courses
 from grading.people.models import Course
 from grading.placements import roster
@@ -33,7 +34,8 @@ def _course(course_id: int | None) -> Course:
 def _home(identity: LaunchIdentity) -> str:
     course = _course(identity.course_id)
     session = db()
-    listed = placements.list_for_course(session, course_id=course.id)
+    choice_activities, options = choice_sets.in_course(session, course_id=course.id)
+    listed = [p for p in placements.list_for_course(session, course_id=course.id) if p.id not in options]
     learners = roster.cached_counts(session, placement_ids=[p.id for p in listed])
     # The launch came from a link with no project yet (made by hand): offer to choose one,
     # unless a placement has reached the link since (the list holds every link's placement).
@@ -42,7 +44,7 @@ def _home(identity: LaunchIdentity) -> str:
     return render_template(
         "grading/course_home.html.jinja2", course=course, identity=identity,
         linked=[p for p in listed if p.is_linked], waiting=[p for p in listed if not p.is_linked],
-        learners=learners, unplaced=unplaced,
+        learners=learners, unplaced=unplaced, choice_activities=choice_activities,
     )
 
 

@@ -59,6 +59,8 @@ def test_students_rank_the_instructor_previews_and_publishes(chooser: ChoiceScho
     cara.get(f"/work/choices/{chooser.placement_id}")  # opens, ranks nothing
 
     teacher = chooser.instructor()
+    home = teacher.get("/course").get_data(as_text=True)
+    assert "students choose from 3 projects" in home and "Grant proposal" not in home
     manage = teacher.get(f"/course/placements/{chooser.placement_id}", follow_redirects=True)
     assert "Projects and places" in manage.get_data(as_text=True)
     assert teacher.post(f"/course/choices/{chooser.placement_id}/preview").status_code == 303

@@ -4,6 +4,7 @@ hours. Rows are arranged directly; the service functions are the ones the pages 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -155,3 +156,23 @@ def test_a_student_is_warned_before_starting_a_project_over_their_hours(
     db.commit()
     page = student_launch.get(f"/work/{single_course.placement_id}").get_data(as_text=True)
     assert "of your 40 h/week" in page and "more than the" not in page
+
+
+def test_an_employer_never_sees_a_students_profile(single_course: School, db: Session) -> None:
+    learner = single_course.student()
+    person = single_course.people[learner.name]
+    db.add(StudentProfile(person_id=person.id, career_goals="I want to become a data journalist",
+                          interests=["investigative reporting"], hours_per_week=7))
+    db.commit()
+    assert learner.post(f"/work/{single_course.placement_id}/consent", data={
+        "records": ["email", "work", "feedback"], "signature": learner.name}).status_code == 303
+    assert single_course.submit(learner).status_code == 303
+    reviewer = single_course.reviewer()
+    inbox = reviewer.get("/employer/reviews/")
+    links = re.findall(r'href="(/employer/reviews/\d+)"', inbox.get_data(as_text=True))
+    assert links, "the consented submission is in the employer's inbox"
+    pages = [inbox, *(reviewer.get(link) for link in links)]
+    assert any("My analysis of the café market." in p.get_data(as_text=True) for p in pages)
+    for page in pages:
+        text = page.get_data(as_text=True)
+        assert "data journalist" not in text and "investigative reporting" not in text
