@@ -7,7 +7,7 @@ Loads generated projects (all listed for one institution, 30% also for a second)
 typical searches through ``search_projects``: a text query plus two filters, page 1 and
 page 50 (20 per page), each repeated. Prints p50/p95 per engine and page. Targets: p95 under
 20 ms on PostgreSQL and under 50 ms on SQLite. Uses its own databases: PostgreSQL
-``mb_bench_catalog`` (created if missing) and a SQLite file under .bench/.
+``microbridge_bench_catalog`` (its own: bench/_own.py) and a SQLite file under .bench/.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
+from bench import _own
 from catalog.employers.models import EmployerOrg
 from catalog.institutions.models import Institution
 from catalog.projects.listing import FILL_VECTORS
@@ -39,8 +39,7 @@ from catalog.skills.service import slug_of
 from config.database import make_engine
 from config.migrate import upgrade
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/mb_bench_catalog"
+PG_URL = f"{_own.PG_SERVER}/{_own.database_name('catalog')}"
 SQLITE_PATH = Path(".bench/catalog_search.sqlite3")
 
 DISCIPLINES = {
@@ -202,10 +201,7 @@ def _revision(rng: random.Random, i: int, now: datetime) -> tuple[dict[str, Any]
 
 def prepare(engine_name: str, n: int) -> Engine:
     if engine_name == "postgresql":
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS mb_bench_catalog WITH (FORCE)")
-            conn.execute("CREATE DATABASE mb_bench_catalog")
-        url = PG_URL
+        url = _own.fresh_database("catalog")
     else:
         SQLITE_PATH.parent.mkdir(exist_ok=True)
         for suffix in ("", "-wal", "-shm"):

@@ -13,7 +13,10 @@ cores can keep busy adds context switches and cache misses that show up as more 
 launch for the same work. Every count's figures are printed, so `serve`'s default can be
 checked against the best count on the machine at hand.
 
-    .venv/bin/python bench/launch.py [-n 1000] [-c 8] [--runs 3] [--workers default,1,2]
+It uses its own PostgreSQL database (microbridge_bench_launch) and Redis database number
+(``--redis-db``), and wipes nothing it did not create (bench/_own.py).
+
+    .venv/bin/python bench/launch.py [-n 1000] [-c 8] [--runs 3] [--workers default,1,2] [--redis-db 11]
 """
 
 from __future__ import annotations
@@ -35,11 +38,12 @@ from urllib.parse import urlencode, urlsplit
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import _own  # noqa: E402
+
 PY = sys.executable
-DB_NAME = "mb_bench_launch"
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
-REDIS_URL = "redis://127.0.0.1:6379/11"
+BENCH = "launch"
 CLIENT_ID = "10000000000077"
 DEPLOYMENT = "77:bench"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -63,19 +67,6 @@ def wait_for(url: str, seconds: float = 30) -> None:
             pass
         time.sleep(0.2)
     raise SystemExit(f"{url} did not come up")
-
-
-def fresh_database() -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {DB_NAME}"))
-    engine.dispose()
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def cpu_ms(pids: list[int]) -> float:
@@ -201,19 +192,22 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", default="default,1,2",
                         help="gunicorn worker counts to measure; `default` is serve's own choice")
+    parser.add_argument("--redis-db", type=int, default=11, help="this bench's Redis database (1-13)")
     args = parser.parse_args()
     worker_counts = [count.strip() for count in args.workers.split(",")]
     if any(count != "default" and not count.isdigit() for count in worker_counts):
         parser.error("--workers takes whole numbers and `default`, comma-separated")
 
-    fresh_database()
+    lock = _own.single_run(BENCH)  # noqa: F841 (held until the process ends)
+    redis_url = _own.claim_redis(BENCH, args.redis_db)
+    db_url = _own.fresh_database(BENCH)
     tool_port, lms_port = free_port(), free_port()
     tool, lms = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{lms_port}"
     instance = ROOT / ".bench" / "launch-instance"
     instance.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "MICROBRIDGE_DATABASE_URL": DB_URL, "MICROBRIDGE_REDIS_URL": REDIS_URL,
+        "MICROBRIDGE_DATABASE_URL": db_url, "MICROBRIDGE_REDIS_URL": redis_url,
         "MICROBRIDGE_INSTANCE_PATH": str(instance), "MICROBRIDGE_BASE_URL": tool,
         "MICROBRIDGE_SECRET_KEY": "bench-secret-key", "MICROBRIDGE_LOG_LEVEL": "WARNING",
         "MICROBRIDGE_EGRESS_ALLOW_PRIVATE": "true",  # the bench LMS listens on loopback
@@ -262,6 +256,8 @@ def main() -> None:
         for proc in (tool_proc, lms_proc):
             if proc is not None:
                 stop(proc)
+        _own.release_redis(BENCH, args.redis_db)
+        _own.drop_database(BENCH)
 
 
 def start_tool(command: list[str], env: dict[str, str], tool: str) -> subprocess.Popen[bytes]:

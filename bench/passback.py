@@ -2,12 +2,22 @@
 over Redis, and the emulated LMS (AGS scores endpoint) over loopback HTTP, on PostgreSQL.
 
 Each grade is released in its own transaction (GradeRelease + outbox row, delivery queued
-after commit), as instructors release them. Prints scores/s (first commit to last grade
-accepted by the LMS) and enqueue-to-delivered latency percentiles (outbox row written to the
-LMS accepting the score), per run and the median of the runs.
+after commit), as instructors release them. Workers are started as in production
+(``microbridge worker``: a threads pool on the delivery queue). The emulated LMS runs in its
+own process, threaded, and sleeps ``--lms-latency-ms`` in every AGS call.
 
-    .venv/bin/python bench/passback.py [-n 1000] [--runs 3] [--workers 2] [--concurrency 4]
-                                       [--flavour canvas|moodle] [--lms-latency-ms 0]
+Per run it prints: scores/s and time from the first release commit to the last grade the LMS
+accepted; enqueue-to-delivered latency percentiles; grades lost (no application in the LMS)
+and applied twice (more than one accepted score POST for one release, counted in the
+emulator); the workers' peak memory (RSS of each worker's process group, summed). ``--drain``
+also measures delivery alone: grades released while no worker runs, then drained.
+
+It uses its own PostgreSQL database (microbridge_bench_passback) and Redis database number
+(``--redis-db``), which it marks as its own, and wipes nothing it did not create (bench/_own.py).
+
+    .venv/bin/python bench/passback.py [-n 1000] [--runs 3] [--workers 2] [--concurrency 32]
+                                       [--pool threads|prefork] [--flavour canvas|moodle]
+                                       [--lms-latency-ms 0] [--redis-db 10] [--drain]
 """
 
 from __future__ import annotations
@@ -22,35 +32,22 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DB_NAME = "mb_bench_passback"
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
-REDIS_URL = "redis://127.0.0.1:6379/10"
-CELERY = str(Path(sys.executable).with_name("celery"))
+from bench import _own  # noqa: E402
+
+BENCH = "passback"
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def fresh_database() -> None:
-    import redis
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {DB_NAME}"))
-    engine.dispose()
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def serve(app: object, port: int) -> None:
@@ -103,11 +100,28 @@ def serve_lms(port: int, flavour: str, latency_ms: int) -> None:
     @app.get("/bench/posts")
     def posts():  # type: ignore[no-untyped-def]
         accepted = lms.score_posts(str(made["item"]))
-        return jsonify([[p.user_id, p.received_at.timestamp()] for p in accepted])
+        return jsonify([[p.user_id, p.received_at.timestamp(), str(p.body.get("comment", ""))]
+                        for p in accepted])
 
-    from werkzeug.serving import make_server
+    serve_threaded(app, port)
 
-    make_server("127.0.0.1", port, app, threaded=True).serve_forever()
+
+def serve_threaded(app: object, port: int) -> None:
+    """Serve as an LMS does: many requests at once (threads), connections kept alive
+    (werkzeug's server closes every connection after one request)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {"bind": f"127.0.0.1:{port}", "workers": 1, "worker_class": "gthread",
+                               "threads": 128, "keepalive": 30, "loglevel": "warning",
+                               "backlog": 2048}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> object:
+            return app
+
+    Server().run()
 
 
 class World:
@@ -185,10 +199,13 @@ class World:
                 self.submissions.append(submission.id)
             db.commit()
 
-    def accepted(self) -> list[tuple[str, float]]:
+    def accepted(self, round_number: int) -> list[tuple[str, float]]:
+        """Every score POST the LMS accepted (applied) for this round's grades."""
         import requests
 
-        return [(user, at) for user, at in requests.get(self.url + "/bench/posts", timeout=30).json()]
+        marker = round_marker(round_number)
+        return [(user, at) for user, at, comment in requests.get(self.url + "/bench/posts", timeout=60).json()
+                if marker in comment]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -222,7 +239,7 @@ def release_all(world: World, session_factory: object, round_number: int, produc
                 grade = release(
                     db, submission=db.get(Submission, submission_id),
                     placement=db.get(Placement, world.placement_id), source=ReleaseSource.INSTRUCTOR,
-                    score_given=float((index + round_number) % 100), feedback_md=f"Round {round_number}",
+                    score_given=float((index + round_number) % 100), feedback_md=round_marker(round_number),
                     link="https://tool.example/review",
                 )
                 ids = db.scalars(select(ScoreOutbox.id).where(ScoreOutbox.release_id == grade.id)).all()
@@ -240,33 +257,112 @@ def release_all(world: World, session_factory: object, round_number: int, produc
     return committed
 
 
+def round_marker(round_number: int) -> str:
+    return f"bench-round-{round_number}-end"
+
+
+SETTLED = ("sent", "failed", "dead", "superseded")
+
+
 def wait_delivered(session_factory: object, ids: set[int], timeout: float) -> dict[int, str]:
-    from sqlalchemy import select
+    """Wait until every row is settled (polling a count, which costs the database little)."""
+    from sqlalchemy import func, select
 
     from grading.passback.models import ScoreOutbox
 
+    low, high = min(ids), max(ids)
     deadline = time.time() + timeout
-    states: dict[int, str] = {}
     while time.time() < deadline:
         with session_factory() as db:  # type: ignore[operator]
-            states = dict(db.execute(
-                select(ScoreOutbox.id, ScoreOutbox.state).where(ScoreOutbox.id.in_(ids))
-            ).all())
-        if all(state in ("sent", "failed", "dead", "superseded") for state in states.values()):
-            return states
-        time.sleep(0.05)
-    raise SystemExit(f"not delivered in {timeout}s: {sorted(set(states.values()))}")
+            waiting = db.scalar(select(func.count()).select_from(ScoreOutbox).where(
+                ScoreOutbox.id.between(low, high), ScoreOutbox.state.not_in(SETTLED)))
+        if not waiting:
+            break
+        time.sleep(0.25)
+    with session_factory() as db:  # type: ignore[operator]
+        states = dict(db.execute(
+            select(ScoreOutbox.id, ScoreOutbox.state).where(ScoreOutbox.id.between(low, high))
+        ).all())
+    if any(state not in SETTLED for state in states.values()):
+        raise SystemExit(f"not delivered in {timeout}s: {Counter(states.values())}")
+    return {i: state for i, state in states.items() if i in ids}
+
+
+class MemoryWatch:
+    """Peak resident memory of the workers: each worker's process group, summed, every 0.5 s."""
+
+    def __init__(self) -> None:
+        self.groups: list[int] = []
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def reset(self) -> None:
+        self.peak_mb = 0.0
+
+    def _members(self) -> list[tuple[Path, list[str]]]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) in self.groups:
+                found.append((entry, fields))
+        return found
+
+    def now_mb(self) -> float:
+        total = 0
+        for entry, _ in self._members():
+            try:
+                for line in (entry / "status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+        return total / 1024
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers' processes have used so far."""
+        ticks = sum(int(fields[11]) + int(fields[12]) for _, fields in self._members())
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.5):
+            if self.groups:
+                self.peak_mb = max(self.peak_mb, self.now_mb())
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def check_round(world: World, round_number: int, states: dict[int, str], n: int) -> dict[str, float]:
+    """Lost and doubly applied grades, counted in the LMS, and when the last one arrived."""
+    posts = world.accepted(round_number)
+    per_user = Counter(user for user, _ in posts)
+    return {
+        "lost": n - len(per_user), "applied twice": sum(c - 1 for c in per_user.values()),
+        "not sent": sum(1 for s in states.values() if s != "sent"),
+        "last": max((at for _, at in posts), default=float("nan")),
+        "first": min((at for _, at in posts), default=float("nan")),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("-n", type=int, default=1000, help="grades per run (one per student)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
-    parser.add_argument("--concurrency", type=int, default=4, help="pool size of each worker")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (microbridge worker)")
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="tasks in flight per worker (default: microbridge worker's)")
+    parser.add_argument("--pool", default="threads", choices=["threads", "prefork"])
     parser.add_argument("--flavour", default="canvas", choices=["canvas", "moodle"])
-    parser.add_argument("--lms-latency-ms", type=int, default=0, help="added to every AGS call")
+    parser.add_argument("--lms-latency-ms", type=int, default=0, help="slept in every AGS call")
     parser.add_argument("--producers", type=int, default=4, help="threads releasing grades")
+    parser.add_argument("--redis-db", type=int, default=10, help="this bench's Redis database (1-13)")
     parser.add_argument("--drain", action="store_true", help="also measure draining a backlog")
     parser.add_argument("--serve-lms", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -278,22 +374,26 @@ def main() -> None:
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    fresh_database()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    lock = _own.single_run(BENCH)  # noqa: F841 (held until the process ends)
+    redis_url = _own.claim_redis(BENCH, args.redis_db)
+    db_url = _own.fresh_database(BENCH)
     tool_port = free_port()
     tool_base = f"http://127.0.0.1:{tool_port}"
     instance = ROOT / ".bench" / "passback-instance"
     instance.mkdir(parents=True, exist_ok=True)
     env = {
-        **os.environ, "MICROBRIDGE_DATABASE_URL": DB_URL, "MICROBRIDGE_REDIS_URL": REDIS_URL,
+        **os.environ, "MICROBRIDGE_DATABASE_URL": db_url, "MICROBRIDGE_REDIS_URL": redis_url,
         "MICROBRIDGE_INSTANCE_PATH": str(instance), "MICROBRIDGE_BASE_URL": tool_base,
         "MICROBRIDGE_SECRET_KEY": "bench-secret-key", "MICROBRIDGE_LOG_LEVEL": "WARNING",
         "MICROBRIDGE_EGRESS_ALLOW_PRIVATE": "true",  # the bench LMS listens on loopback
+        "PYTHONPATH": str(ROOT),
     }
     from config.migrate import upgrade
     from config.settings import load_settings
     from lti_tool.app import create_app
 
-    upgrade(DB_URL)
+    upgrade(db_url)
     settings = load_settings(environ=env)
     app = create_app(settings)  # the tool: publishes the JWKS the LMS's token endpoint reads
     serve(app, tool_port)
@@ -302,19 +402,23 @@ def main() -> None:
 
     logs = ROOT / ".bench" / "passback-logs"
     logs.mkdir(parents=True, exist_ok=True)
+    memory = MemoryWatch()
 
     def start_workers() -> list[subprocess.Popen[bytes]]:
         started = []
         for number in range(args.workers):
             log = (logs / f"worker-{number}.log").open("ab")
-            started.append(subprocess.Popen(
-                [CELERY, "-A", "lti_tool.worker", "worker", "-Q", "microbridge",
-                 "--concurrency", str(args.concurrency), "--loglevel",
-                 os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"), "-n", f"bench{number}@%h",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            ))
-        time.sleep(4)  # workers connect
+            # --demo: no SMTP here, so the worker's (few) emails go to the outbox table.
+            command = [sys.executable, "-m", "lti_tool.cli", "worker", "--demo", "--pool", args.pool]
+            if args.concurrency:
+                command += ["--concurrency", str(args.concurrency)]
+            command += ["--", "--loglevel", os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
+                        "-n", f"bench{number}@%h", "--without-gossip", "--without-mingle",
+                        "--without-heartbeat"]
+            started.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True))
+        memory.groups = [proc.pid for proc in started]
+        time.sleep(5)  # workers connect
         return started
 
     def stop_workers(running: list[subprocess.Popen[bytes]]) -> None:
@@ -326,20 +430,25 @@ def main() -> None:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
 
     workers = start_workers()
+    described = (f"N={args.n}, {args.producers} producers, {args.workers} worker(s) x "
+                 f"{args.concurrency or 'default'} {args.pool}, {args.flavour}, "
+                 f"LMS latency {args.lms_latency_ms} ms")
     try:
         figures = []
         for number in range(args.runs + 1):  # run 0 warms up connections, token and JWKS caches
-            before = len(world.accepted())
+            memory.reset()
             start = time.time()
             committed = release_all(world, session_factory, number, args.producers)
             release_seconds = time.time() - start
-            states = wait_delivered(session_factory, set(committed), timeout=600)
-            posts = world.accepted()[before:]
-            accepted = dict(posts)
-            end = max(accepted.values())
+            states = wait_delivered(session_factory, set(committed), timeout=900)
+            counted = check_round(world, number, states, len(committed))
+            if number == 0:
+                continue
             latencies = []
+            posts = dict(world.accepted(number))
             with session_factory() as db:
                 from sqlalchemy import select
 
@@ -348,38 +457,55 @@ def main() -> None:
                 for outbox_id, user_sub in db.execute(
                     select(ScoreOutbox.id, ScoreOutbox.user_sub).where(ScoreOutbox.id.in_(set(committed)))
                 ):
-                    latencies.append(accepted[user_sub] - committed[outbox_id])
-            failed = sum(1 for s in states.values() if s != "sent")
-            if number == 0:
-                continue
+                    if user_sub in posts:
+                        latencies.append(posts[user_sub] - committed[outbox_id])
+            elapsed = counted["last"] - start
             row = {
-                "scores/s": len(committed) / (end - start), "p50 ms": pct(latencies, 50),
-                "p95 ms": pct(latencies, 95), "release commits/s": len(committed) / release_seconds,
+                "seconds": elapsed, "scores/s": len(committed) / elapsed,
+                "release commits/s": len(committed) / release_seconds,
+                "p50 ms": pct(latencies, 50), "p95 ms": pct(latencies, 95),
+                "worker MB": memory.peak_mb, "lost": counted["lost"],
+                "applied twice": counted["applied twice"], "not sent": counted["not sent"],
             }
             figures.append(row)
-            print(f"run {number}: " + ", ".join(f"{k} {v:.1f}" for k, v in row.items())
-                  + f" (not sent: {failed}, LMS posts: {len(posts)})")
-        print(f"median of {args.runs} runs (N={args.n}, {args.producers} producers, {args.workers} "
-              f"workers x {args.concurrency}, {args.flavour}, LMS latency {args.lms_latency_ms} ms):")
+            print(f"run {number}: " + ", ".join(f"{k} {v:.1f}" for k, v in row.items()), flush=True)
+        print(f"median of {args.runs} runs ({described}), first release to last grade applied:")
         for key in figures[0]:
             print(f"  {key:20s} {statistics.median(r[key] for r in figures):9.1f}")
         if args.drain:
             # Delivery capacity alone: grades released while no worker runs pile up in Redis;
-            # then the workers drain them (first to last grade the LMS accepted).
-            rates = []
+            # then the workers drain them (workers started to last grade the LMS accepted).
+            drains = []
             for number in range(args.runs):
+                round_number = 100 + number
                 stop_workers(workers)
-                before = len(world.accepted())
-                committed = release_all(world, session_factory, 100 + number, args.producers)
+                committed = release_all(world, session_factory, round_number, args.producers)
+                memory.reset()
+                started = time.time()
                 workers = start_workers()
-                wait_delivered(session_factory, set(committed), timeout=600)
-                stamps = sorted(at for _, at in world.accepted()[before:])
-                rates.append((len(stamps) - 1) / (stamps[-1] - stamps[0]))
-                print(f"drain {number + 1}: {rates[-1]:.1f} scores/s")
-            print(f"  {'drain scores/s':20s} {statistics.median(rates):9.1f}")
+                states = wait_delivered(session_factory, set(committed), timeout=900)
+                cpu = memory.cpu_seconds()
+                counted = check_round(world, round_number, states, len(committed))
+                seconds = counted["last"] - counted["first"]
+                drains.append({
+                    "drain seconds": seconds, "drain scores/s": (len(committed) - 1) / seconds,
+                    "from start s": counted["last"] - started, "worker MB": memory.peak_mb,
+                    "worker CPU ms/grade": cpu * 1000 / len(committed),
+                    "lost": counted["lost"], "applied twice": counted["applied twice"],
+                    "not sent": counted["not sent"],
+                })
+                print(f"drain {number + 1}: " + ", ".join(f"{k} {v:.1f}" for k, v in drains[-1].items()),
+                      flush=True)
+            print(f"median of {args.runs} drains ({described}), first to last grade applied:")
+            for key in drains[0]:
+                print(f"  {key:20s} {statistics.median(r[key] for r in drains):9.1f}")
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
+        memory.stop()
         world.stop()
         stop_workers(workers)
+        _own.release_redis(BENCH, args.redis_db)
+        _own.drop_database(BENCH)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,10 @@ NRPS Roster port (token from the shared cache, Link rel="next" paging), replacin
 roster in one transaction. Target: under 5 s.
 
     .venv/bin/python bench/roster.py [--members 10000] [--page-size 100] [--latency-ms 20]
-                                     [--runs 3] [--flavour canvas] [--database URL]
+                                     [--runs 3] [--flavour canvas] [--postgresql]
 
-Uses its own SQLite file under .bench/ unless --database names a PostgreSQL database of its
-own, which it empties first.
+Uses its own SQLite file under .bench/, or with --postgresql its own PostgreSQL database
+(microbridge_bench_roster, bench/_own.py): it never empties a database it did not create.
 """
 
 from __future__ import annotations
@@ -138,17 +138,6 @@ def placed(session: Any, lms: dict[str, Any]) -> int:
     return placement.id
 
 
-def fresh_schema(database_url: str) -> None:
-    """Empty the benchmark's own PostgreSQL database (never point --database at real data)."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=10_000)
@@ -156,7 +145,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--flavour", default="canvas", choices=["canvas", "moodle"])
-    parser.add_argument("--database", default="")
+    parser.add_argument("--postgresql", action="store_true", help="on its own PostgreSQL database")
     parser.add_argument("--serve-lms", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--tool-base", default="", help=argparse.SUPPRESS)
@@ -167,9 +156,13 @@ def main() -> None:
 
     shutil.rmtree(BENCH_DIR, ignore_errors=True)
     BENCH_DIR.mkdir(parents=True)
-    database = args.database or f"sqlite:///{BENCH_DIR / 'roster.sqlite3'}"
-    if database.startswith("postgresql"):
-        fresh_schema(database)
+    database = f"sqlite:///{BENCH_DIR / 'roster.sqlite3'}"
+    if args.postgresql:
+        sys.path.insert(0, str(ROOT))
+        from bench import _own
+
+        lock = _own.single_run("roster")  # noqa: F841 (held until the process ends)
+        database = _own.fresh_database("roster")
     tool_port, lms_port = free_port(), free_port()
     tool_base = f"http://127.0.0.1:{tool_port}"
     lms_proc = subprocess.Popen(

@@ -21,6 +21,11 @@ celery_app = Celery("microbridge")
 
 BROKER_CONNECT_SECONDS = 2.0
 BROKER_RECONNECT_TRIES = 100  # Celery waits 2, 4, ... up to 30 s between tries: about 45 min
+DEFAULT_QUEUE = "microbridge"
+# Grade delivery has its own queue: it is I/O-bound (a worker mostly waits on the LMS), so it
+# is consumed by many threads, and a backlog of grades never holds up email or the sweeps.
+PASSBACK_QUEUE = "microbridge.passback"
+QUEUES = (PASSBACK_QUEUE, DEFAULT_QUEUE)
 
 TASK_MODULES = [
     "config.tasks",
@@ -69,7 +74,8 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
             "socket_connect_timeout": BROKER_CONNECT_SECONDS,
             "visibility_timeout": 4 * 3600,
         },
-        task_default_queue="microbridge",
+        task_default_queue=DEFAULT_QUEUE,
+        task_routes={"microbridge.grading.passback.deliver_score": {"queue": PASSBACK_QUEUE}},
         timezone="UTC",
         beat_schedule={
             "sweep-outgoing-email": {

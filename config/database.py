@@ -57,7 +57,7 @@ class CreatedMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-def make_engine(database_url: str, *, pool: bool = True) -> Engine:
+def make_engine(database_url: str, *, pool: bool = True, pool_size: int = 5) -> Engine:
     if database_url.startswith("sqlite"):
         options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         if not pool:
@@ -71,7 +71,7 @@ def make_engine(database_url: str, *, pool: bool = True) -> Engine:
     # A short connect timeout: with the database unreachable a request fails (503) fast.
     connect_args = {"connect_timeout": 5} if database_url.startswith("postgresql") else {}
     return create_engine(
-        database_url, pool_recycle=3600, pool_size=5, max_overflow=10, pool_pre_ping=True,
+        database_url, pool_recycle=3600, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
         connect_args=connect_args,
     )
 

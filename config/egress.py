@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "Microbridge LTI tool"
 LOGGED_BODY_BYTES = 500
+# Kept-alive connections per host and session. A worker's threads share one session; with
+# fewer connections kept than threads in flight, each surplus request would open (and close)
+# a connection of its own: a TCP and TLS handshake per grade. Connections open on demand.
+POOL_SIZE = 64
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Cloud metadata services that are not link-local (AWS's IPv6 one is, in fd00:ec2::/32, a
@@ -181,9 +185,9 @@ def _pool_classes(policy: EgressPolicy) -> dict[str, type[HTTPConnectionPool]]:
 
 
 class _CheckedAdapter(HTTPAdapter):
-    def __init__(self, policy: EgressPolicy) -> None:
+    def __init__(self, policy: EgressPolicy, *, pool_size: int) -> None:
         self._policy = policy
-        super().__init__(max_retries=0)
+        super().__init__(max_retries=0, pool_maxsize=pool_size)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
@@ -200,14 +204,16 @@ DEFAULT_TIMEOUT = (5.0, 20.0)
 class EgressSession(requests.Session):
     """A requests session bound to the egress policy (see the module docstring)."""
 
-    def __init__(self, policy: EgressPolicy, *, follow_redirects: bool = True) -> None:
+    def __init__(
+        self, policy: EgressPolicy, *, follow_redirects: bool = True, pool_size: int = POOL_SIZE
+    ) -> None:
         super().__init__()
         self.policy = policy
         self.follow_redirects = follow_redirects
         self.trust_env = False
         self.max_redirects = 5
         self.headers["User-Agent"] = USER_AGENT
-        adapter = _CheckedAdapter(policy)
+        adapter = _CheckedAdapter(policy, pool_size=pool_size)
         self.adapters.clear()
         self.mount("https://", adapter)
         self.mount("http://", adapter)
@@ -238,8 +244,10 @@ def policy_for(settings: Any) -> EgressPolicy:
     return EgressPolicy(allow_private=bool(getattr(settings, "egress_allow_private", False)))
 
 
-def http_session(settings: Any, *, follow_redirects: bool = True) -> EgressSession:
-    return EgressSession(policy_for(settings), follow_redirects=follow_redirects)
+def http_session(
+    settings: Any, *, follow_redirects: bool = True, pool_size: int = POOL_SIZE
+) -> EgressSession:
+    return EgressSession(policy_for(settings), follow_redirects=follow_redirects, pool_size=pool_size)
 
 
 # -- what users see, what the log keeps ------------------------------------------------------

@@ -41,7 +41,7 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     """The ground floor's part; the composition root adds the other parts' services."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     rt = Runtime(
         settings=settings,
         engine=engine,

@@ -158,6 +158,9 @@ class Settings:
     # In-process tasks (embedded default) run on a background thread after the commit, not
     # inside the request. Unset: yes, except in tests, which deliver at once unless they ask.
     tasks_background: bool | None = None
+    # Database connections one process keeps open. ``microbridge worker`` raises it to its
+    # thread count, so threads waiting on the LMS never open and close connections in turn.
+    db_pool_size: int = 5
     # Outbound requests to loopback and private addresses (the demo LMS runs on loopback);
     # link-local and cloud metadata addresses stay refused even then (config/egress.py).
     egress_allow_private: bool = False
@@ -209,7 +212,7 @@ _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours"
                  "passback_backoff_seconds", "portal_mail_per_ip_hour",
                  "employer_invites_per_hour", "employer_invites_per_day",
                  "employer_invitation_days", "upload_quota_mb", "max_attempts",
-                 "keep_attempt_files"}
+                 "keep_attempt_files", "db_pool_size"}
 _DECIMAL_SETTINGS = {"pay_floor_per_hour"}
 _BOOL_SETTINGS = {"tasks_eager", "tasks_background", "testing", "egress_allow_private", "demo"}
 _STR_SETTINGS = {"database_url", "redis_url", "base_url", "secret_key", "smtp_url",

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from config import runtime
+from config.celery_app import QUEUES
 from config.database import transaction
 from config.mail import missing_mail_server
 from config.migrate import DatabaseNotMigrated, DatabaseUnreachable, check_migrated, upgrade
@@ -96,19 +97,34 @@ def control_socket_args(instance_path: Path) -> list[str]:
 WORKER_NAME = "microbridge@%h"
 
 
-@main.command(help="Run a Celery worker (needs MICROBRIDGE_REDIS_URL and MICROBRIDGE_SMTP_URL).")
-@click.option("--concurrency", default=2, show_default=True, type=int)
+@main.command(
+    help="Run a Celery worker: grade delivery, email, sweeps (needs MICROBRIDGE_REDIS_URL and "
+    "MICROBRIDGE_SMTP_URL). Arguments after -- go to `celery worker` as they are.",
+    context_settings={"ignore_unknown_options": True},
+)
+@click.option("--concurrency", default=32, show_default=True, type=int,
+              help="Tasks in flight at once (threads, or processes with --pool prefork).")
+@click.option("--pool", default="threads", show_default=True,
+              type=click.Choice(["threads", "prefork"]),
+              help="threads: delivery mostly waits on the LMS, so one process keeps many in flight.")
+@click.option("--queues", default=",".join(QUEUES), show_default=True)
 @click.option("--name", default=WORKER_NAME, show_default=True,
               help="Node name (%h: this host), as worker-ping names it.")
 @click.option("--demo", is_flag=True, help="A demo's worker: without SMTP, emails go to /outbox.")
-def worker(concurrency: int, name: str, demo: bool) -> None:
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def worker(
+    concurrency: int, pool: str, queues: str, name: str, demo: bool, celery_args: tuple[str, ...]
+) -> None:
     if demo:
         os.environ["MICROBRIDGE_DEMO"] = "true"  # read again by the worker's own settings
     refusal = missing_mail_server(load_settings())
     if refusal:  # the worker delivers the mail: without SMTP it would have nowhere to go
         raise click.ClickException(refusal)
-    _celery(["worker", "--concurrency", str(concurrency), "--loglevel", "INFO",
-             "-Q", "microbridge", "-n", name])
+    if pool == "threads":
+        # One database connection per thread stays open (read again by the worker process).
+        os.environ.setdefault("MICROBRIDGE_DB_POOL_SIZE", str(concurrency))
+    _celery(["worker", "--pool", pool, "--concurrency", str(concurrency), "--loglevel", "INFO",
+             "-Q", queues, "-n", name, *celery_args])
 
 
 @main.command("worker-ping", help="Exit 0 if the worker answers a ping through Redis, else 1 "

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import redis
 
+from config.celery_app import QUEUES
 from config.settings import Settings
 from tests.support.live import free_port
 
@@ -89,9 +90,10 @@ def start_worker(
     """A started worker, ready to take tasks; the caller stops it."""
     name = f"mbtest-{uuid.uuid4().hex[:8]}"
     log = tmp / f"{name}.log"
-    command = [CELERY, "-A", "lti_tool.worker", "worker", "-Q", "microbridge",
-               "--concurrency", str(concurrency), "--loglevel", "INFO", "-n", f"{name}@%h",
-               "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    # The pool microbridge worker runs by default: threads.
+    command = [CELERY, "-A", "lti_tool.worker", "worker", "-Q", ",".join(QUEUES),
+               "--pool", "threads", "--concurrency", str(concurrency), "--loglevel", "INFO",
+               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if beat:
         command += ["-B", "-s", str(tmp / f"{name}-beat")]
     with log.open("wb") as out:
