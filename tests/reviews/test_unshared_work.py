@@ -19,7 +19,9 @@ from tests.reviews.flow import review
 from tests.work.harness import LaunchedUser, School
 
 UNSHARED = "You grade this one: the student did not share it with the employer"
-STATES = ("none", "anonymous", "named", "withdrawn")
+STATES = ("none", "anonymous", "named", "name only", "withdrawn")
+"""Sharing after submitting: nothing; the work under the pseudonym; consent naming the work;
+consent to the name alone (the work stays private); consent given, then withdrawn."""
 
 
 def _hand_in(course: School, state: str) -> tuple[LaunchedUser, Submission]:
@@ -29,8 +31,9 @@ def _hand_in(course: School, state: str) -> tuple[LaunchedUser, Submission]:
     base = f"/work/{course.placement_id}"
     if state == "anonymous":
         assert student.post(f"{base}/sharing", data={"share": "yes"}).status_code == 303
-    if state in ("named", "withdrawn"):
-        assert student.post(f"{base}/consent", data={"records": ["work", "feedback"],
+    if state in ("named", "withdrawn", "name only"):
+        records = [] if state == "name only" else ["work", "feedback"]
+        assert student.post(f"{base}/consent", data={"records": records,
                                                      "signature": student.name}).status_code == 303
     course.db.expire_all()
     submission = course.db.scalar(select(Submission))
