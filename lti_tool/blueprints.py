@@ -6,6 +6,7 @@ from flask import Blueprint
 
 
 def all_blueprints() -> list[Blueprint]:
+    from catalog.credit_office.views import bp as credit_policy_bp
     from catalog.curation.views import bp as curation_bp
     from catalog.employers.views import bp as employers_bp
     from catalog.portal.views import bp as outbox_bp
@@ -15,6 +16,9 @@ def all_blueprints() -> list[Blueprint]:
     from grading.choices.views import bp as choices_bp
     from grading.consent.views import bp as consent_bp
     from grading.courses.views import bp as courses_bp
+    from grading.credit.employer_views import bp as employer_credit_bp
+    from grading.credit.officer_views import bp as credit_office_bp
+    from grading.credit.views import bp as credit_bp
     from grading.dashboards.views import bp as dashboards_bp
     from grading.milestones.views import bp as milestones_bp
     from grading.notices.views import bp as mail_settings_bp
@@ -37,5 +41,6 @@ def all_blueprints() -> list[Blueprint]:
         home_bp, keys_bp, launch_bp, registration_bp, platform_admin_bp, deep_linking_bp, courses_bp,
         employers_bp, projects_bp, curation_bp, catalog_bp, recommend_bp, outbox_bp, placements_bp,
         dashboards_bp, consent_bp, teams_bp, milestones_bp, submissions_bp, employer_reviews_bp, reviews_bp,
-        passback_bp, choices_bp, profiles_bp, mail_settings_bp, unsubscribe_bp,
+        passback_bp, choices_bp, profiles_bp, mail_settings_bp, unsubscribe_bp, credit_policy_bp,
+        credit_bp, credit_office_bp, employer_credit_bp,
     ]

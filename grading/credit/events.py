@@ -33,23 +33,54 @@ class CreditApproved:
     """The ``CreditStep`` that approved it: an idempotency key for listeners."""
 
 
+@dataclass(frozen=True)
+class CreditReopened:
+    """An approved credit was reopened (its verified hours changed): it is approved no more."""
+
+    credit_record_id: int
+    placement_id: int
+    person_id: int
+    step_id: int
+    reason: str
+
+
 CreditApprovedListener = Callable[[Session, CreditApproved], None]
-_listeners: list[CreditApprovedListener] = []
+CreditReopenedListener = Callable[[Session, CreditReopened], None]
+_approved: list[CreditApprovedListener] = []
+_reopened: list[CreditReopenedListener] = []
 
 
 def subscribe(listener: CreditApprovedListener) -> CreditApprovedListener:
     """Call ``listener`` on every approval from now on (usable as a decorator)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
+    if listener not in _approved:
+        _approved.append(listener)
     return listener
 
 
 def unsubscribe(listener: CreditApprovedListener) -> None:
-    if listener in _listeners:
-        _listeners.remove(listener)
+    if listener in _approved:
+        _approved.remove(listener)
+
+
+def subscribe_reopened(listener: CreditReopenedListener) -> CreditReopenedListener:
+    """Call ``listener`` whenever an approved credit is reopened (usable as a decorator)."""
+    if listener not in _reopened:
+        _reopened.append(listener)
+    return listener
+
+
+def unsubscribe_reopened(listener: CreditReopenedListener) -> None:
+    if listener in _reopened:
+        _reopened.remove(listener)
 
 
 def credit_approved(session: Session, event: CreditApproved) -> None:
-    """Tell every listener; called by grading.credit.service only."""
-    for listener in list(_listeners):
+    """Tell every listener; called by grading.credit.approval only."""
+    for listener in list(_approved):
+        listener(session, event)
+
+
+def credit_reopened(session: Session, event: CreditReopened) -> None:
+    """Tell every listener; called by grading.credit.approval only."""
+    for listener in list(_reopened):
         listener(session, event)

@@ -24,6 +24,7 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from config.spreadsheets import safe_cell
 from grading.consent.models import Consent, Participation
 from grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
 from grading.people.models import Person
@@ -354,5 +355,4 @@ def to_csv(states: Iterable[LearnerState]) -> str:
 
 
 def _safe(value: str) -> str:
-    # Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return safe_cell(value)  # the one guard every CSV export uses (config/spreadsheets.py)

@@ -17,6 +17,7 @@ from config import navigation, runtime
 from config.forms import FieldError, FormState
 from config.web import Principal, UserFacingError, db, protect, read_only
 from grading.consent import service as consent
+from grading.credit import service as credit
 from grading.placements.catalog_project import project_info
 from grading.reviews import forms, service
 from grading.reviews.service import EmployerSubmission
@@ -111,6 +112,7 @@ def _review_page(
         outcome=service.outcome_for_employer(session, item),
         saved=saved, form=form or FormState(),
         feedback_html=render(item.review.feedback_md) if item.review and item.review.is_final else "",
+        hours=credit.member_hours(session, placement_id=item.placement.id, members=item.members),
     )
 
 

@@ -48,8 +48,10 @@ class PortalLogin:
     account_id: int
 
 
-PORTAL_PATHS = {"employer": "/employer/sign-in", "curator": "/curator/sign-in"}
-HOME = {"employer": "/employer/team", "curator": "/curation/curators"}
+PORTAL_PATHS = {"employer": "/employer/sign-in", "curator": "/curator/sign-in",
+                "credit_officer": "/credit-office/sign-in"}
+HOME = {"employer": "/employer/team", "curator": "/curation/curators",
+        "credit_officer": "/credit-office/"}
 
 
 def newest_link(db: Session, prefix: str) -> str:

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
+from catalog.credit_office import service as credit_office
 from catalog.curation import service as curation
 from catalog.institutions.service import get_or_create
 from catalog.portal.service import LinkPolicy, issue_link
@@ -32,7 +33,7 @@ FROM_THE_LMS = {"/lti/login", "/lti/launch", "/lti/launch/confirm", "/lti/regist
 # the link's signature is its authority, and it turns off one kind of mail for one address.
 FROM_A_MAIL_CLIENT = {"/mail/unsubscribe/<token>"}
 LAUNCH_ROUTES = ("/lti/", "/work/", "/course/", "/passback/", "/reviews/")
-COOKIE_ROUTES = ("/employer/", "/curator/", "/curation/", "/admin/")
+COOKIE_ROUTES = ("/employer/", "/curator/", "/curation/", "/admin/", "/credit-office/")
 REFUSED = {400, 403}
 
 
@@ -114,7 +115,12 @@ def world(app: Flask, db: Session, canvas_course: School) -> dict[str, Any]:
         "token": attacker_link(db, "employer", rival.member.id, rival.member.email),
     }
     curator_link = attacker_link(db, "curator", curator_b.id, curator_b.email)
+    officer_b = credit_office.create_account(db, institution_id=institution.id,
+                                             email="registrar-b@demo.example")
+    db.commit()
+    officer_link = attacker_link(db, credit_office.KIND, officer_b.id, officer_b.email)
     return {"forgers": forgers, "ids": ids, "curator_link": curator_link,
+            "officer_link": officer_link,
             "lt": lt_token, "lt_csrf": student.csrf()}
 
 
@@ -145,6 +151,8 @@ def test_every_unsafe_route_refuses_forged_requests(app: Flask, db: Session,
         ids = dict(world["ids"])
         if rule.rule.startswith("/curator/"):
             ids["token"] = world["curator_link"]
+        if rule.rule.startswith("/credit-office/"):
+            ids["token"] = world["officer_link"]
         path = concrete(rule, ids)
         if kind == "lms":
             for problem in _refused(db, app.test_client(), path, {}, {}):

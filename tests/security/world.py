@@ -26,6 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from catalog.credit_office import service as credit_office
+from catalog.credit_office.models import CreditPolicy
 from catalog.curation import service as curation
 from catalog.employers.models import EmployerInvitation
 from catalog.institutions.models import Institution
@@ -86,7 +88,7 @@ def reviewer_open(user: Reviewer, path: str, method: str, data: dict[str, Any] |
 class Actor:
     """Someone who acts in one tenant: how to send them a request, and what is theirs."""
 
-    role: str  # student, instructor, admin, employer, curator
+    role: str  # student, instructor, admin, employer, curator, credit_officer
     tenant: str
     course: int | None  # index of their course in the tenant, when they act in one
     send: Any  # (path, method, data, headers) -> TestResponse
@@ -247,6 +249,8 @@ def _course(app: Flask, db: Session, live: LiveTool, lms: Any, installed: Any, e
         graded = teacher.post(f"/reviews/placements/{pid}/submissions/{submission.id}/approve",
                               data={"score": "", "reason": ""})
     assert graded.status_code == 303, graded.get_data(as_text=True)[:500]
+    if number == 1:
+        _recommend_credit(teacher, student, pid, person_row(db, here, learner_user).id)
     db.expire_all()
     team = db.scalar(select(Team).where(Team.placement_id == pid))
     milestone = db.scalar(select(Milestone).where(Milestone.placement_id == pid))
@@ -272,6 +276,18 @@ def _course(app: Flask, db: Session, live: LiveTool, lms: Any, installed: Any, e
     )
 
 
+def _recommend_credit(teacher: LaunchedUser, student: LaunchedUser, pid: int, person_id: int) -> None:
+    """Credit recommended for the second course's student: it waits for the credit office."""
+    for path, data, who in (
+        (f"/work/{pid}/hours", {"day": "2026-01-05", "hours": "8", "note": "fieldwork"}, student),
+        (f"/course/placements/{pid}/credit/settings", {"credit_bearing": "yes", "credits": "2"}, teacher),
+        (f"/course/placements/{pid}/credit/students/{person_id}/hours", {"hours": "8"}, teacher),
+        (f"/course/placements/{pid}/credit/students/{person_id}/decide", {"decision": "recommend"}, teacher),
+    ):
+        answer = who.post(path, data=data)
+        assert answer.status_code == 303, (path, answer.get_data(as_text=True)[:500])
+
+
 def _curator(app: Flask, db: Session, institution: Institution, key: str) -> CookieUser:
     given, family = PEOPLE[key][6]
     account = curation.create_account(
@@ -279,13 +295,26 @@ def _curator(app: Flask, db: Session, institution: Institution, key: str) -> Coo
         name=f"{given} {family}",
     )
     db.commit()
+    return _cookie_user(app, curation.KIND, account.id, "/curation/curators")
+
+
+def _credit_officer(app: Flask, db: Session, institution: Institution, key: str) -> CookieUser:
+    account = credit_office.create_account(
+        db, institution_id=institution.id, email=f"registrar@{TENANTS[key]['domain']}",
+        name=f"{TENANTS[key]['institution']} registrar",
+    )
+    db.commit()
+    return _cookie_user(app, credit_office.KIND, account.id, "/credit-office/")
+
+
+def _cookie_user(app: Flask, kind: str, account_id: int, page: str) -> CookieUser:
     client = app.test_client()
     with app.test_request_context("/"):  # signed in as the emailed link would (server-side)
-        cookie_session.sign_in(curation.KIND, account.id)
+        cookie_session.sign_in(kind, account_id)
         signed = dict(flask_session)
     with client.session_transaction() as sess:
         sess.update(signed)
-    return CookieUser(client, _csrf_of(client.get("/curation/curators").get_data(as_text=True)))
+    return CookieUser(client, _csrf_of(client.get(page).get_data(as_text=True)))
 
 
 def _tenant(app: Flask, db: Session, live: LiveTool, lms: Any, key: str) -> Tenant:
@@ -302,6 +331,8 @@ def _tenant(app: Flask, db: Session, live: LiveTool, lms: Any, key: str) -> Tena
                                     expires_at=utcnow() + timedelta(days=14))
     db.add(invitation)
     employer.revision.title = f"{spec['org']} route planning"
+    db.add(CreditPolicy(institution_id=institution.id, hours_per_credit=4,
+                        reflection_required=False, approver="instructor_then_officer"))
     db.add(ProjectOffer(project_id=employer.revision.project_id, institution_id=institution.id,
                         listed_revision_id=employer.revision.id, listed_at=utcnow(),
                         last_decision="approved", decided_at=utcnow()))
@@ -314,10 +345,12 @@ def _tenant(app: Flask, db: Session, live: LiveTool, lms: Any, key: str) -> Tena
 
     reviewer = courses[0].school.reviewer(employer)
     curator = _curator(app, db, institution, key)
+    registrar = _credit_officer(app, db, institution, key)
     actors = [
         Actor("admin", key, 0, lambda p, m, d=None, h=None, u=admin_launch: launched_open(u, p, m, d, h)),
         Actor("employer", key, None, lambda p, m, d=None, h=None, u=reviewer: reviewer_open(u, p, m, d, h)),
         Actor("curator", key, None, curator.open),
+        Actor("credit_officer", key, None, registrar.open),
     ]
     for index, course in enumerate(courses):
         for role, user in (("instructor", course.instructor), ("student", course.student)):
@@ -325,8 +358,8 @@ def _tenant(app: Flask, db: Session, live: LiveTool, lms: Any, key: str) -> Tena
                                 lambda p, m, d=None, h=None, u=user: launched_open(u, p, m, d, h)))
     markers = [m for c in courses for m in c.markers] + _markers(
         spec["org"], employer.member.email, employer.member.name, employer.revision.title,
-        f"curator@{spec['domain']}", f"lms-admin@{spec['domain']}", f"{given}x {family}x",
-        f"{given} {family}", invitation.email, invitation.name,
+        f"curator@{spec['domain']}", f"lms-admin@{spec['domain']}", f"registrar@{spec['domain']}",
+        f"{given}x {family}x", f"{given} {family}", invitation.email, invitation.name,
     )
     failed = OutgoingEmail(to_address=f"curator@{spec['domain']}", kind="curation_waiting",
                            subject=f"A project awaits curation: “{employer.revision.title}”",
