@@ -366,6 +366,7 @@ def main() -> None:
     parser.add_argument("--producers", type=int, default=4, help="threads releasing grades")
     parser.add_argument("--redis-db", type=int, default=10, help="this bench's Redis database (1-13)")
     parser.add_argument("--drain", action="store_true", help="also measure draining a backlog")
+    parser.add_argument("--drains", type=int, default=3, help="backlogs to drain with --drain")
     parser.add_argument("--serve-lms", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_lms:
@@ -480,7 +481,7 @@ def main() -> None:
             # Delivery capacity alone: grades released while no worker runs pile up in Redis;
             # then the workers drain them (workers started to last grade the LMS accepted).
             drains = []
-            for number in range(args.runs or 1):
+            for number in range(args.drains):
                 round_number = 100 + number
                 stop_workers(workers)
                 committed = release_all(world, session_factory, round_number, args.producers)
