@@ -32,6 +32,7 @@ TASK_MODULES = [
     "config.mail",
     "grading.passback.tasks",
     "grading.reviews.tasks",
+    "grading.submissions.tasks",
 ]
 
 
@@ -90,6 +91,11 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
             "sweep-score-outbox": {
                 "task": "microbridge.grading.passback.sweep_scores",
                 "schedule": float(settings.passback_sweep_seconds),
+            },
+            # Files a failed commit left with nothing referring to them (after a grace).
+            "remove-orphan-files": {
+                "task": "microbridge.grading.submissions.remove_orphan_files",
+                "schedule": 3600.0,
             },
             "employer-review-reminders": {
                 "task": "microbridge.grading.reviews.send_reminders",

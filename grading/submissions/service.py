@@ -10,11 +10,12 @@ to the outbox so the LMS gradebook shows the work (without touching an existing 
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO
 from urllib.parse import urlsplit
 
@@ -32,12 +33,16 @@ from grading.people.models import Course, Person
 from grading.placements.models import Placement
 from grading.submissions import filetypes
 from grading.submissions.models import StoredFile, Submission, SubmissionFile, owner_key
-from grading.submissions.storage import FileStore, FileTooLarge, StagedFile
+from grading.submissions.storage import FileStore, FileTooLarge, StagedFile, StorageFull
 from grading.teams import service as teams
 
 MAX_FILES = 20
 MAX_LINKS = 10
 TEXT_LIMIT = 50_000
+# Content nothing refers to is removed once it is this old: far longer than any upload takes
+# from being kept to being committed (see storage.py).
+ORPHAN_GRACE = timedelta(hours=6)
+log = logging.getLogger(__name__)
 MB = 1024 * 1024
 
 
@@ -49,6 +54,18 @@ class UploadRefused(FieldError):
     def __init__(self, message: str, *, status: int = 413) -> None:
         super().__init__({"files": message}, title="File not accepted", status=status)
         self.hint = "Nothing from this attempt was saved. Fix the file and submit again."
+
+
+def no_room(error: StorageFull) -> UploadRefused:
+    """A full disk, said as such (507), with nothing of the attempt saved."""
+    log.error("the file store is full; uploads are refused until there is room: %s", error)
+    refused = UploadRefused(
+        "The server has no room left to store files right now, so nothing from this attempt "
+        "was saved. Try again later; if it keeps happening, tell your instructor.", status=507,
+    )
+    refused.title = "No room to store files"
+    refused.hint = "Your text and links are still in the form below."
+    return refused
 
 
 @dataclass(frozen=True)
@@ -185,6 +202,8 @@ def stage_uploads(store: FileStore, uploads: Sequence[Upload], limits: Limits) -
             name = display_filename(upload.filename)
             try:
                 staged = store.stage(upload.stream, max_bytes=limits.file_bytes)
+            except StorageFull as full:
+                raise no_room(full) from None
             except FileTooLarge:
                 raise UploadRefused(
                     f"“{name}” is larger than {limits.file_label}, the limit for one file."
@@ -244,9 +263,13 @@ def submit(
         again = _by_token(session, placement.id, owner.key, form_token)
         if again is not None:
             return again
-        raise UserFacingError("Someone in your team submitted at the same moment; reload and check.",
-                              status=409) from None
-    _attach(session, store, submission, staged)
+        raise UserFacingError(concurrent_attempt_message(owner), status=409) from None
+    try:
+        _attach(session, store, submission, staged)
+    except StorageFull as full:
+        for item in staged:
+            store.discard(item.staged)
+        raise no_room(full) from None
     _collect_superseded(session, placement_id=placement.id, key=owner.key,
                         keep=limits.keep_attempt_files)
     for member in owner.members:
@@ -256,6 +279,15 @@ def submit(
             submitted_at=submission.submitted_at, review_url=review_url(submission.id),
         )
     return submission
+
+
+def concurrent_attempt_message(owner: Owner) -> str:
+    """Another attempt took this attempt number first: a team-mate's, or on individual work
+    the learner's own, from another tab or window."""
+    if owner.team_id is not None:
+        return "Someone in your team submitted at the same moment; reload and check."
+    return ("You submitted this project from another tab or window at the same moment; "
+            "reload this page to see your attempts.")
 
 
 def _check_attempt_cap(session: Session, *, placement_id: int, key: str, limits: Limits) -> None:
@@ -338,6 +370,24 @@ def remove_collected(session: Session, store: FileStore) -> None:
         select(StoredFile).where(StoredFile.id.in_(candidates - still_used))
     ).all():
         store.delete(stored.sha256)
+
+
+def remove_orphans(
+    session: Session, store: FileStore, *, now: datetime, grace: timedelta = ORPHAN_GRACE
+) -> int:
+    """Remove stored content no kept file refers to (a commit that failed after its files were
+    kept, a removal cut short) and uploads a killed process left staged, older than ``grace``."""
+    referenced = set(session.scalars(
+        select(StoredFile.sha256)
+        .join(SubmissionFile, SubmissionFile.stored_file_id == StoredFile.id)
+        .where(SubmissionFile.collected_at.is_(None))
+    ).all())
+    cutoff = (now - grace).timestamp()
+    found = list(store.orphans(older_than=cutoff, referenced=referenced))
+    removed = sum(1 for path in found if store.remove_orphan(path, older_than=cutoff))
+    if removed:
+        log.info("removed %s unreferenced file(s) from the file store", removed)
+    return removed
 
 
 def _by_token(session: Session, placement_id: int, key: str, token: str) -> Submission | None:
