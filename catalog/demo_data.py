@@ -1,4 +1,5 @@
-"""Demo catalog: employers, members, a curator and 40 projects for one institution.
+"""Demo catalog: employers, members, a curator, a credit officer and the institution's credit
+policy, and 40 projects for one institution.
 
 ``microbridge demo`` calls ``seed_demo_catalog`` after it creates the demo institution. Most
 projects are approved for the institution; a few wait in the curators' queue, one has changes
@@ -16,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.actors import Actor, ActorKind
+from catalog.credit_office import service as credit_office
+from catalog.credit_office.models import Approver, CreditOfficerAccount, CreditPolicy
 from catalog.curation import service as curation
 from catalog.curation.models import CuratorAccount, Decision
 from catalog.demo_projects import EMPLOYERS, PROJECTS, DemoProject
@@ -39,6 +42,7 @@ class DemoCatalog:
     """What was seeded, for the demo command to print."""
 
     curator_email: str
+    credit_officer_email: str = ""
     employer_emails: list[str] = field(default_factory=list)
     published: int = 0
     in_review: int = 0
@@ -75,7 +79,9 @@ def seed_demo_catalog(session: Session, institution: Institution) -> DemoCatalog
     """Create the demo employers, projects and a curator account for ``institution``."""
     curator_email = f"curator@{institution.slug}.example"
     summary = DemoCatalog(curator_email=curator_email,
+                          credit_officer_email=f"registrar@{institution.slug}.example",
                           employer_emails=[e.contact for e in EMPLOYERS])
+    _credit_office(session, institution, summary.credit_officer_email)
     if session.scalar(select(EmployerMember.id).where(
             EmployerMember.email == EMPLOYERS[0].contact)) is not None:
         summary.created = False
@@ -104,6 +110,19 @@ def seed_demo_catalog(session: Session, institution: Institution) -> DemoCatalog
         summary.published += decision == Decision.APPROVED
     session.flush()
     return summary
+
+
+def _credit_office(session: Session, institution: Institution, email: str) -> None:
+    """The institution's credit policy (instructor, then a credit officer) and its officer."""
+    if session.scalar(select(CreditPolicy.id).where(CreditPolicy.institution_id == institution.id)) is None:
+        session.add(CreditPolicy(institution_id=institution.id, hours_per_credit=45,
+                                 minimum_grade_percent=60, reflection_required=True,
+                                 approver=Approver.INSTRUCTOR_THEN_OFFICER.value,
+                                 updated_by="microbridge demo"))
+    if session.scalar(select(CreditOfficerAccount.id).where(CreditOfficerAccount.email == email)) is None:
+        credit_office.create_account(session, institution_id=institution.id, email=email,
+                                     name="Demo credit officer", invited_by="microbridge demo")
+    session.flush()
 
 
 def _employers(session: Session) -> dict[str, EmployerMember]:

@@ -106,7 +106,31 @@ def _seed(session: Session, canvas: Any, tool_url: str) -> Any:
     platform_row = registry.find_platform(session, issuer=canvas.issuer, client_id=tool.client_id)
     if catalog is not None and platform_row is not None:
         seed_choice_set(session, canvas, tool, platform_row.id, institution.id)
+        seed_credit_placement(session, canvas, tool, platform_row.id, institution.id)
     return catalog
+
+
+CREDIT_MARK = {"microbridge_demo": "credit"}
+
+
+def seed_credit_placement(session: Session, canvas: Any, tool: Any, platform_id: int,
+                          institution_id: int) -> None:
+    """One project placed in the demo course for academic credit, once (the LMS's link and
+    the tool's placement behind it)."""
+    from grading.credit.demo_data import first_listed_revision
+    from grading.credit.demo_data import seed_credit_placement as seed
+    from lti_tool.demo_lms.gradebook import default_link
+
+    course = next(iter(canvas.state.courses.values()))
+    revision = first_listed_revision(session, institution_id=institution_id)
+    if revision is None or any(link.custom == CREDIT_MARK for link in canvas.state.links.values()):
+        return
+    default_link(canvas, course, tool)  # the tool's plain link stays the course's first
+    link = canvas.add_resource_link(course, tool, title=f"{revision.title} (for credit)",
+                                    score_maximum=100, custom=dict(CREDIT_MARK))
+    seed(session, platform_id=platform_id, deployment_id=tool.deployment_ids[0],
+         context_id=course.context_id, course_title=course.title, resource_link_id=link.id,
+         line_item_url=canvas.line_item_url(link.line_item_id), revision=revision)
 
 
 CHOICE_TITLE = "Choose your project"
@@ -175,6 +199,7 @@ def _lms_index(*, tool_url: str, platforms: dict[str, Any], catalog: Any = None)
             _INDEX, tool_url=tool_url, flavours=[(name, platforms[name]) for name in platforms],
             employers=list(getattr(catalog, "employer_emails", [])),
             curator=getattr(catalog, "curator_email", ""),
+            credit_officer=getattr(catalog, "credit_officer_email", ""),
         )
 
     return index
@@ -215,6 +240,11 @@ and Moodle do. Switch people with the menu at the top of a course page.</p>
 {% if curator %}<p>Curators approve employers' projects for the catalog at
 <a href="{{ tool_url }}/curator/sign-in">the curators' sign-in</a>, as
 <code>{{ curator }}</code>.</p>{% endif %}
+{% if credit_officer %}<p>The course has a project placed for academic credit. After the
+employer verifies the student's hours and the instructor recommends credit, the credit officer
+approves it at <a href="{{ tool_url }}/credit-office/sign-in">the credit office sign-in</a>, as
+<code>{{ credit_officer }}</code> (or Margaret Hamilton, the LMS administrator, from the
+course).</p>{% endif %}
 <p>Dynamic registration links of this run, one per course site (single use):</p>
 <ul>{% for name, platform in flavours %}
   <li>{{ name }}: <code>{{ platform.suggested_tool_url }}</code></li>{% endfor %}

@@ -65,8 +65,17 @@ def _step(session: Session, record: CreditRecord, action: StepAction, who: Who,
     return step
 
 
+def _locked(session: Session, record: CreditRecord) -> None:
+    """Read the record again under a row lock: of two decisions sent at once, the second sees
+    the first's state (and is refused) instead of writing a second step."""
+    session.refresh(record, with_for_update=True)
+
+
 def _refuse_decided(record: CreditRecord | None, session: Session) -> None:
-    if record is None or rules.may_recommend(record.credit_state):
+    if record is None:
+        return
+    _locked(session, record)
+    if rules.may_recommend(record.credit_state):
         return
     last = steps(session, record_id=record.id)[-1]
     raise CreditRefused(
@@ -158,7 +167,7 @@ def record_for_officer(
 def approve(session: Session, *, record: CreditRecord, credit: StudentCredit, who: Who,
             note: str = "") -> CreditRecord:
     """A credit officer approves a recommendation that still holds."""
-    _refuse_not_waiting(record)
+    _refuse_not_waiting(session, record)
     if credit.problems:
         raise CreditRefused("It can no longer be approved: " + " ".join(credit.problems)
                             + " Return it to the instructor instead.", title="Cannot approve")
@@ -171,7 +180,7 @@ def approve(session: Session, *, record: CreditRecord, credit: StudentCredit, wh
 
 def send_back(session: Session, *, record: CreditRecord, who: Who, note: str) -> CreditRecord:
     """A credit officer returns the recommendation to the instructor with a note."""
-    _refuse_not_waiting(record)
+    _refuse_not_waiting(session, record)
     if not note.strip():
         raise UserFacingError("Say why you return it; the instructor reads the note.",
                               title="Note needed")
@@ -180,7 +189,8 @@ def send_back(session: Session, *, record: CreditRecord, who: Who, note: str) ->
     return record
 
 
-def _refuse_not_waiting(record: CreditRecord) -> None:
+def _refuse_not_waiting(session: Session, record: CreditRecord) -> None:
+    _locked(session, record)
     if not rules.may_officer_decide(record.credit_state):
         raise CreditRefused(f"This credit is “{record.credit_state.label}”: there is nothing "
                             "waiting for a credit officer's decision. Nothing was changed.",

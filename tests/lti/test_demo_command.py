@@ -55,8 +55,10 @@ def test_demo_starts_and_prints_one_working_url(tmp_path: Path) -> None:
         assert "Career Readiness 101" in course.text
         assert "Add Microbridge activity" in course.text  # the demo Canvas has the tool
         assert "Choose your project" in course.text  # and a choice of projects to rank
+        assert "(for credit)" in course.text  # and a project placed for academic credit
         home = requests.get(f"http://localhost:{lms_port}/", timeout=10)
         assert "Moodle-like course" in home.text and "/lti/register?rt=" in home.text
+        assert "/credit-office/sign-in" in home.text and "registrar@" in home.text
         tool = requests.get(f"http://127.0.0.1:{tool_port}/healthz", timeout=10)
         assert tool.json() == {"status": "ok"}
         moodle_admin = requests.get(f"http://localhost:{lms_port}/moodle/admin", timeout=10)
