@@ -98,3 +98,31 @@ def fill_from_waitlist(
         take_up(session, option, person)
         return candidate
     return None
+
+
+def fill_open_places(session: Session, *, choice_set: ChoiceSet, today: date) -> int:
+    """Give open places to the waitlist, in lottery order, each student their best open place
+    (by their ranks, else by fit); how many students got one."""
+    waiting = [a for a in assignments(session, choice_set_id=choice_set.id).values()
+               if a.status == AssignmentStatus.WAITLISTED.value]
+    draw = algorithm.lottery((a.person_id for a in waiting), choice_set.seed or 0)
+    titles = {o.id: o.placement.title for o in choice_set.options}
+    given = 0
+    for row in sorted(waiting, key=lambda a: draw[a.person_id]):
+        person = session.get(Person, row.person_id)
+        if person is None:
+            continue
+        held = seat_counts.held(session, choice_set_id=choice_set.id,
+                                statuses=(AssignmentStatus.ASSIGNED.value,))
+        inputs = read_inputs(session, choice_set, today=today, people=[person], held_here=held)
+        outcome = algorithm.assign(inputs.choosers, inputs.places, seed=choice_set.seed or 0,
+                                   today=today).outcomes[person.id]
+        if outcome.place_id is None:
+            continue
+        row.option_id, row.rank, row.by_fit = outcome.place_id, outcome.rank, outcome.by_fit
+        row.status = AssignmentStatus.ASSIGNED.value
+        row.reason = "A place opened up. " + reason(outcome, inputs.choosers[0], inputs, titles)
+        session.flush()
+        take_up(session, option_in(choice_set, outcome.place_id), person)
+        given += 1
+    return given

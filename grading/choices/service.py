@@ -6,6 +6,7 @@ option placement of the same course without a link of its own (``ChoiceOption``)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -267,13 +268,17 @@ def parse_seat_limits(choice_set: ChoiceSet, form: dict[str, str]) -> dict[int, 
     return limits
 
 
-def set_seat_limits(choice_set: ChoiceSet, limits: dict[int, int | None]) -> None:
-    if choice_set.state == SetState.PUBLISHED.value and any(
-        limits[o.id] is not None and limits[o.id] != o.seats for o in choice_set.options
-    ):
-        raise UserFacingError(
-            "The assignment is published: limits can no longer change.", title="Already published",
-            hint="Move students by hand instead.", status=409,
-        )
+def set_seat_limits(choice_set: ChoiceSet, limits: dict[int, int | None], *, held: dict[int, int]) -> None:
+    """Set the instructor's limits; after publishing, never below the places already given
+    (``held``: students per option)."""
+    for option in choice_set.options:
+        limit = limits[option.id]
+        taken = math.ceil(held.get(option.id, 0) / max(1, option.placement.team_size))
+        if limit is not None and limit < taken:
+            raise UserFacingError(
+                f"{option.placement.title} already has {taken} place(s) given: its limit cannot go "
+                "below that.", title="Check the limits",
+                hint="Move students out of it by hand first. Nothing was changed.", status=409,
+            )
     for option in choice_set.options:
         option.seats = limits[option.id]

@@ -24,7 +24,8 @@ from config.web import (
     url,
 )
 from grading.choices import after_publishing, assign, service, views_read
-from grading.choices.models import ChoiceSet, SetState
+from grading.choices import seats as seat_counts
+from grading.choices.models import AssignmentStatus, ChoiceSet, SetState
 from grading.consent.service import ensure_participation
 from grading.people.access import person as person_of
 from grading.placements.access import placement_in_course
@@ -153,6 +154,9 @@ def publish(activity_id: int) -> Response:
 def seats(activity_id: int) -> Response:
     choice_set, _ = _managed(activity_id)
     limits = service.parse_seat_limits(choice_set, request.form.to_dict())
-    service.set_seat_limits(choice_set, limits)
+    held = seat_counts.held(db(), choice_set_id=choice_set.id, statuses=(AssignmentStatus.ASSIGNED.value,))
+    service.set_seat_limits(choice_set, limits, held=held)
+    if choice_set.state == SetState.PUBLISHED.value:  # a raised limit goes to the waitlist
+        after_publishing.fill_open_places(db(), choice_set=choice_set, today=utcnow().date())
     db().commit()
     return redirect(url("choices.manage", activity_id=activity_id, done="seats"), code=303)

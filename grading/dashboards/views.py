@@ -11,6 +11,7 @@ from werkzeug.wrappers.response import Response
 
 from config.web import Principal, db, protect, require_launch, url
 from grading.choices.access import ChoiceActivity
+from grading.choices.service import set_at
 from grading.consent import service as consent
 from grading.dashboards.pages import render_student_page
 from grading.milestones import service as milestones
@@ -44,9 +45,11 @@ def student_page(placement_id: int) -> Response | str:
 
 
 @bp.get("/work/<int:placement_id>/manage")
-def work_overview(placement_id: int) -> str:
+def work_overview(placement_id: int) -> Response | str:
     placement = instructor_placement(placement_id)
     session = db()
+    if set_at(session, placement) is not None:  # a choice of projects: its work is in the options
+        return redirect(url("choices.manage", activity_id=placement.id), code=303)
     info = project_info(session, placement)
     learners = teams.learners(session, placement=placement)
     estimate = info.revision.estimated_hours if info.revision else 0

@@ -61,6 +61,8 @@ def test_students_rank_the_instructor_previews_and_publishes(chooser: ChoiceScho
     teacher = chooser.instructor()
     home = teacher.get("/course").get_data(as_text=True)
     assert "students choose from 3 projects" in home and "Grant proposal" not in home
+    assert f"/course/choices/{chooser.placement_id}" in teacher.get(
+        f"/work/{chooser.placement_id}/manage").headers["Location"]
     manage = teacher.get(f"/course/placements/{chooser.placement_id}", follow_redirects=True)
     assert "Projects and places" in manage.get_data(as_text=True)
     assert teacher.post(f"/course/choices/{chooser.placement_id}/preview").status_code == 303
@@ -182,6 +184,16 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(chooser: ChoiceSc
     teacher.post(f"/course/choices/{chooser.placement_id}/preview")
     row = assignment_of(chooser, ana.name)
     assert row.option_id is None and "Every place in this set is taken" in row.reason
+    assert teacher.post(f"/course/choices/{chooser.placement_id}/publish").status_code == 303
+    assert assignment_of(chooser, ana.name).status == AssignmentStatus.WAITLISTED.value
+    # Raising the limits after publishing gives the open places to the waitlist.
+    assert teacher.post(f"/course/choices/{chooser.placement_id}/seats", data={}).status_code == 303
+    row = assignment_of(chooser, ana.name)
+    assert row.status == AssignmentStatus.ASSIGNED.value and row.option is not None
+    assert row.option.placement.title == "Brand survey" and row.rank == 1
+    lower = teacher.post(f"/course/choices/{chooser.placement_id}/seats",
+                         data={f"seats-{ids['Brand survey']}": "0"})
+    assert lower.status_code == 409 and "cannot go below" in lower.get_data(as_text=True)
     # Students cannot reach the instructor's pages.
     assert ana.post(f"/course/choices/{chooser.placement_id}/preview").status_code == 403
 
