@@ -65,9 +65,12 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
         broker_connection_retry=True,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=BROKER_RECONNECT_TRIES,
-        # On a lost connection, stop the tasks whose messages can no longer be acknowledged:
-        # Redis redelivers them, and the row's claim keeps the grade from going twice.
-        worker_cancel_long_running_tasks_on_connection_loss=True,
+        # On a lost connection, let running tasks finish: a grade post cut off mid-request
+        # leaves its outcome unknown to us, and cancelling kills pool processes, which made
+        # the reconnect fail ("file descriptor is None") in the Redis-restart runs. Their
+        # acknowledgement is lost with the connection; a redelivered message finds the row
+        # settled and sends nothing.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         # visibility_timeout above the longest retry countdown, so Redis does not hand a
         # delayed retry to a second worker (the row claim would stop it anyway).
         broker_transport_options={

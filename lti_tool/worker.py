@@ -9,6 +9,7 @@ from __future__ import annotations
 from celery.signals import task_prerun, worker_process_init
 
 from config import runtime
+from config.broker_fixes import survive_restore_without_client
 from config.celery_app import configure_celery
 from config.logs import install_log_hygiene
 from config.settings import load_settings
@@ -16,6 +17,8 @@ from lti_tool import models_index  # noqa: F401  (every model mapped before the 
 from lti_tool.runtime import build_tool_runtime, prepare
 
 install_log_hygiene()
+# Without it a Redis restart can kill the worker (config/broker_fixes.py explains).
+survive_restore_without_client()
 settings = load_settings()
 worker_runtime = build_tool_runtime(settings)
 prepare(worker_runtime)
