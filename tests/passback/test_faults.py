@@ -2,7 +2,7 @@
 
 - the LMS's token endpoint refuses to renew the access token for a while (400 invalid_grant,
   as when it cannot fetch our key set): grades wait, then all arrive;
-- Redis is killed and restarted empty while a 4-process worker is busy, twice: the worker
+- Redis is killed and restarted empty while a worker with 4 tasks in flight is busy, twice: the worker
   survives (were it to exit, the test restarts it as its supervisor would, to still check
   the grades, and then fails) and answers ``worker-ping`` afterwards.
 
@@ -115,7 +115,7 @@ def test_redis_restarted_empty_under_a_busy_worker_loses_and_duplicates_nothing(
         with running_platform(flavour) as lms, live_tool(own) as live:
             world = Course(db, lms, live, students=12)
             lms.latency_ms = 400  # every AGS call takes a while: the restarts land mid-task
-            # Four processes hold unacknowledged messages when Redis dies: the shape that made
+            # Four tasks in flight hold unacknowledged messages when Redis dies: the shape that made
             # kombu kill the worker (config/broker_fixes.py).
             supervisor = Supervisor(own.with_overrides(base_url=live.base_url), tmp_path,
                                     concurrency=4)
