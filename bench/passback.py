@@ -242,7 +242,6 @@ def release_all(
                     db, submission=db.get(Submission, submission_id),
                     placement=db.get(Placement, world.placement_id), source=ReleaseSource.INSTRUCTOR,
                     score_given=float((index + round_number) % 100), feedback_md=round_marker(round_number),
-                    link="https://tool.example/review",
                 )
                 ids = db.scalars(select(ScoreOutbox.id).where(ScoreOutbox.release_id == grade.id)).all()
                 db.commit()
