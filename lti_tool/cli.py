@@ -40,15 +40,25 @@ def main() -> None:
     pass
 
 
+# Threads per gunicorn worker. A sync worker is held for the whole of a request, so a client
+# that stops half-way through an upload blocks it until gunicorn's 30 s timeout (five such
+# clients blocked every worker). With threads only that thread waits, and a read that stalls
+# longer than lti_tool.socket_waits.READ_SECONDS ends the request. Launches are CPU work, so more
+# threads add no throughput: they keep slow clients from taking the workers.
+THREADS = 8
+
+
 @main.command(help="Serve the tool with gunicorn (production settings).")
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=0, type=int, help="Default: one per CPU core.")
+@click.option("--threads", default=THREADS, show_default=True, type=int,
+              help="Requests each worker serves at once (gthread): a stalled upload holds one.")
 @click.option(
     "--demo", is_flag=True,
     help="Serve a demo: without SMTP, emails (sign-in links too) are shown to anyone at /outbox.",
 )
-def serve(host: str, port: int, workers: int, demo: bool) -> None:
+def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
     if demo:
         os.environ["MICROBRIDGE_DEMO"] = "true"  # read again by the gunicorn workers
     rt = _runtime()  # refuse to start on an unmigrated database, with the message
@@ -61,6 +71,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     # log hygiene, which gunicorn's access logger goes through too.
     args = [
         "gunicorn", "--bind", f"{host}:{port}", "--workers", str(count),
+        "--worker-class", "gthread", "--threads", str(max(1, threads)),
         "--access-logfile", "-", "--forwarded-allow-ips", rt.settings.forwarded_allow_ips,
         *control_socket_args(rt.settings.instance_path), "lti_tool.wsgi:app",
     ]
