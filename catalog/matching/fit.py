@@ -9,13 +9,15 @@ dates are hard rules (``algorithm.allowed``), but the words say whether they fit
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-SKILL_WEIGHT = 0.6
-DISCIPLINE_WEIGHT = 0.25
+SKILL_WEIGHT = 0.55
+DISCIPLINE_WEIGHT = 0.2
 INTEREST_WEIGHT = 0.15
+GOAL_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class StudentFacts:
     interests: tuple[str, ...] = ()
     disciplines: tuple[str, ...] = ()
     discipline_labels: tuple[str, ...] = ()
+    career_goals: str = ""
     hours_per_week: int | None = None
     hours_taken: float = 0.0
     """Hours a week already taken by the student's other active projects."""
@@ -43,6 +46,7 @@ class ProjectFacts:
     estimated_hours: int
     starts: date
     ends: date
+    skill_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,11 @@ def fit(student: StudentFacts, project: ProjectFacts) -> Fit:
     text = project.text.lower()
     touched = [i for i in student.interests if i.lower() in text]
     interest_part = len(touched) / len(student.interests) if student.interests else 0.0
+    goals = student.career_goals.lower()
+    in_goals = [label for label in (project.discipline_label, *project.skill_labels)
+                if goals and re.search(rf"\b{re.escape(label.lower())}\b", goals)]
     score = round(SKILL_WEIGHT * skill_part + DISCIPLINE_WEIGHT * discipline_part
-                  + INTEREST_WEIGHT * interest_part, 4)
+                  + INTEREST_WEIGHT * interest_part + GOAL_WEIGHT * bool(in_goals), 4)
     hours = weekly_hours(project.estimated_hours, project.starts, project.ends)
     free = None if student.hours_per_week is None else student.hours_per_week - student.hours_taken
     fits_hours = free is None or hours <= free + 1e-9
@@ -88,6 +95,8 @@ def fit(student: StudentFacts, project: ProjectFacts) -> Fit:
         parts.append(f"you said you want {project.discipline_label.lower()} work")
     if touched:
         parts.append(f"touches on {_join(touched)}")
+    if in_goals:
+        parts.append(f"your career goals mention {_join([g.lower() for g in in_goals])}")
     reason = "; ".join(p for p in parts if p)
     return Fit(score=score, hours_per_week=hours, reason=reason[:1].upper() + reason[1:] + ".",
                fits_hours=fits_hours, fits_dates=fits_dates)

@@ -141,6 +141,7 @@ def project_facts(revision: ProjectRevision) -> ProjectFacts:
         discipline_label=revision.discipline_label,
         text=" ".join((revision.title, revision.summary, revision.brief_md, revision.skills_text)),
         estimated_hours=revision.estimated_hours, starts=revision.window_start, ends=revision.window_end,
+        skill_labels=tuple(s.label for s in revision.skills),
     )
 
 

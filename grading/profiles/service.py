@@ -150,6 +150,7 @@ def facts(profile: StudentProfile | None, *, hours_taken: float = 0.0) -> Studen
         interests=tuple(profile.interests),
         disciplines=tuple(profile.disciplines),
         discipline_labels=tuple(Discipline(d).label for d in profile.disciplines),
+        career_goals=profile.career_goals,
         hours_per_week=profile.hours_per_week,
         hours_taken=hours_taken,
         available_from=profile.available_from,
