@@ -195,7 +195,8 @@ def transport_for(settings: Settings) -> Transport:
     smtp = settings.smtp
     if smtp:
         return SmtpTransport(smtp)
-    return OutboxTransport() if settings.demo or settings.testing else NoMailServer()
+    # The outbox counts as delivered only where someone can read it (and in the tests).
+    return OutboxTransport() if settings.testing or outbox_visible(settings) else NoMailServer()
 
 
 def missing_mail_server(settings: Settings, *, demo_flag: str = "--demo") -> str | None:
@@ -206,8 +207,8 @@ def missing_mail_server(settings: Settings, *, demo_flag: str = "--demo") -> str
         "Set MICROBRIDGE_SMTP_URL (for example smtp://user:password@mail.example.org:587): "
         "without a mail server, employers' and curators' sign-in emails and every notification "
         "cannot leave Microbridge. Check it with `microbridge check`. To try Microbridge, run "
-        f"`microbridge demo`; to run a demo anyway (emails shown to anyone at /outbox), add "
-        f"{demo_flag}."
+        f"`microbridge demo`; to run a demo anyway, add {demo_flag} (without Redis its emails "
+        "are shown to anyone at /outbox; with Redis they fail, listed at /admin/mail)."
     )
 
 

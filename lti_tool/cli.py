@@ -121,7 +121,8 @@ WORKER_NAME = "microbridge@%h"
 @click.option("--queues", default=",".join(QUEUES), show_default=True)
 @click.option("--name", default=WORKER_NAME, show_default=True,
               help="Node name (%h: this host), as worker-ping names it.")
-@click.option("--demo", is_flag=True, help="A demo's worker: without SMTP, emails go to /outbox.")
+@click.option("--demo", is_flag=True, help="A demo's worker: starts without SMTP (its mail then "
+              "fails, with the reason, on /admin/mail).")
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 def worker(
     concurrency: int, pool: str, queues: str, name: str, demo: bool, celery_args: tuple[str, ...]

@@ -223,4 +223,8 @@ def test_without_a_mail_server_outside_a_demo_mail_fails_with_the_fix(
     assert "MICROBRIDGE_SMTP_URL" in row.error
     assert mail.missing_mail_server(production) is not None
     assert mail.missing_mail_server(production.with_overrides(demo=True)) is None
-    assert isinstance(mail.transport_for(production.with_overrides(demo=True)), mail.OutboxTransport)
+    demo = production.with_overrides(demo=True)
+    assert isinstance(mail.transport_for(demo.with_overrides(redis_url="")), mail.OutboxTransport)
+    # A demo with Redis has no /outbox page: its mail would go nowhere, so it fails instead.
+    assert isinstance(mail.transport_for(demo.with_overrides(redis_url="redis://127.0.0.1:6379/14")),
+                      mail.NoMailServer)
