@@ -9,6 +9,8 @@ launch.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, g, redirect, render_template, request
 from werkzeug.wrappers import Response
 
@@ -60,10 +62,27 @@ def unsubscribe(token: str) -> tuple[str, int] | str:
                            kind=kind, token=token, done="on" if wanted else "off")
 
 
-def _page(address: str, audiences: tuple[str, ...], action: str) -> str:
+@dataclass(frozen=True)
+class PortalHeader:
+    """The portal's own header, so the page sits among the person's other pages."""
+
+    label: str
+    nav: list[tuple[str, str]]
+    sign_out: str
+
+
+EMPLOYER_NAV = [("employers.dashboard", "Projects"), ("employer_reviews.inbox", "Reviews"),
+                ("employers.team", "Team"), ("mail_settings.employer", "Email")]
+CURATOR_NAV = [("curation.queue", "Review queue"), ("curation.catalog", "Our catalog"),
+               ("catalog.index", "Search"), ("curation.curators", "Curators"),
+               ("mail_settings.curator", "Email")]
+
+
+def _page(address: str, audiences: tuple[str, ...], action: str,
+          portal: PortalHeader | None = None) -> str:
     rows = notices.settings_of(db(), address=address, audiences=audiences) if address else []
     return render_template("grading/notices/settings.html.jinja2", address=address, rows=rows,
-                           action=action)
+                           action=action, portal=portal)
 
 
 def _save(address: str, audiences: tuple[str, ...]) -> None:
@@ -81,7 +100,9 @@ def employer() -> str | Response:
     if request.method == "POST":
         _save(member.email, ("employer",))
         return redirect(url("mail_settings.employer", saved=1), code=303)
-    return _page(member.email, ("employer",), url("mail_settings.employer"))
+    header = PortalHeader(f"{member.email} · {member.employer.name}", EMPLOYER_NAV,
+                          "employers.sign_out")
+    return _page(member.email, ("employer",), url("mail_settings.employer"), header)
 
 
 @bp.route("/curation/mail-settings", methods=["GET", "POST"])
@@ -91,7 +112,8 @@ def curator() -> str | Response:
     if request.method == "POST":
         _save(actor.label, ("curator",))
         return redirect(url("mail_settings.curator", saved=1), code=303)
-    return _page(actor.label, ("curator",), url("mail_settings.curator"))
+    header = PortalHeader(actor.label, CURATOR_NAV, "curation.sign_out")
+    return _page(actor.label, ("curator",), url("mail_settings.curator"), header)
 
 
 @bp.route("/work/mail-settings", methods=["GET", "POST"])

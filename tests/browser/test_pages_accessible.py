@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from config import notices
+from config.mail import EmailStatus, OutgoingEmail
 from config.settings import Settings
 from lti_tool.registry.admin import operator_link_token
 from tests.browser.a11y import assert_accessible
@@ -105,6 +107,11 @@ def test_pages_in_the_lms_iframe(tool: LiveTool, db: Session, chromium: Callable
         consent_and_submit(lms)
         check_framed(lms, "student: submitted work")
         student = lms.tool_frame().url
+        lms.frame.get_by_role("link", name="Email settings").click()
+        lms.wait_heading("Email settings")
+        lms.frame.get_by_role("button", name="Save").click()
+        lms.frame.get_by_text("Email settings saved.").wait_for()
+        check_framed(lms, "student: email settings")
         # A student on an instructor's page: not allowed, and told so.
         lms.tool_frame().goto(re.sub(r"/work/submissions/\d+", "/course", student))
         explains_without_trace(lms.frame, "Instructors only")
@@ -192,6 +199,19 @@ def test_error_and_top_level_pages(
     page.goto(base + "/admin/sign-in?token=" + operator_link_token(settings.secret_key))
     page.get_by_role("heading", name="LMS platforms").wait_for()
     check_page(page, "admin: platforms")
+    db.add(OutgoingEmail(to_address="gone@example.edu", subject="A project awaits curation",
+                         body="b", status=EmailStatus.FAILED.value, error="550 mailbox unavailable"))
+    db.commit()
+    page.get_by_role("link", name="Mail that failed").click()
+    page.get_by_role("button", name=re.compile("Send again")).wait_for()
+    check_page(page, "admin: mail that failed")
+    token = notices.unsubscribe_token(settings.secret_key, address="gone@example.edu",
+                                      kind="review_digest")
+    page.goto(f"{base}/mail/unsubscribe/{token}")
+    check_page(page, "mail: unsubscribe, asked")
+    page.get_by_role("button", name="Stop these emails").click()
+    page.get_by_role("button", name="Turn them back on").wait_for()
+    check_page(page, "mail: unsubscribed")
 
     page.goto(base + "/")
     check_page(page, "home")
@@ -216,6 +236,10 @@ def test_error_and_top_level_pages(
     check_page(page, "employer: team")
     page.goto(base + "/employer/reviews/")
     check_page(page, "employer: submissions to review")
+    page.get_by_role("navigation", name="Portal").get_by_role("link", name="Email").click()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Email settings saved.").wait_for()
+    check_page(page, "employer: email settings")
     page.goto(base + "/employer/team")
     page.get_by_label("Their email").fill("new.colleague@northgatecu.example")
     page.get_by_role("button", name="Send invitation").click()
@@ -236,6 +260,8 @@ def test_error_and_top_level_pages(
     check_page(page, "curator: listed projects")
     page.goto(base + "/curation/curators")
     check_page(page, "curator: curators")
+    page.goto(base + "/curation/mail-settings")
+    check_page(page, "curator: email settings")
 
 
 # -- helpers -------------------------------------------------------------------------------
