@@ -15,12 +15,14 @@ from catalog.projects import forms, guardrails, service
 from catalog.projects.content import ProjectContent
 from catalog.projects.guardrails import PayPolicy
 from catalog.projects.models import Discipline, Project, WorkMode
+from catalog.skills import service as skills_service
 from catalog.skills.service import taxonomy_names
 from config.web import Principal, db, protect
 
 bp = protect(Blueprint("projects", __name__, url_prefix="/employer/projects"), by=Principal.COOKIE)
 EVERY_INSTITUTION = "all"
 bp.add_app_template_filter(markdown.render, "markdown")
+bp.add_app_template_filter(skills_service.label_of, "skill_label")
 bp.context_processor(lambda: {"member": current_member()})
 
 

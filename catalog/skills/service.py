@@ -65,3 +65,13 @@ def split_list(text: str) -> list[str]:
 
 def taxonomy_names() -> list[str]:
     return sorted(SKILLS, key=str.lower)
+
+
+def label_of(slug: str) -> str:
+    """A stored slug as people read it: the taxonomy name where the slug is one
+    ('survey-design' -> 'Survey design'), otherwise the words of the slug."""
+    canonical = LOOKUP.get(match_key(slug.replace("-", " ")))
+    if canonical is not None:
+        return canonical
+    words = slug.replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
