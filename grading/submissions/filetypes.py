@@ -101,6 +101,32 @@ CODE_EXTENSIONS = frozenset({
 })
 
 
+# What a student calls a kind of file; media types ("application/x-msdownload") mean nothing
+# to most people.
+_PLAIN: dict[str, str] = {
+    "exe": "an .exe program", "dll": "a Windows program library (.dll)",
+    "elf": "a Linux program", "mach-o": "a macOS program", "msi": "a Windows installer (.msi)",
+    "apk": "an Android app (.apk)", "dmg": "a macOS disk image (.dmg)",
+    "pdf": "a PDF document", "docx": "a Word document", "doc": "a Word document",
+    "xlsx": "an Excel spreadsheet", "xls": "an Excel spreadsheet",
+    "pptx": "a PowerPoint presentation", "ppt": "a PowerPoint presentation",
+    "odt": "an OpenDocument text", "ods": "an OpenDocument spreadsheet",
+    "odp": "an OpenDocument presentation", "rtf": "an RTF document",
+    "png": "a PNG image", "jpg": "a JPEG image", "jpeg": "a JPEG image", "gif": "a GIF image",
+    "webp": "a WebP image", "bmp": "a BMP image", "tif": "a TIFF image", "heic": "a HEIC photo",
+    "svg": "an SVG image", "zip": "a ZIP archive", "tar": "a tar archive",
+    "gz": "a gzip archive", "7z": "a 7z archive", "rar": "a RAR archive",
+    "mp4": "an MP4 video", "mov": "a QuickTime video", "avi": "an AVI video",
+    "mp3": "an MP3 recording", "wav": "a WAV recording", "swf": "a Flash file",
+    "sqlite": "a SQLite database", "class": "a Java class file", "jar": "a Java archive (.jar)",
+}
+
+
+def plain_kind(name: str) -> str:
+    """'an .exe program', 'a PDF document', or 'a .xyz file' for anything else."""
+    return _PLAIN.get(name, f"a .{name} file")
+
+
 def extension(filename: str) -> str:
     _, dot, ext = filename.rpartition(".")
     return ext.lower() if dot else ""
@@ -125,18 +151,18 @@ def identify(path: Path, filename: str) -> Kind:
     elif _has_zip_directory(path):
         # An image or PDF with a ZIP glued on is two files in one; accept neither.
         raise FileRefused(
-            f"“{filename}” is a {guessed.mime} file with a hidden ZIP archive inside, so it is "
+            f"“{filename}” is {plain_kind(guessed.extension)} with a hidden ZIP archive inside, so it is "
             "not accepted. Upload the document and the archive as separate files."
         )
     kind = BINARY_KINDS.get(name)
     if kind is None:
         raise FileRefused(
-            f"“{filename}” is a {guessed.mime} file, which Microbridge does not accept. "
+            f"“{filename}” is {plain_kind(name)}, which Microbridge does not accept. "
             f"Accepted: {ALLOWED_SUMMARY}."
         )
     if ext and ext not in kind.extensions:
         raise FileRefused(
-            f"“{filename}” is named .{ext} but its content is {kind.media_type}. "
+            f"“{filename}” is named .{ext} but it is {plain_kind(name)}. "
             "Rename it to match what it is, or upload the right file."
         )
     return kind
