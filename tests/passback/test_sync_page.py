@@ -46,6 +46,8 @@ def test_a_refused_grade_shows_the_lms_words_and_can_be_retried(canvas_course: S
     assert _rows(canvas_course)[-1].state == OutboxState.SENT
     result = canvas_course.lms.result(canvas_course.item, canvas_course.installed.student)
     assert result is not None and result.score == 64
+    page = teacher.get(f"/passback/placements/{canvas_course.placement_id}").get_data(as_text=True)
+    assert "Accepted" in page and "200:" not in page
 
 
 def test_resend_all_sends_every_latest_grade_again(canvas_course: School) -> None:
