@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import secrets
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
@@ -254,20 +255,42 @@ def authorised_by(principal: Principal) -> Callable[[V], V]:
 
 
 def csrf_token() -> str:
-    """The token this request's forms carry, bound to the principal that authorises it."""
+    """The token this request's forms carry, bound to the principal that authorises it.
+
+    Masked afresh on every call (a random pad and the pad XOR the secret), so that a compressed
+    page never repeats the same secret bytes twice: the BREACH defence for gzip over TLS."""
+    secret = _principal_secret()
+    if secret is None:
+        return ""
+    pad = secrets.token_bytes(len(secret))
+    return (pad + bytes(a ^ b for a, b in zip(pad, secret, strict=True))).hex()
+
+
+def _principal_secret() -> bytes | None:
     principal = _acting_principal()
     if principal is None:
-        return ""
+        return None
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"csrf:{principal}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"csrf:{principal}".encode(), hashlib.sha256).digest()
+
+
+def _unmasked(sent: str) -> bytes | None:
+    try:
+        raw = bytes.fromhex(sent)
+    except ValueError:
+        return None
+    half = len(raw) // 2
+    if half == 0 or len(raw) != 2 * half:
+        return None
+    return bytes(a ^ b for a, b in zip(raw[:half], raw[half:], strict=True))
 
 
 def check_csrf() -> None:
     if request.method not in _UNSAFE:
         return
-    sent = request.form.get(CSRF_FIELD, "")
-    expected = csrf_token()
-    if not sent or not expected or not hmac.compare_digest(sent, expected):
+    sent = _unmasked(request.form.get(CSRF_FIELD, ""))
+    expected = _principal_secret()
+    if sent is None or expected is None or not hmac.compare_digest(sent, expected):
         raise UserFacingError(
             "This form was sent without the security token it needs, or with an old one.",
             title="Form expired",

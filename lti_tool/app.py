@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 import templates
 from config.celery_app import configure_celery, start_in_process_beat
+from config.compression import compress
 from config.logs import install_log_hygiene
 from config.migrate import check_migrated
 from config.runtime import EXTENSION
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     _register_error_pages(app)
     register_unavailable_pages(app)
     app.after_request(_security_headers)
+    app.after_request(compress)
     # Last: the beat thread imports task modules, and a models module half-imported there
     # while this thread runs its first query fails the mapper configuration.
     start_in_process_beat(rt)

@@ -356,3 +356,33 @@ def to_csv(states: Iterable[LearnerState]) -> str:
 
 def _safe(value: str) -> str:
     return safe_cell(value)  # the one guard every CSV export uses (config/spreadsheets.py)
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class LearnerPage:
+    """One page of the learner table: a course of 500 stays a page a browser loads at once."""
+
+    items: list[LearnerState]
+    number: int
+    pages: int
+    matching: int
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.items else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.items) - 1 if self.items else 0
+
+
+def page_of(states: list[LearnerState], requested: str) -> LearnerPage:
+    """The requested page (1-based, as typed in the URL), clamped to the pages there are."""
+    pages = max(1, -(-len(states) // PAGE_SIZE))
+    number = int(requested) if requested.isdigit() else 1
+    number = min(max(number, 1), pages)
+    start = (number - 1) * PAGE_SIZE
+    return LearnerPage(states[start:start + PAGE_SIZE], number, pages, len(states))
