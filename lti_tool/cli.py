@@ -82,9 +82,9 @@ def default_workers() -> int:
     """One gunicorn worker per core this process may use.
 
     A launch is CPU work (the database and Redis answer in well under a millisecond), so
-    workers beyond the cores only add context switches: bench/launch.py on 2 shared cores put
-    gunicorn's usual 2 x cores + 1 at about 20 % more CPU per launch than the best count, one
-    per core within 5 % of it, with more launches per second than a single worker.
+    workers beyond the cores only add context switches: bench/launch.py on 2 busy shared cores
+    put gunicorn's usual 2 x cores + 1 at 9 to 21 % more CPU per launch than the best count,
+    one per core within 6 % of it, with more launches per second than a single worker.
     """
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
     return max(1, len(cores))
