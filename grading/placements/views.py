@@ -9,6 +9,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from catalog.projects.service import get_revision
+from config import runtime
 from config.database import utcnow
 from config.web import Principal, db, protect, url
 from grading import runtime as grading_runtime
@@ -17,6 +18,7 @@ from grading.dashboards import learner_states
 from grading.placements import roster
 from grading.placements.access import instructor_placement
 from grading.placements.models import Placement
+from grading.reviews import release
 
 bp = protect(Blueprint("placements", __name__), by=Principal.LAUNCH)
 
@@ -45,6 +47,8 @@ def show(placement_id: int) -> str | BaseResponse:
         now=utcnow(),
         roster_result=request.args.get("roster", ""),
         saved=request.args.get("saved", ""),
+        to_grade=release.yours_to_grade(session, placement=placement,
+                                        review_days=runtime.current().settings.review_days),
     )
 
 

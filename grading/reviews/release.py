@@ -248,6 +248,12 @@ def moderation(
     return rows
 
 
+def yours_to_grade(session: Session, *, placement: Placement, review_days: int) -> int:
+    """How many attempts only the instructor can grade now: unshared, or the employer is late."""
+    return sum(1 for row in moderation(session, placement=placement, review_days=review_days)
+               if row.instructor_grades)
+
+
 def owner_names(session: Session, items: list[Submission]) -> dict[int, str]:
     """Who each submission is by, for the instructor: the team's name, or the learner's."""
     people = {p.id: p for p in session.scalars(

@@ -88,6 +88,8 @@ def test_the_instructor_grades_unshared_work_at_once(canvas_course: School, stat
     page = teacher.get(reviews).get_data(as_text=True)
 
     assert (UNSHARED in page) is not shared
+    landing = teacher.get(f"/course/placements/{canvas_course.placement_id}").get_data(as_text=True)
+    assert ("You grade 1 submission yourself" in landing) is not shared  # told on arrival
     assert ("Waiting for the employer" in page or "Employer is reviewing" in page) is shared
     grading_form = re.search(r"<details( open)?><summary>([^<]+)</summary>", page)
     assert grading_form is not None
