@@ -44,6 +44,8 @@ def test_the_instructors_overview_lists_the_roster_without_writing(course: Schoo
 def test_the_student_page_and_the_employer_inbox_only_read(course: School) -> None:
     student = course.student()
     assert course.submit(student).status_code == 303
+    # Shared under the pseudonym: the inbox lists only work the employer may review.
+    assert student.post(f"/work/{course.placement_id}/sharing", data={"share": "yes"}).status_code == 303
     reviewer = course.reviewer()
     before = _rows(course.db)
 
