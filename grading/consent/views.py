@@ -13,6 +13,7 @@ from werkzeug.wrappers.response import Response
 from config.database import utcnow
 from config.forms import FieldError, FormState
 from config.web import Principal, db, protect, url
+from grading.consent import log_lines
 from grading.consent import service as consent
 from grading.people.models import Person
 from grading.placements.access import launched_into
@@ -49,8 +50,8 @@ def _page(placement: Placement, person: Person, form: FormState | None = None) -
         current=consent.current(session, placement_id=placement.id, person_id=person.id),
         history=consent.history(session, placement_id=placement.id, person_id=person.id),
         purpose=consent.purpose(info.employer_name, placement.title),
-        disclosures=consent.disclosures_for_student(session, placement_id=placement.id,
-                                                    person_id=person.id),
+        disclosures=log_lines.grouped(consent.disclosures_for_student(
+            session, placement_id=placement.id, person_id=person.id)),
         today=date.today(), form=form or FormState(),
     )
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers.response import Response
 from config.web import Principal, db, protect, require_launch, url
 from grading.choices.access import ChoiceActivity
 from grading.choices.service import set_at
+from grading.consent import log_lines
 from grading.consent import service as consent
 from grading.dashboards.pages import render_student_page
 from grading.milestones import service as milestones
@@ -62,7 +63,8 @@ def work_overview(placement_id: int) -> Response | str:
                                       people=learners),
         milestones=milestones.milestones(session, placement_id=placement.id),
         check_ins=milestones.check_ins(session, placement_id=placement.id),
-        disclosures=consent.disclosures_for_placement(session, placement_id=placement.id),
+        disclosures=log_lines.grouped(
+            consent.disclosures_for_placement(session, placement_id=placement.id)),
     )
     session.commit()  # learners() may have added people known only from the roster
     return page
