@@ -21,8 +21,8 @@ from catalog.matching import algorithm
 from catalog.matching.algorithm import Chooser, Matching, Place
 from catalog.matching.fit import Fit, fit, weekly_hours
 from catalog.projects.models import ProjectRevision
+from config import notices
 from config.database import utcnow
-from config.mail import send_email
 from config.web import NotFound, UserFacingError
 from grading.choices import seats as seat_counts
 from grading.choices.models import (
@@ -40,6 +40,7 @@ from grading.consent.service import ensure_participation
 from grading.people.models import Person
 from grading.profiles.models import StudentProfile
 from grading.profiles.service import facts
+from grading.reviews.notices import institution_of
 from grading.teams import service as teams
 
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
@@ -325,8 +326,9 @@ def _tell_employers(session: Session, choice_set: ChoiceSet, placed: Mapping[int
             select(EmployerMember).where(EmployerMember.employer_id == revision.project.employer_id)
         ).all()
         for member in members:
-            send_email(
-                session, to=member.email,
+            sent += notices.notify(
+                session, to=member.email, kind="students_assigned",
+                institution_id=institution_of(session, choice_set.placement),
                 subject=f"{len(group)} student{'s' if len(group) != 1 else ''} will work on {revision.title}",
                 body=(
                     f"Hello,\n\n{len(group)} student{'s' if len(group) != 1 else ''} of the course "
@@ -334,8 +336,8 @@ def _tell_employers(session: Session, choice_set: ChoiceSet, placed: Mapping[int
                     f"\"{revision.title}\" ({revision.window_start.isoformat()} to "
                     f"{revision.window_end.isoformat()}).\n\nYou will see their work in your Microbridge "
                     "review inbox when they submit. Students are shown by name only if they consent "
-                    "to share it with you.\n\nMicrobridge\n"
+                    f"to share it with you:\n{notices.absolute('/employer/reviews/')}\n"
                 ),
-            )
-            sent += 1
+                reason=f"you offer “{revision.title}” on Microbridge.",
+            ) is not None
     return sent

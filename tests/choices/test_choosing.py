@@ -88,6 +88,9 @@ def test_students_rank_the_instructor_previews_and_publishes(chooser: ChoiceScho
     subjects = sorted(e.subject for e in emails)
     assert any("Sales dashboard" in s for s in subjects) and any("Brand survey" in s for s in subjects)
     assert all(ana.name not in e.body for e in emails)
+    told = [e for e in emails if "will work on" in e.subject]
+    assert told and all(e.kind == "students_assigned" and e.unsubscribe_url for e in told)
+    assert all("You get this because you offer" in e.body for e in told)
 
     # The student's own project opens; another project of the set does not.
     options = chooser.option_ids()
