@@ -134,3 +134,20 @@ def test_the_employers_digest_arrives_with_absolute_links_and_one_click_unsubscr
         assert deadlines.send_reminders(session, now=later, review_days=7) == 0  # turned off
     deliver_queued(db)
     assert len(mailbox.to(course.placed.employer.member.email)) == 1
+
+
+def test_an_instructor_turns_a_kind_off_from_inside_the_lms(
+    course: School, db: Session, mailbox: Mailbox,
+) -> None:
+    teacher = course.instructor()
+    page = teacher.get("/work/mail-settings").get_data(as_text=True)
+    assert "grace@example.edu" in page and 'value="grade_to_approve" checked' in page
+    assert 'value="feedback_released"' not in page  # a student's kind
+    saved = teacher.post("/work/mail-settings", data={"on": ["review_overdue"]})
+    assert saved.status_code == 303 and "lt=" in saved.headers["Location"]
+    assert "Email settings saved." in teacher.get(saved.headers["Location"]).get_data(as_text=True)
+
+    _, submission = submitted(course)
+    assert review(course.reviewer(), submission, course, (3, 3)) == 303
+    deliver_queued(db)
+    assert mailbox.to("grace@example.edu") == []
