@@ -16,6 +16,7 @@ from config.mail import OutgoingEmail
 from grading.people.models import Person
 from tests.security.portal import page_token, sign_in_by_link
 from tests.work.harness import School
+from tests.work.test_accessibility import check
 
 from .flow import (
     decide,
@@ -40,6 +41,7 @@ def test_curators_set_the_policy_and_invite_a_credit_officer(canvas_course: Scho
     client = _curator(canvas_course)
     page = client.get("/curation/credit-policy").get_data(as_text=True)  # type: ignore[attr-defined]
     assert "These are the defaults" in page and 'value="45"' in page and "has none" in page
+    check(page, in_lms=False)
     token = page_token(client, "/curation/credit-policy")  # type: ignore[arg-type]
     bad = client.post("/curation/credit-policy", data={  # type: ignore[attr-defined]
         "csrf_token": token, "hours_per_credit": "0", "minimum_grade_percent": "60",
