@@ -31,6 +31,7 @@ TASK_MODULES = [
     "config.tasks",
     "config.mail",
     "grading.passback.tasks",
+    "grading.placements.tasks",
     "grading.reviews.tasks",
     "grading.submissions.tasks",
 ]

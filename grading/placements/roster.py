@@ -38,6 +38,15 @@ def is_learner(roles: Sequence[str]) -> bool:
     return "Learner" in roles and not TEACHING_ROLES & set(roles)
 
 
+FIRST_LOAD_CHANNEL = "roster"
+"""Outbox channel (config/outbox.py) of first roster loads; the id queued is the placement's."""
+
+
+def needs_first_load(placement: Placement) -> bool:
+    """Never loaded and never refused: the first instructor visit loads it in the background."""
+    return placement.roster_synced_at is None and not placement.roster_error
+
+
 def sync(session: Session, *, placement: Placement, roster: Roster | None) -> RosterSync:
     """Fetch every member from the LMS and replace the placement's cached roster.
 

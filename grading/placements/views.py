@@ -9,7 +9,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from catalog.projects.service import get_revision
-from config import runtime
+from config import outbox, runtime
 from config.database import utcnow
 from config.web import Principal, db, protect, url
 from grading import runtime as grading_runtime
@@ -29,6 +29,11 @@ def show(placement_id: int) -> str | BaseResponse:
     session = db()
     if set_at(session, placement) is not None:  # a choice of projects has its own page
         return redirect(url("choices.manage", activity_id=placement.id, **request.args), code=303)
+    if roster.needs_first_load(placement) and grading_runtime.current().store.add(
+            f"roster-first-load:{placement.id}", "1", ttl=600):
+        # One background load per placement (the store's key), handed over after the commit.
+        outbox.queue_after_commit(session, roster.FIRST_LOAD_CHANNEL, placement.id)
+        session.commit()
     filters = learner_states.Filters.from_args(request.args.to_dict())
     states = learner_states.learner_states(session, placement)
     source = session.get(Placement, placement.copied_from_id) if placement.copied_from_id else None

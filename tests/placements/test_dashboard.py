@@ -130,3 +130,25 @@ def test_the_roster_refresh_needs_the_forms_token(setup: Setup, client: FlaskCli
     forged = client.post(location.split("?")[0] + "/roster", data={"lt": token})
 
     assert forged.status_code == 400
+
+
+def test_the_instructors_first_visit_loads_the_roster_in_the_background(
+    setup: Setup, client: FlaskClient, db: Session
+) -> None:
+    lms, installed = setup.lms, setup.installed
+    for given in ("Grace", "Alan"):
+        lms.enrol(installed.course, lms.add_user(given, "Student"), "Learner")
+    _, location = _placed(setup)
+
+    client.get(location)  # the first visit hands the load to the task queue
+    page = client.get(location).get_data(as_text=True)
+
+    assert "Grace Student" in page and "Alan Student" in page and "not in roster" not in page
+    assert "Roster from the LMS as of" in page
+    placement = db.scalar(select(Placement))
+    assert placement is not None and placement.roster_synced_at is not None
+    # Later visits do not load it again: refreshing stays the instructor's choice.
+    synced = placement.roster_synced_at
+    client.get(location)
+    db.refresh(placement)
+    assert placement.roster_synced_at == synced
