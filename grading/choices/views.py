@@ -14,6 +14,7 @@ from catalog.markdown import render
 from config.database import utcnow
 from config.web import (
     ID_MAX,
+    NotAllowed,
     NotFound,
     Principal,
     UserFacingError,
@@ -57,6 +58,9 @@ def rank(activity_id: int) -> Response:
     session = db()
     placement = placement_in_course(session, identity=identity, placement_id=activity_id)
     choice_set = service.the_set(session, placement)
+    if identity.is_instructor:
+        raise NotAllowed("Students rank the projects; instructors assign them on the choice page.",
+                         title="For students", hint="Open the choice page to preview the assignment.")
     person = person_of(session, identity)
     ranked = service.parse_ranks(choice_set, request.form.to_dict())
     service.save_ranks(session, choice_set=choice_set, person_id=person.id, option_ids=ranked)

@@ -197,6 +197,8 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(chooser: ChoiceSc
     lower = teacher.post(f"/course/choices/{chooser.placement_id}/seats",
                          data={f"seats-{ids['Brand survey']}": "0"})
     assert lower.status_code == 409 and "cannot go below" in lower.get_data(as_text=True)
-    # Students cannot reach the instructor's pages.
+    # Students cannot reach the instructor's pages, nor instructors rank as students.
     assert ana.post(f"/course/choices/{chooser.placement_id}/preview").status_code == 403
+    assert teacher.post(f"/work/choices/{chooser.placement_id}",
+                        data={f"rank-{ids['Brand survey']}": "1"}).status_code == 403
 
