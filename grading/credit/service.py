@@ -31,6 +31,7 @@ from grading.credit.models import (
 )
 from grading.milestones.models import HoursEntry
 from grading.people.models import Person
+from grading.placements.catalog_project import project_info
 from grading.placements.models import ACTIVE, Placement, RosterMember
 from grading.reviews.models import GradeRelease
 from grading.reviews.records import latest_releases
@@ -86,6 +87,18 @@ def set_placement_credit(
     row.updated_by_id = person_id
     session.flush()
     return row
+
+
+def estimated_credits(session: Session, *, placement: Placement, policy: Policy
+                      ) -> tuple[int, Decimal] | None:
+    """The project's estimated hours and what they would earn under the policy (a hint for
+    the instructor choosing the placement's credits)."""
+    revision = project_info(session, placement).revision
+    if revision is None or not revision.estimated_hours:
+        return None
+    return revision.estimated_hours, rules.credits_for(
+        verified_hours=Decimal(revision.estimated_hours), hours_per_credit=policy.hours_per_credit,
+        most=MAX_PLACEMENT_CREDITS)
 
 
 # -- hours ------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ def placement(placement_id: int) -> str:
         settings=service.settings_of(session, placement_id=found.id), students=students,
         steps={s.record.id: approval.steps(session, record_id=s.record.id)
                for s in students if s.record},
+        estimate=service.estimated_credits(session, placement=found, policy=policy),
         waits_for_nobody=policy.needs_officer and not has_officer(
             session, institution_id=identity.institution_id),
     )
