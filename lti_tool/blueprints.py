@@ -6,6 +6,8 @@ from flask import Blueprint
 
 
 def all_blueprints() -> list[Blueprint]:
+    # Credentials listen to credit approvals; subscribing happens on import, once.
+    import grading.credentials.listeners  # noqa: F401
     from catalog.credit_office.views import bp as credit_policy_bp
     from catalog.curation.views import bp as curation_bp
     from catalog.employers.views import bp as employers_bp

@@ -14,6 +14,7 @@ from config import store as _store  # noqa: F401
 from config.database import Base
 from grading.choices import models as _choices  # noqa: F401
 from grading.consent import models as _consent  # noqa: F401
+from grading.credentials import models as _credentials  # noqa: F401
 from grading.credit import models as _credit  # noqa: F401
 from grading.milestones import models as _milestones  # noqa: F401
 from grading.passback import models as _passback  # noqa: F401

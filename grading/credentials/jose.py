@@ -1,0 +1,47 @@
+"""VC-JWT signing (Open Badges 3.0 section 8.2) and detached JWS (RFC 7515 appendix F) with
+PyJWT, the JOSE library the tool already uses; keys come from ``grading.credentials.keys``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import jwt
+from jwt.api_jws import PyJWS
+
+from grading.credentials import keys
+from grading.credentials.models import IssuerKey
+
+
+def key_url(base_url: str, thumbprint: str) -> str:
+    """A ``kid`` that dereferences to the public JWK (OB 3.0 8.2.4.1)."""
+    return f"{base_url}/credentials/keys/{thumbprint}"
+
+
+@dataclass(frozen=True)
+class Signer:
+    key: IssuerKey
+    base_url: str
+
+    @property
+    def kid(self) -> str:
+        return key_url(self.base_url, self.key.kid)
+
+    def vc_jwt(self, vc: dict[str, Any]) -> str:
+        nbf = datetime.fromisoformat(vc["validFrom"].replace("Z", "+00:00"))
+        claims = {"iss": vc["issuer"]["id"], "jti": vc["id"], "nbf": int(nbf.timestamp()),
+                  "sub": vc["credentialSubject"]["id"], "vc": vc}
+        return jwt.encode(claims, keys.private_key(self.key.private_pem), algorithm="RS256",
+                          headers={"kid": self.kid, "typ": "JWT"})
+
+    def detached(self, payload: bytes) -> str:
+        """``header..signature``: the payload travels separately (the packet's JSON)."""
+        return PyJWS().encode(payload, keys.private_key(self.key.private_pem), algorithm="RS256",
+                              headers={"kid": self.kid}, is_payload_detached=True)
+
+
+def canonical(document: dict[str, Any]) -> bytes:
+    """The bytes a detached signature covers: sorted keys, no spaces, UTF-8."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

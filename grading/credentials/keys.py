@@ -1,0 +1,82 @@
+"""The issuer key: created, rotated and published like the tool key (lti_tool.keys), but its
+own, so credentials and launches never share a key."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto.jwk import JWK
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from config.database import utcnow
+from grading.credentials.models import IssuerKey
+
+
+def _new_key() -> IssuerKey:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    jwk = JWK.from_pem(pem.encode())
+    kid = jwk.thumbprint()
+    public = jwk.export_public(as_dict=True)
+    public.update({"kid": kid, "alg": "RS256", "use": "sig"})
+    return IssuerKey(kid=kid, private_pem=pem, public_jwk=json.dumps(public, sort_keys=True))
+
+
+def current(session: Session) -> IssuerKey | None:
+    return session.scalar(select(IssuerKey).where(IssuerKey.retired_at.is_(None))
+                          .order_by(IssuerKey.id.desc()).limit(1))
+
+
+def ensure(session: Session) -> IssuerKey:
+    """The key that signs now, made the first time a credential is issued (flushes)."""
+    key = current(session)
+    if key is None:
+        key = _new_key()
+        session.add(key)
+        session.flush()
+    return key
+
+
+def rotate(session: Session, *, grace_days: int = 365) -> IssuerKey:
+    """A new signing key; old ones stay published so credentials they signed still verify.
+
+    The grace is long: a credential lives for years, unlike a launch."""
+    now = utcnow()
+    for old in session.scalars(select(IssuerKey).where(IssuerKey.retired_at.is_(None))):
+        old.retired_at = now
+        old.publish_until = now + timedelta(days=grace_days)
+    key = _new_key()
+    session.add(key)
+    session.flush()
+    return key
+
+
+def published(session: Session) -> list[dict[str, Any]]:
+    now = utcnow()
+    rows = session.scalars(select(IssuerKey).where(
+        or_(IssuerKey.retired_at.is_(None), IssuerKey.publish_until > now)
+    ).order_by(IssuerKey.id.desc()))
+    return [json.loads(row.public_jwk) for row in rows]
+
+
+@lru_cache(maxsize=8)
+def private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The parsed key, cached: parsing a PEM costs more than the signature."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
+@lru_cache(maxsize=32)
+def public_key(jwk_json: str) -> rsa.RSAPublicKey:
+    key = serialization.load_pem_public_key(
+        JWK.from_json(jwk_json).export_to_pem(private_key=False, password=None))
+    assert isinstance(key, rsa.RSAPublicKey)
+    return key
