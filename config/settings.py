@@ -148,12 +148,19 @@ class Settings:
     keep_attempt_files: int = 3
     # Employer reviews are due this many days after a submission; reminders on day 3 and 6.
     review_days: int = 7
-    # Grade passback: a claim older than this is taken to be a dead worker's; the sweep runs
-    # every passback_sweep_seconds; a transient failure is retried up to passback_max_attempts.
-    passback_claim_seconds: int = 300
+    # Grade passback: a claim older than this is taken to be a dead worker's (longer than a
+    # delivery can last: three LMS calls of at most passback_timeout_seconds each); the sweep
+    # runs every passback_sweep_seconds and queues a row nobody claimed after
+    # passback_unclaimed_grace_seconds; transient failures are retried with backoff (from
+    # passback_backoff_seconds, capped at half an hour) until passback_give_up_hours after the
+    # first try; at most passback_per_platform scores are on their way to one LMS at once.
+    passback_claim_seconds: int = 120
     passback_sweep_seconds: int = 60
-    passback_max_attempts: int = 12
+    passback_unclaimed_grace_seconds: int = 20
     passback_backoff_seconds: int = 10
+    passback_give_up_hours: int = 72
+    passback_timeout_seconds: int = 10
+    passback_per_platform: int = 20
     tasks_eager: bool = False
     # In-process tasks (embedded default) run on a background thread after the commit, not
     # inside the request. Unset: yes, except in tests, which deliver at once unless they ask.
@@ -208,8 +215,9 @@ _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours"
                  "platform_jwks_cache_seconds", "unpaid_hours_cap", "magic_link_minutes",
                  "magic_link_per_hour", "email_max_attempts", "upload_max_file_mb",
                  "upload_max_submission_mb", "review_days", "passback_claim_seconds",
-                 "passback_sweep_seconds", "passback_max_attempts",
-                 "passback_backoff_seconds", "portal_mail_per_ip_hour",
+                 "passback_sweep_seconds", "passback_unclaimed_grace_seconds",
+                 "passback_backoff_seconds", "passback_give_up_hours", "passback_timeout_seconds",
+                 "passback_per_platform", "portal_mail_per_ip_hour",
                  "employer_invites_per_hour", "employer_invites_per_day",
                  "employer_invitation_days", "upload_quota_mb", "max_attempts",
                  "keep_attempt_files", "db_pool_size"}

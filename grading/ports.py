@@ -44,11 +44,20 @@ class ScorePost:
 
 
 class GradebookUnavailable(Exception):
-    """Not delivered now, worth retrying (timeouts, 5xx, 429, rate limits)."""
+    """Not delivered now, worth retrying (timeouts, 5xx, 429, rate limits).
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    ``outcome_unknown``: the LMS may have applied the score before the failure (it timed
+    out, a gateway answered for it, the connection dropped after the score was sent). Exactly
+    once means once in the LMS: such a score is looked up (``find_score``) before it is sent
+    again.
+    """
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, outcome_unknown: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
 
 
 class GradebookRefused(Exception):
@@ -63,8 +72,22 @@ class GradebookConflict(GradebookRefused):
     """The LMS already holds a score for this cell at least as new as the post's timestamp."""
 
 
+class Holding(enum.StrEnum):
+    """What the LMS's gradebook cell shows, measured against one ScorePost."""
+
+    THIS = "this"  # this very score: it landed
+    NOT_THIS = "not this"  # nothing, or an older entry: it has not landed
+    NEWER = "newer"  # an entry newer than this score (someone else's, or a later one)
+    UNKNOWN = "unknown"  # the LMS does not show enough to tell
+
+
 class Gradebook(Protocol):
     def publish_score(self, *, platform_id: int, post: ScorePost) -> None: ...
+
+    def find_score(self, *, platform_id: int, post: ScorePost) -> Holding:
+        """Whether the LMS already holds this score (raises GradebookUnavailable when it
+        cannot be asked now)."""
+        ...
 
 
 @dataclass(frozen=True)

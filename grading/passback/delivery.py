@@ -2,14 +2,22 @@
 
 Safe to run twice and from any number of workers (tasks are ``acks_late``): a conditional
 UPDATE claims the row, so only one worker posts it; a claim older than
-``passback_claim_seconds`` is taken to be a dead worker's and may be taken over. When a claim
-is taken over the first post may or may not have landed, so the LMS's results are read first
-and the score is posted only if it is not there yet.
+``passback_claim_seconds`` is taken to be a dead worker's and may be taken over.
+
+Exactly once means once in the LMS. A try whose outcome is unknown (the LMS timed out, a
+gateway answered 502/504, the connection dropped, the worker died mid-post) may have landed,
+so the row is marked ``outcome_unknown`` and the next try first reads what the LMS holds
+(``Gradebook.find_score``): this score (recorded as sent, not posted again), something newer
+(not posted: the instructor decides), or nothing (posted, with the same timestamp). Such a
+row is never given a new timestamp: the LMS may already hold the one it has, and a conflict
+then means "already applied" (Moodle's 409 for a timestamp it holds), not "send again".
 
 The gradebook adapter sorts the LMS's answers into typed errors: unavailable (retried with
-exponential backoff and jitter, honouring Retry-After), a timestamp conflict (the LMS holds a
-score at least as new), or refused for good (recorded with the platform's words). What is
-done next is decided by those types and the row's columns, never by reading text.
+exponential backoff and jitter, honouring Retry-After, until ``passback_give_up_hours`` after
+the first try), a timestamp conflict (the LMS holds a score at least as new), or refused for
+good (recorded with the platform's words). What is done next is decided by those types and
+the row's columns, never by reading text. At most ``passback_per_platform`` deliveries talk
+to one LMS at once (gateway.py).
 """
 
 from __future__ import annotations
@@ -17,11 +25,14 @@ from __future__ import annotations
 import enum
 import logging
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from config import runtime
@@ -29,25 +40,34 @@ from config.database import transaction, utcnow
 from config.settings import Settings
 from grading import runtime as grading_runtime
 from grading.passback import gateway
-from grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
+from grading.passback.models import OPEN_STATES, OutboxKind, OutboxState, ScoreOutbox
 from grading.passback.timestamps import next_timestamp
 from grading.ports import (
     Gradebook,
     GradebookConflict,
     GradebookRefused,
     GradebookUnavailable,
+    Holding,
     ScoreKind,
     ScorePost,
 )
 
 log = logging.getLogger(__name__)
 
-BACKOFF_CAP_SECONDS = 3600.0
+BACKOFF_CAP_SECONDS = 1800.0
 EARLY_TOLERANCE = timedelta(seconds=2)
+BUSY_RETRY_SECONDS = (1.0, 4.0)
+DB_RETRY_SECONDS = 20.0
+ALREADY_THERE = "the LMS already had this score (an earlier try got through)"
+NEWER_IN_LMS = (
+    "The LMS holds a newer entry for this student. This score was not sent again, so that it "
+    "is never applied twice; retry it if it should replace the LMS's entry."
+)
+T = TypeVar("T")
 
 
 class DeliveryOutcome(enum.StrEnum):
-    """What one try did. All but NOT_CLAIMED name the state the row was left in."""
+    """What one try did. All but NOT_CLAIMED and BUSY name the state the row was left in."""
 
     SENT = OutboxState.SENT.value
     FAILED = OutboxState.FAILED.value
@@ -55,6 +75,7 @@ class DeliveryOutcome(enum.StrEnum):
     SUPERSEDED = OutboxState.SUPERSEDED.value
     WAITING = OutboxState.PENDING.value  # not delivered now; the row waits for its next try
     NOT_CLAIMED = "not claimed"  # another worker holds the row, or it is settled: nothing sent
+    BUSY = "platform busy"  # every slot of its LMS is taken: the row is untouched, try soon
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,17 @@ class Tried:
     outcome: DeliveryOutcome
     retry_in: float | None = None
     """Seconds until the next try, when a task should retry."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One claimed try of one row, as the claim left it."""
+
+    outbox_id: int
+    number: int
+    first_attempt_at: datetime
+    unknown: bool
+    """An earlier try may have landed: read the LMS before posting."""
 
 
 class Order(enum.Enum):
@@ -77,40 +109,79 @@ def deliver_row(outbox_id: int, *, eager: bool = False, gradebook: Gradebook | N
     rt = runtime.current()
     settings = rt.settings
     book = gradebook or grading_runtime.current().gradebook
-    now = utcnow()
-    with transaction(rt.session_factory) as session:
-        claimed = _claim(session, outbox_id, now=now, settings=settings)
-        if claimed is None:
+    platform_id = _open_row_platform(outbox_id)
+    if platform_id is None:
+        return Tried(DeliveryOutcome.NOT_CLAIMED)
+    hold = gateway.slot_seconds(settings.passback_timeout_seconds)
+    with gateway.platform_slot(rt.store, platform_id, limit=settings.passback_per_platform,
+                               hold_seconds=hold) as free:
+        if not free:
+            # In-process runs cannot wait without holding up a web request: the sweep will.
+            return Tried(DeliveryOutcome.BUSY,
+                         retry_in=None if eager else round(random.uniform(*BUSY_RETRY_SECONDS), 3))
+        return _deliver(outbox_id, settings=settings, book=book, eager=eager)
+
+
+def _open_row_platform(outbox_id: int) -> int | None:
+    with runtime.current().session_factory() as session:
+        found = session.execute(
+            select(ScoreOutbox.platform_id, ScoreOutbox.state).where(ScoreOutbox.id == outbox_id)
+        ).first()
+    return found.platform_id if found is not None and found.state in OPEN_STATES else None
+
+
+def _deliver(outbox_id: int, *, settings: Settings, book: Gradebook, eager: bool) -> Tried:
+    with transaction(runtime.current().session_factory) as session:
+        row = _claim(session, outbox_id, now=utcnow(), settings=settings)
+        if row is None:
             return Tried(DeliveryOutcome.NOT_CLAIMED)
-        row, uncertain = claimed
         order = _order_check(session, row)
         if order is Order.SUPERSEDED:
             _set(session, row, OutboxState.SUPERSEDED, note="a newer score was already sent")
             return Tried(DeliveryOutcome.SUPERSEDED)
         if order is Order.RESTAMP:
             _restamp(session, row)
-        post, platform_id, attempt = to_post(row), row.platform_id, row.attempts
-    if uncertain and _already_there(book, platform_id, post):
-        _record(outbox_id, attempt, OutboxState.SENT, status=None,
-                note="the LMS already had this score (a previous try got through)")
-        return Tried(DeliveryOutcome.SENT)
+        attempt = Attempt(outbox_id, row.attempts, row.first_attempt_at or utcnow(),
+                          row.outcome_unknown)
+        post, platform_id = to_post(row), row.platform_id
+    if attempt.unknown:
+        try:
+            found = book.find_score(platform_id=platform_id, post=post)
+        except Exception as error:  # the LMS cannot be asked now: ask again later
+            return _transient(attempt, _words(error), _retry_after(error), unknown=True,
+                              eager=eager, settings=settings)
+        if found is Holding.THIS:
+            _record(attempt, OutboxState.SENT, status=None, note=ALREADY_THERE)
+            return Tried(DeliveryOutcome.SENT)
+        if found is Holding.NEWER:
+            return _newer_in_lms(attempt, status=None)
     try:
         book.publish_score(platform_id=platform_id, post=post)
     except GradebookUnavailable as error:
-        return _transient(outbox_id, attempt, str(error), None, error.retry_after,
+        return _transient(attempt, str(error), error.retry_after,
+                          unknown=attempt.unknown or error.outcome_unknown,
                           eager=eager, settings=settings)
     except GradebookConflict as error:
-        return _conflict(outbox_id, attempt, error, uncertain=uncertain, eager=eager, book=book)
+        return _conflict(attempt, error, post=post, platform_id=platform_id, eager=eager,
+                         book=book, settings=settings)
     except GradebookRefused as error:
-        _record(outbox_id, attempt, OutboxState.FAILED, status=error.status, error=str(error))
+        _record(attempt, OutboxState.FAILED, status=error.status, error=str(error))
         log.warning("score %s refused by the LMS: %s", outbox_id, error)
         return Tried(DeliveryOutcome.FAILED)
     except Exception as error:  # a bug or an outage we did not foresee: keep the row, retry
         log.exception("score %s: unexpected error while posting", outbox_id)
-        return _transient(outbox_id, attempt, f"{type(error).__name__}: {error}", None, None,
-                          eager=eager, settings=settings)
-    _record(outbox_id, attempt, OutboxState.SENT, status=200)
+        return _transient(attempt, _words(error), None, unknown=True, eager=eager,
+                          settings=settings)
+    _record(attempt, OutboxState.SENT, status=200)
     return Tried(DeliveryOutcome.SENT)
+
+
+def _words(error: Exception) -> str:
+    return str(error) if isinstance(error, GradebookUnavailable) else f"{type(error).__name__}: {error}"
+
+
+def _retry_after(error: Exception) -> float | None:
+    return error.retry_after if isinstance(error, GradebookUnavailable) else None
 
 
 def to_post(row: ScoreOutbox) -> ScorePost:
@@ -146,11 +217,13 @@ def _run(session: Session, statement: Any) -> CursorResult[Any]:
 
 def _claim(
     session: Session, outbox_id: int, *, now: datetime, settings: Settings
-) -> tuple[ScoreOutbox, bool] | None:
-    """Take the row for this worker; ``True`` in the pair when a dead worker's claim was taken."""
-    values = {
+) -> ScoreOutbox | None:
+    """Take the row for this worker. Taking over a dead worker's claim marks the outcome
+    unknown: its post may have landed."""
+    values: dict[str, Any] = {
         "state": OutboxState.SENDING.value, "claimed_at": now,
         "attempts": ScoreOutbox.attempts + 1,
+        "first_attempt_at": func.coalesce(ScoreOutbox.first_attempt_at, now),
     }
     fresh = _run(
         session,
@@ -164,7 +237,6 @@ def _claim(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    uncertain = False
     if not fresh.rowcount:
         stale = _run(
             session,
@@ -174,14 +246,12 @@ def _claim(
                 ScoreOutbox.state == OutboxState.SENDING.value,
                 ScoreOutbox.claimed_at < now - timedelta(seconds=settings.passback_claim_seconds),
             )
-            .values(**values)
+            .values(**values, outcome_unknown=True)
             .execution_options(synchronize_session=False)
         )
         if not stale.rowcount:
             return None
-        uncertain = True
-    row = session.get(ScoreOutbox, outbox_id, populate_existing=True)
-    return (row, uncertain) if row is not None else None
+    return session.get(ScoreOutbox, outbox_id, populate_existing=True)
 
 
 def _order_check(session: Session, row: ScoreOutbox) -> Order:
@@ -213,18 +283,6 @@ def _restamp(session: Session, row: ScoreOutbox) -> None:
     session.flush()
 
 
-def _already_there(book: Gradebook, platform_id: int, post: ScorePost) -> bool:
-    if not isinstance(book, gateway.ResultReader):
-        return False
-    try:
-        stored = book.result_timestamp(
-            platform_id=platform_id, line_item_url=post.line_item_url, user_id=post.user_id
-        )
-    except (GradebookUnavailable, GradebookRefused):
-        return False
-    return stored is not None and int(stored.timestamp()) >= int(post.timestamp.timestamp())
-
-
 # -- recording outcomes --------------------------------------------------------------------
 
 
@@ -238,79 +296,125 @@ def _set(session: Session, row: ScoreOutbox, state: OutboxState, *, note: str = 
 
 
 def _record(
-    outbox_id: int, attempt: int, state: OutboxState, *, status: int | None,
-    error: str = "", note: str = "", next_attempt_at: datetime | None = None,
+    attempt: Attempt, state: OutboxState, *, status: int | None, error: str = "", note: str = "",
+    next_attempt_at: datetime | None = None, unknown: bool | None = None,
 ) -> bool:
-    """Write the outcome, unless another worker has taken the row over since our claim."""
+    """Write the outcome, unless another worker has taken the row over since our claim.
+
+    The LMS has answered by now, so a database that is briefly away is waited for (up to
+    DB_RETRY_SECONDS) rather than leaving the row "sending" until the sweep reads it back.
+    """
     values: dict[str, object] = {
         "state": state.value, "claimed_at": None, "last_status": status,
         "next_attempt_at": next_attempt_at,
     }
     if state == OutboxState.SENT:
-        values.update(sent_at=utcnow(), last_error="")
+        values.update(sent_at=utcnow(), last_error="", outcome_unknown=False)
     if error:
         values["last_error"] = error[:4000]
     if note:
         values["note"] = note[:300]
-    with transaction(runtime.current().session_factory) as session:
-        result = _run(
-            session,
-            update(ScoreOutbox)
-            .where(
-                ScoreOutbox.id == outbox_id,
-                ScoreOutbox.state == OutboxState.SENDING.value,
-                ScoreOutbox.attempts == attempt,
+    if unknown is not None:
+        values["outcome_unknown"] = unknown
+
+    def write() -> bool:
+        with transaction(runtime.current().session_factory) as session:
+            result = _run(
+                session,
+                update(ScoreOutbox)
+                .where(
+                    ScoreOutbox.id == attempt.outbox_id,
+                    ScoreOutbox.state == OutboxState.SENDING.value,
+                    ScoreOutbox.attempts == attempt.number,
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
             )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-    return bool(result.rowcount)
+        return bool(result.rowcount)
+
+    return with_db_retries(write)
+
+
+def with_db_retries(work: Callable[[], T], *, seconds: float = DB_RETRY_SECONDS) -> T:
+    """Run ``work``, again with growing pauses while the database cannot be reached."""
+    deadline = time.monotonic() + seconds
+    pause = 0.25
+    while True:
+        try:
+            return work()
+        except (OperationalError, InterfaceError):
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("database unavailable; writing a delivery outcome again in %.2fs", pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 4.0)
 
 
 def _transient(
-    outbox_id: int, attempt: int, message: str, status: int | None, retry_after: float | None,
-    *, eager: bool, settings: Settings,
+    attempt: Attempt, message: str, retry_after: float | None, *, unknown: bool, eager: bool,
+    settings: Settings,
 ) -> Tried:
-    if attempt >= settings.passback_max_attempts:
-        _record(outbox_id, attempt, OutboxState.DEAD, status=status,
-                error=f"gave up after {attempt} tries; last: {message}")
-        log.error("score %s: gave up after %s tries: %s", outbox_id, attempt, message)
+    """Not delivered now: wait and try again, or give up once the give-up time has passed."""
+    give_up_at = attempt.first_attempt_at + timedelta(hours=settings.passback_give_up_hours)
+    if utcnow() >= give_up_at:
+        _record(attempt, OutboxState.DEAD, status=None, unknown=unknown,
+                error=f"gave up {settings.passback_give_up_hours} h after the first try "
+                      f"({attempt.number} tries); last: {message}")
+        log.error("score %s: gave up after %s tries: %s", attempt.outbox_id, attempt.number,
+                  message)
         return Tried(DeliveryOutcome.DEAD)
-    delay = backoff_seconds(attempt, base=settings.passback_backoff_seconds, retry_after=retry_after)
-    _record(outbox_id, attempt, OutboxState.PENDING, status=status, error=message,
+    delay = backoff_seconds(attempt.number, base=settings.passback_backoff_seconds,
+                            retry_after=retry_after)
+    _record(attempt, OutboxState.PENDING, status=None, error=message, unknown=unknown,
             next_attempt_at=utcnow() + timedelta(seconds=delay))
-    log.info("score %s not delivered (try %s), again in %.1fs: %s", outbox_id, attempt, delay, message)
+    log.info("score %s not delivered (try %s%s), again in %.1fs: %s", attempt.outbox_id,
+             attempt.number, ", outcome unknown" if unknown else "", delay, message)
     # In-process runs cannot wait without holding up a web request: the sweep retries them.
     return Tried(DeliveryOutcome.WAITING, retry_in=None if eager else delay)
 
 
+def _newer_in_lms(attempt: Attempt, *, status: int | None, error: str = "") -> Tried:
+    _record(attempt, OutboxState.FAILED, status=status, error=error or NEWER_IN_LMS,
+            note="not sent again: the LMS holds a newer entry")
+    return Tried(DeliveryOutcome.FAILED)
+
+
 def _conflict(
-    outbox_id: int, attempt: int, error: GradebookConflict, *, uncertain: bool, eager: bool,
-    book: Gradebook,
+    attempt: Attempt, error: GradebookConflict, *, post: ScorePost, platform_id: int,
+    eager: bool, book: Gradebook, settings: Settings,
 ) -> Tried:
     """The LMS holds a score at least as new as ours: work out why, and act on it."""
-    rt = runtime.current()
-    with transaction(rt.session_factory) as session:
-        row = session.get(ScoreOutbox, outbox_id)
-        if row is None or row.state != OutboxState.SENDING.value or row.attempts != attempt:
+    with transaction(runtime.current().session_factory) as session:
+        row = session.get(ScoreOutbox, attempt.outbox_id)
+        if row is None or row.state != OutboxState.SENDING.value or row.attempts != attempt.number:
             return Tried(DeliveryOutcome.NOT_CLAIMED)
         if _order_check(session, row) is Order.SUPERSEDED:
             _set(session, row, OutboxState.SUPERSEDED, note="a newer score was already sent")
             return Tried(DeliveryOutcome.SUPERSEDED)
-        if uncertain:
-            _set(session, row, OutboxState.SENT,
-                 note="the LMS already had this score (a previous try got through)")
-            return Tried(DeliveryOutcome.SENT)
-        if row.restamped:
-            # Restamped once already and still older: someone graded in the LMS itself. The
-            # instructor decides (retry from the sync page), not a loop of new timestamps.
-            row.state = OutboxState.FAILED.value
+        if not attempt.unknown:
+            # No try of this row can have landed, so the LMS cannot hold its timestamp.
+            if row.restamped:
+                # Restamped once already and still older: someone graded in the LMS itself.
+                # The instructor decides (retry from the sync page), not a loop of new stamps.
+                row.state = OutboxState.FAILED.value
+                row.claimed_at = None
+                row.last_status = error.status
+                row.last_error = str(error)[:4000]
+                return Tried(DeliveryOutcome.FAILED)
+            _restamp(session, row)
+            row.state = OutboxState.PENDING.value
             row.claimed_at = None
-            row.last_status = error.status
-            row.last_error = str(error)[:4000]
-            return Tried(DeliveryOutcome.FAILED)
-        _restamp(session, row)
-        row.state = OutboxState.PENDING.value
-        row.claimed_at = None
-        row.next_attempt_at = None
-    return deliver_row(outbox_id, eager=eager, gradebook=book)
+            row.next_attempt_at = None
+    if not attempt.unknown:
+        return _deliver(attempt.outbox_id, settings=settings, book=book, eager=eager)
+    # An earlier try may have landed: the LMS may hold this very timestamp (Moodle answers
+    # 409 to a timestamp it already holds). Ask what it holds; never restamp.
+    try:
+        found = book.find_score(platform_id=platform_id, post=post)
+    except Exception as failure:
+        return _transient(attempt, _words(failure), _retry_after(failure), unknown=True,
+                          eager=eager, settings=settings)
+    if found in (Holding.THIS, Holding.UNKNOWN):
+        _record(attempt, OutboxState.SENT, status=error.status, note=ALREADY_THERE)
+        return Tried(DeliveryOutcome.SENT)
+    return _newer_in_lms(attempt, status=error.status, error=f"{error} {NEWER_IN_LMS}")

@@ -37,7 +37,7 @@ class OutboxState(enum.StrEnum):
             "sending": "Sending",
             "sent": "Sent",
             "failed": "Refused by the LMS",
-            "dead": "Gave up after repeated failures",
+            "dead": "Gave up: the LMS could not be reached for days",
             "superseded": "Replaced by a newer score",
         }[self.value]
 
@@ -106,6 +106,13 @@ class ScoreOutbox(CreatedMixin, Base):
     restamped: Mapped[bool] = mapped_column(Boolean, default=False)
     """Given a fresh timestamp once because the LMS held a newer entry; a second conflict
     after that is a refusal, not a race."""
+    outcome_unknown: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A try may have landed although the LMS did not say so (a timeout, a gateway error, a
+    worker that died mid-post): before posting again, the LMS's result is read."""
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the first try began; transient failures are given up on a while after it."""
+    swept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the sweep last queued it again (so a backlog is not queued over and over)."""
     note: Mapped[str] = mapped_column(String(300), default="")
     """Why the row stands as it does, for the instructor; never read by code."""
 

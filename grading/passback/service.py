@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from config import outbox
+from config import outbox, runtime
+from config.database import utcnow
 from config.web import NotFound, UserFacingError
 from grading.passback.models import (
     CHANNEL,
@@ -136,9 +137,13 @@ def retry(session: Session, *, placement_id: int, outbox_id: int) -> ScoreOutbox
             "This score has already reached the LMS (or a newer one replaced it).",
             title="Nothing to retry", status=409,
         )
+    if row.state == OutboxState.FAILED.value:
+        # The instructor's word: send it, even over what the LMS holds (once more).
+        row.outcome_unknown = False
     row.state = OutboxState.PENDING.value
     row.next_attempt_at = None
     row.attempts = 0
+    row.first_attempt_at = None  # a new window before giving up
     row.restamped = False  # the instructor's word: the LMS may be asked once more
     row.note = "retried by the instructor"
     session.flush()
@@ -194,6 +199,20 @@ class SyncState:
     person: Person
     latest: ScoreOutbox
     history: Sequence[ScoreOutbox]
+    status: str
+    """The latest row's state in words, as far as anyone knows it."""
+
+
+def shown_status(row: ScoreOutbox, *, now: datetime, claim_timeout: timedelta) -> str:
+    """A row's state in words. "Sending" only while a worker holds it; a row whose last try
+    may have landed says that the LMS is being asked, not that it is still being sent."""
+    if row.state == OutboxState.SENDING.value and (
+        row.claimed_at is None or row.claimed_at < now - claim_timeout
+    ):
+        return "Checking whether the LMS received it"
+    if row.state == OutboxState.PENDING.value and row.outcome_unknown:
+        return "Waiting to check whether the LMS received it"
+    return row.state_label
 
 
 def sync_states(session: Session, *, placement_id: int) -> list[SyncState]:
@@ -206,7 +225,13 @@ def sync_states(session: Session, *, placement_id: int) -> list[SyncState]:
     by_person: dict[int, list[ScoreOutbox]] = {}
     for row in rows:
         by_person.setdefault(row.person_id, []).append(row)
-    states = [SyncState(r[-1].person, r[-1], r) for r in by_person.values()]
+    now = utcnow()
+    claim_timeout = timedelta(seconds=runtime.current().settings.passback_claim_seconds)
+    states = [
+        SyncState(r[-1].person, r[-1], r,
+                  shown_status(r[-1], now=now, claim_timeout=claim_timeout))
+        for r in by_person.values()
+    ]
     return sorted(states, key=lambda s: s.person.display_name().lower())
 
 
@@ -222,8 +247,9 @@ def due_for_sweep(
     session: Session, *, now: datetime, claim_timeout: timedelta, grace: timedelta,
     limit: int = 1000,
 ) -> list[int]:
-    """Rows a lost message left behind: pending and due, or claimed by a worker that died."""
-    return list(session.scalars(
+    """Rows a lost message left behind, marked as swept (flushed): pending and due for
+    ``grace`` (and not swept within ``claim_timeout``), or claimed by a worker that died."""
+    ids = list(session.scalars(
         select(ScoreOutbox.id)
         .where(
             or_(
@@ -231,7 +257,8 @@ def due_for_sweep(
                 & or_(
                     ScoreOutbox.next_attempt_at.is_(None) & (ScoreOutbox.created_at <= now - grace),
                     ScoreOutbox.next_attempt_at <= now - grace,
-                ),
+                )
+                & or_(ScoreOutbox.swept_at.is_(None), ScoreOutbox.swept_at <= now - claim_timeout),
                 (ScoreOutbox.state == OutboxState.SENDING.value)
                 & (ScoreOutbox.claimed_at < now - claim_timeout),
             )
@@ -239,6 +266,12 @@ def due_for_sweep(
         .order_by(ScoreOutbox.timestamp)
         .limit(limit)
     ).all())
+    if ids:
+        session.execute(
+            update(ScoreOutbox).where(ScoreOutbox.id.in_(ids)).values(swept_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return ids
 
 
 def open_count(session: Session, *, placement_id: int) -> int:

@@ -2,7 +2,8 @@
 
 Both take ids only and are safe to run twice: the outbox row is the truth and its claim
 stops a second sender (hence ``acks_late``: a worker killed mid-task leaves its message, or
-the sweep, to try again).
+the sweep, to try again). A database error is retried with backoff, not acknowledged and
+left to the sweep.
 """
 
 from __future__ import annotations
@@ -11,18 +12,25 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from config import outbox, runtime
 from config.celery_app import celery_app
-from config.database import utcnow
+from config.database import transaction, utcnow
 from grading.passback import delivery, service
 from grading.passback.models import CHANNEL
 
 log = logging.getLogger(__name__)
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
+
+
 @celery_app.task(
     name="microbridge.grading.passback.deliver_score", bind=True, acks_late=True,
-    max_retries=None, ignore_result=True,
+    max_retries=None, ignore_result=True, autoretry_for=DATABASE_ERRORS, retry_backoff=2,
+    retry_backoff_max=60, retry_jitter=True,
 )
 def deliver_score(self: Any, *, outbox_id: int) -> str:
     """Post one outbox row's score to the LMS; retry later when the LMS is unavailable."""
@@ -42,11 +50,14 @@ def sweep_scores() -> int:
 
 def sweep() -> int:
     rt = runtime.current()
-    # A row is left alone for as long as a claim may last: under a backlog its message is
-    # still in the queue, and queuing it again would only add work (never a second grade).
-    patience = timedelta(seconds=rt.settings.passback_claim_seconds)
-    with rt.session_factory() as session:
-        ids = service.due_for_sweep(session, now=utcnow(), claim_timeout=patience, grace=patience)
+    settings = rt.settings
+    # A row nobody claimed is queued again after a short grace (its message was lost); then
+    # not again for as long as a claim may last: under a backlog its message is still in the
+    # queue, and queuing it over and over would only add work (never a second grade).
+    patience = timedelta(seconds=settings.passback_claim_seconds)
+    grace = timedelta(seconds=settings.passback_unclaimed_grace_seconds)
+    with transaction(rt.session_factory) as session:
+        ids = service.due_for_sweep(session, now=utcnow(), claim_timeout=patience, grace=grace)
     return sum(1 for outbox_id in ids if enqueue(outbox_id))
 
 

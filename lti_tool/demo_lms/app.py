@@ -9,6 +9,7 @@ from flask import Flask, Response, request
 
 from . import ags, nrps, persistence, protocol, storage_frame, ui
 from .errors import PlatformError
+from .faults import Fault
 from .platform import Platform, current_platform
 
 
@@ -21,6 +22,9 @@ def create_platform_app(platform: Platform) -> Flask:
     app.extensions["demo_lms"] = platform
     app.register_error_handler(PlatformError, _error_response)
     app.before_request(_injected_fault)
+    # Flask runs after_request hooks last-registered first: the state is saved (the score
+    # applied) before a fault replaces the answer.
+    app.after_request(_fault_after_applying)
     app.after_request(_save_state)
     for module in (protocol, ags, nrps, storage_frame, ui):
         module.register(app, platform)
@@ -37,11 +41,24 @@ def _error_response(error: PlatformError) -> Response:
 
 
 def _injected_fault() -> Response | None:
+    fault = current_platform().faults.take(request.method, _path())
+    return None if fault is None else _fault_response(fault)
+
+
+def _fault_after_applying(response: Response) -> Response:
+    if response.status_code >= 300:
+        return response
+    fault = current_platform().faults.take(request.method, _path(), after_applying=True)
+    return response if fault is None else _fault_response(fault)
+
+
+def _path() -> str:
     query = request.query_string.decode()
-    path = request.path + ("?" + query if query else "")
-    fault = current_platform().faults.take(request.method, path)
-    if fault is None:
-        return None
+    return request.path + ("?" + query if query else "")
+
+
+def _fault_response(fault: Fault) -> Response:
+    fault.wait()
     response = Response(fault.body, status=fault.status, content_type="text/plain")
     response.headers.update(fault.headers)
     return response

@@ -134,6 +134,9 @@ class Result:
     grading_progress: str = "NotReady"
     comment: str | None = None
     comments: list[str] = field(default_factory=list)
+    """Every comment stored, in order: Canvas keeps each score's comment as a new one."""
+    applications: int = 0
+    """How many score POSTs were applied to this result."""
     attempts: int = 0
     submission_type: str | None = None
     submitted_at: datetime | None = None

@@ -1,4 +1,11 @@
-"""AGS 2.0 results: the stored grades of a line item, paged."""
+"""AGS 2.0 results: the stored grades of a line item, paged, as each flavour shows them.
+
+Canvas (``Lti::Ims::ResultsSerializer``): id, scoreOf, userId, resultScore, resultMaximum and
+comment, nulls left out; no timestamp. Moodle (``gradebookservices::result_for_json``): only
+grades that were ever modified are listed; resultScore, resultMaximum, comment, scoreOf and
+``timestamp`` (the grade's time modified, which a score POST sets to its own timestamp) only
+when there is a grade.
+"""
 
 from __future__ import annotations
 
@@ -19,17 +26,16 @@ def to_json(platform: Platform, item: LineItem, result: Result) -> dict[str, Any
     base = platform.results_url(item)
     # Moodle's results URL has ?type_id=, so the user goes in as one more parameter.
     result_id = f"{base}/{result.id}" if platform.is_canvas else f"{base}&user_id={result.user_id}"
-    body: dict[str, Any] = {
-        "id": result_id,
-        "scoreOf": platform.line_item_url(item),
-        "userId": result.user_id,
-        "resultMaximum": item.score_maximum,
-        "timestamp": iso(result.timestamp),
-    }
-    if result.score is not None:
-        body["resultScore"] = result.score
-    if result.comment:
-        body["comment"] = result.comment
+    body: dict[str, Any] = {"id": result_id, "userId": result.user_id}
+    if platform.is_canvas:
+        body.update(scoreOf=platform.line_item_url(item), resultScore=result.score,
+                    resultMaximum=item.score_maximum, comment=result.comment)
+        return {key: value for key, value in body.items() if value is not None}
+    if result.score:  # PHP's empty(): no grade, or a grade of 0, shows only the id and user
+        body.update(resultScore=result.score, resultMaximum=item.score_maximum,
+                    scoreOf=platform.line_item_url(item), timestamp=iso(result.timestamp))
+        if result.comment:
+            body["comment"] = result.comment
     return body
 
 

@@ -149,6 +149,7 @@ def _new_result(platform: Platform, item: LineItem, user: User, stamp: datetime)
 
 
 def _progress(result: Result, data: dict[str, Any], stamp: datetime) -> None:
+    result.applications += 1
     result.timestamp = stamp
     result.activity_progress = data["activityProgress"]
     result.grading_progress = data["gradingProgress"]

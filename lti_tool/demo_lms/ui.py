@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask, Response, abort, redirect, render_template_string, request, session
@@ -32,6 +33,7 @@ def register(app: Flask, platform: Platform) -> None:
     app.add_url_rule("/deep-link", "deep_link", deep_link_view, methods=["POST"])
     app.add_url_rule("/publish/<link_id>", "publish", publish_view, methods=["POST"])
     app.add_url_rule("/gradebook", "gradebook", gradebook_view)
+    app.add_url_rule("/gradebook.json", "gradebook_json", gradebook_json_view)
     app.add_url_rule("/admin", "admin", admin_view)
     app.add_url_rule("/admin/register", "admin_register", admin_view, methods=["POST"])
     app.add_url_rule("/admin/activate", "admin_activate", activate_view, methods=["POST"])
@@ -120,6 +122,23 @@ def gradebook_view() -> str:
         students=students,
         result=lambda item, student: platform.result(item, student),
     )
+
+
+def gradebook_json_view() -> Response:
+    """Every stored result with what a grader would see (each comment, as many times as it was
+    stored) and how many scores were applied to it: what a fault test reads over HTTP."""
+    platform = current_platform()
+    with platform.lock:
+        rows = [
+            {
+                "lineItem": result.line_item_id, "userId": result.user_id,
+                "score": result.score, "timestamp": result.timestamp.isoformat(),
+                "gradingProgress": result.grading_progress, "comments": list(result.comments),
+                "applications": result.applications,
+            }
+            for result in platform.state.results.values()
+        ]
+    return Response(json.dumps(rows), content_type="application/json")
 
 
 def admin_view() -> str:

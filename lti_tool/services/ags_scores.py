@@ -6,13 +6,16 @@ item URL plus ``/scores`` (inserted before Moodle's ``?type_id=`` query), as
 Grading says what a score means (ScoreKind, the review link, keep the existing grade); this
 adapter turns that into AGS progress values and, for Canvas only, its submission extension
 (https://canvas.instructure.com/doc/api/score.html). Errors are sorted for the outbox: worth
-retrying (GradebookUnavailable, with Retry-After), a timestamp conflict (GradebookConflict:
-Moodle's 409, Canvas's 400 "before last updated"), or refused for good (GradebookRefused, with
-the platform's words).
+retrying (GradebookUnavailable, with Retry-After, and whether the LMS may have applied the
+score all the same: a timeout, a 502/504, a dropped connection), a timestamp conflict
+(GradebookConflict: Moodle's 409, Canvas's 400 "before last updated"), or refused for good
+(GradebookRefused, with the platform's words). ``find_score`` reads the learner's result back
+(AGS results service) so that a score whose fate is unknown is not applied twice.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import datetime
@@ -27,6 +30,7 @@ from grading.ports import (
     GradebookConflict,
     GradebookRefused,
     GradebookUnavailable,
+    Holding,
     ScoreKind,
     ScorePost,
 )
@@ -46,6 +50,7 @@ MT_SCORE = "application/vnd.ims.lis.v1.score+json"
 MT_RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
 CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
 CONNECTOR_SECONDS = 60.0
+SCORE_CONNECT_SECONDS = 3.05
 
 # AGS activityProgress and gradingProgress per kind of score. A submission is PendingManual
 # with no score: Moodle then leaves the grade alone, and Canvas does too with preserve_score.
@@ -151,31 +156,70 @@ class AgsScores:
             connector.request(
                 "POST", add_path(post.line_item_url, "scores"), [SCOPE_SCORE],
                 body=score_body(post, canvas=canvas), content_type=MT_SCORE,
+                timeout=_score_timeout(),
             )
         except TransientServiceError as error:
-            raise GradebookUnavailable(str(error), retry_after=error.retry_after) from None
+            raise GradebookUnavailable(
+                str(error), retry_after=error.retry_after, outcome_unknown=error.may_have_arrived
+            ) from None
         except PermanentServiceError as error:
             raise _refused(error) from None
 
-    def result_timestamp(
-        self, *, platform_id: int, line_item_url: str, user_id: str
-    ) -> datetime | None:
-        """When the LMS last stored a score for this user on this line item, if it has one."""
+    def find_score(self, *, platform_id: int, post: ScorePost) -> Holding:
+        """Read the learner's result (AGS results service) and measure it against ``post``."""
         try:
-            connector, _ = self._connector(platform_id)
-            url = _with_query(add_path(line_item_url, "results"), user_id=user_id)
-            page = connector.request("GET", url, [SCOPE_RESULT], accept=MT_RESULTS)
+            connector, canvas = self._connector(platform_id)
+            url = _with_query(add_path(post.line_item_url, "results"), user_id=post.user_id)
+            page = connector.request("GET", url, [SCOPE_RESULT], accept=MT_RESULTS,
+                                     timeout=_score_timeout())
         except TransientServiceError as error:
             raise GradebookUnavailable(str(error), retry_after=error.retry_after) from None
-        except PermanentServiceError as error:
-            raise _refused(error) from None
-        results = page.body if isinstance(page.body, list) else []
-        stamps = [
-            _parse(item.get("timestamp")) for item in results
-            if isinstance(item, dict) and str(item.get("userId")) == user_id
-        ]
-        found = [stamp for stamp in stamps if stamp is not None]
-        return max(found) if found else None
+        except PermanentServiceError:
+            return Holding.UNKNOWN  # the LMS will not say (no results scope, or refused)
+        return holding(page.body, post, canvas=canvas)
+
+
+def holding(results: Any, post: ScorePost, *, canvas: bool) -> Holding:
+    """What a results container says of ``post``.
+
+    Moodle shows a grade's time, which its score POST sets to the score's own timestamp
+    (whole seconds): equal means this score landed. It shows neither time nor score when there
+    is no grade (a "submitted" post) or the grade is 0 (PHP's ``empty``): unknown, and a post
+    then answered 409 means the timestamp is already there. Canvas shows no time: a grade
+    landed if the result shows its score (as a fraction of the maximum) and its comment; a
+    "submitted" post leaves nothing to compare: unknown.
+    """
+    mine = [
+        item for item in (results if isinstance(results, list) else [])
+        if isinstance(item, dict) and str(item.get("userId")) == post.user_id
+    ]
+    if not mine:
+        return Holding.NOT_THIS
+    result = mine[0]
+    stamp = _parse(result.get("timestamp"))
+    if stamp is not None:
+        theirs, ours = int(stamp.timestamp()), int(post.timestamp.timestamp())
+        if theirs == ours:
+            return Holding.THIS
+        return Holding.NEWER if theirs > ours else Holding.NOT_THIS
+    if canvas and post.kind is ScoreKind.GRADE:
+        return Holding.THIS if _shows_grade(result, post) else Holding.NOT_THIS
+    return Holding.UNKNOWN
+
+
+def _shows_grade(result: dict[str, Any], post: ScorePost) -> bool:
+    score, maximum = result.get("resultScore"), result.get("resultMaximum")
+    if not isinstance(score, int | float) or post.score_given is None:
+        return False
+    theirs = score / maximum if isinstance(maximum, int | float) and maximum else score
+    ours = post.score_given / post.score_maximum if post.score_maximum else post.score_given
+    same_comment = (result.get("comment") or "") == (post.comment or "")
+    return math.isclose(theirs, ours, rel_tol=1e-6, abs_tol=1e-9) and same_comment
+
+
+def _score_timeout() -> tuple[float, float]:
+    # Shorter than other service calls: a slow LMS must not hold a delivery slot for long.
+    return (SCORE_CONNECT_SECONDS, float(runtime.current().settings.passback_timeout_seconds))
 
 
 def _parse(value: Any) -> datetime | None:

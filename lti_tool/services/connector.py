@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 from pylti1p3.exception import LtiServiceException
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy.orm import Session
@@ -53,13 +54,20 @@ class ServiceError(Exception):
 
 
 class TransientServiceError(ServiceError):
-    """Worth retrying later: timeouts, 5xx, 429, Canvas's 403 "Rate Limit Exceeded"."""
+    """Worth retrying later: timeouts, 5xx, 429, Canvas's 403 "Rate Limit Exceeded".
+
+    ``may_have_arrived``: the platform may have acted on the request (a read timeout, a
+    dropped connection, a 5xx other than 503): only a 429, a 503, a throttle or a connection
+    never made say for sure that it did not.
+    """
 
     def __init__(
-        self, message: str, *, status: int = 0, body: str = "", retry_after: float | None = None
+        self, message: str, *, status: int = 0, body: str = "", retry_after: float | None = None,
+        may_have_arrived: bool = False,
     ) -> None:
         super().__init__(message, status=status, body=body)
         self.retry_after = retry_after
+        self.may_have_arrived = may_have_arrived
 
 
 class PermanentServiceError(ServiceError):
@@ -170,6 +178,7 @@ class PlatformConnector(ServiceConnector):
         body: Any = None,
         content_type: str = "application/json",
         accept: str = "application/json",
+        timeout: tuple[float, float] = TIMEOUT,
     ) -> ServiceResponse:
         if not egress.shares_host(url, self._hosts):
             egress.log_failure(f"{method} service", url, error=egress.EgressRefused("foreign host"))
@@ -185,14 +194,17 @@ class PlatformConnector(ServiceConnector):
                 data = json.dumps(body)
             try:
                 response = self._requests_session.request(
-                    method, url, data=data, headers=headers, timeout=TIMEOUT
+                    method, url, data=data, headers=headers, timeout=timeout
                 )
             except egress.EgressRefused as error:
                 egress.log_failure(f"{method} service", url, error=error)
                 raise PermanentServiceError(f"{method} refused: {egress.describe(error)}") from None
             except requests.RequestException as error:
                 egress.log_failure(f"{method} service", url, error=error)
-                raise TransientServiceError(f"{method} failed: {egress.describe(error)}") from None
+                raise TransientServiceError(
+                    f"{method} failed: {egress.describe(error)}",
+                    may_have_arrived=not _never_sent(error),
+                ) from None
             if response.status_code == 401:
                 # A cached token the platform no longer honours: fetch a new one once. A fresh
                 # token refused too is trouble with tokens, not with the score: try later.
@@ -241,6 +253,7 @@ def _classify(response: requests.Response, what: str) -> ServiceError:
         return TransientServiceError(
             message, status=status, body=reason,
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+            may_have_arrived=status >= 500 and status != 503,
         )
     return PermanentServiceError(message, status=status, body=reason)
 
@@ -250,6 +263,16 @@ def _transient(response: requests.Response, what: str) -> TransientServiceError:
     return TransientServiceError(
         f"{what}: the platform answered {status} {reason}".strip(), status=status, body=reason,
         retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+    )
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    """A connection that was never made: the request cannot have reached the platform."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = error.args[0] if error.args else None
+    return isinstance(reason, urllib3.exceptions.MaxRetryError) and isinstance(
+        reason.reason, urllib3.exceptions.NewConnectionError
     )
 
 

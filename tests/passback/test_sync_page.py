@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -96,3 +97,19 @@ def test_send_waiting_with_the_queue_down_says_the_scores_stay_queued(canvas_cou
     assert len(tried) == 1  # stopped at the first failure
     assert "2 scores were not sent yet" in page and "sent automatically" in page
     assert [r.state for r in _rows(canvas_course)] == ["pending", "pending"]
+
+
+def test_a_row_whose_worker_went_away_is_not_shown_as_sending(canvas_course: School) -> None:
+    student = canvas_course.student()
+    canvas_course.submit(student)
+    person = canvas_course.people["Ada Lovelace"]
+    release_grade(canvas_course.db, canvas_course.placed.placement, person, 77,
+                  submission=canvas_course.db.scalar(select(Submission)))
+    row = _rows(canvas_course)[-1]
+    # The worker posted, then lost the database before it could write down the answer.
+    row.state, row.claimed_at = OutboxState.SENDING.value, row.created_at - timedelta(hours=1)
+    canvas_course.db.commit()
+
+    page = canvas_course.instructor().get(
+        f"/passback/placements/{canvas_course.placement_id}").get_data(as_text=True)
+    assert "Checking whether the LMS received it" in page and ">Sending<" not in page

@@ -55,15 +55,19 @@ class Course:
     def item(self) -> str:
         return str(self.placed.link.line_item_id)
 
-    def release_all(self, scores: list[float], *, first: int = 0) -> list[ScoreOutbox]:
+    def release_all(
+        self, scores: list[float], *, first: int = 0, comment: str = "Well done"
+    ) -> list[ScoreOutbox]:
         """Release one grade each to students ``first``, ``first + 1``, ..."""
         people = self.people[first:first + len(scores)]
-        return [release_grade(self.db, self.placed.placement, person, score)
+        return [release_grade(self.db, self.placed.placement, person, score, comment=comment)
                 for person, score in zip(people, scores, strict=True)]
 
     def states(self) -> list[str]:
         self.db.expire_all()
-        return [row.state for row in self.db.scalars(select(ScoreOutbox).order_by(ScoreOutbox.id))]
+        return [row.state for row in self.db.scalars(
+            select(ScoreOutbox).where(ScoreOutbox.placement_id == self.placed.placement.id)
+            .order_by(ScoreOutbox.id))]
 
     def wait_delivered(self, count: int, timeout: float = 90) -> None:
         wait_for(lambda: self.states().count(OutboxState.SENT.value) == count, timeout=timeout,

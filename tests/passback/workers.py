@@ -42,7 +42,10 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "MICROBRIDGE_PASSBACK_CLAIM_SECONDS": str(settings.passback_claim_seconds),
         "MICROBRIDGE_PASSBACK_SWEEP_SECONDS": str(settings.passback_sweep_seconds),
         "MICROBRIDGE_PASSBACK_BACKOFF_SECONDS": str(settings.passback_backoff_seconds),
-        "MICROBRIDGE_PASSBACK_MAX_ATTEMPTS": str(settings.passback_max_attempts),
+        "MICROBRIDGE_PASSBACK_GIVE_UP_HOURS": str(settings.passback_give_up_hours),
+        "MICROBRIDGE_PASSBACK_TIMEOUT_SECONDS": str(settings.passback_timeout_seconds),
+        "MICROBRIDGE_PASSBACK_PER_PLATFORM": str(settings.passback_per_platform),
+        "MICROBRIDGE_PASSBACK_UNCLAIMED_GRACE_SECONDS": str(settings.passback_unclaimed_grace_seconds),
         "PYTHONUNBUFFERED": "1",
     })
     return env
