@@ -1,7 +1,7 @@
 """score outbox: unknown outcomes, first try, last sweep
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06
 
 A try whose outcome is unknown (timeout, gateway error) is read back before it is posted
@@ -16,8 +16,8 @@ from alembic import op
 
 import config.database
 
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
