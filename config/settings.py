@@ -160,7 +160,7 @@ class Settings:
     passback_backoff_seconds: int = 10
     passback_give_up_hours: int = 72
     passback_timeout_seconds: int = 10
-    passback_per_platform: int = 20
+    passback_per_platform: int = 32
     tasks_eager: bool = False
     # In-process tasks (embedded default) run on a background thread after the commit, not
     # inside the request. Unset: yes, except in tests, which deliver at once unless they ask.

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF_CAP_SECONDS = 1800.0
 EARLY_TOLERANCE = timedelta(seconds=2)
-BUSY_RETRY_SECONDS = (1.0, 4.0)
+BUSY_RETRY_SECONDS = (2.0, 6.0)
 DB_RETRY_SECONDS = 20.0
 ALREADY_THERE = "the LMS already had this score (an earlier try got through)"
 NEWER_IN_LMS = (
