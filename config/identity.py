@@ -31,6 +31,8 @@ class LaunchIdentity:
     roles: frozenset[str] = field(default_factory=frozenset)
     launch_id: str = ""
     message_type: str = ""
+    # The IANA zone the LMS gave for this person ($Person.address.timezone); "" when none.
+    timezone: str = ""
 
     @property
     def is_instructor(self) -> bool:

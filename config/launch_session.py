@@ -47,6 +47,7 @@ def issue(secret: str, identity: LaunchIdentity, *, now: float | None = None) ->
         "r": sorted(identity.roles),
         "l": identity.launch_id,
         "m": identity.message_type,
+        "z": identity.timezone,
         "t": int(time.time() if now is None else now),
     }
     body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode())
@@ -73,6 +74,7 @@ def read(secret: str, token: str, *, max_age: int, now: float | None = None) -> 
             roles=frozenset(str(r) for r in payload["r"]),
             launch_id=str(payload["l"]),
             message_type=str(payload["m"]),
+            timezone=str(payload.get("z") or ""),
         )
     except (KeyError, TypeError, ValueError, binascii.Error):
         return None

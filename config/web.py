@@ -17,8 +17,10 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, g, request
 from markupsafe import Markup
@@ -27,7 +29,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound as NotFoundPage
 from werkzeug.routing import IntegerConverter
 
-from config import cookie_session, launch_session, runtime
+from config import cookie_session, launch_session, runtime, timezones
 from config.identity import LaunchIdentity, Roles
 
 __all__ = ["LaunchIdentity", "Roles"]  # re-exported: views name them from here
@@ -216,6 +218,29 @@ def launch_field() -> Markup:
     if not token:
         return Markup("")
     return Markup('<input type="hidden" name="{}" value="{}">').format(LAUNCH_TOKEN_PARAM, token)
+
+
+def person_zone() -> ZoneInfo | None:
+    """The acting person's time zone: the LMS's from the launch, else the browser's, else None (UTC).
+
+    The browser's travels as the ``tz`` field static/js/timezone.js fills in each form (or a
+    ``tz`` query value): nothing is stored, so no cookie is needed inside the LMS iframe and
+    two browsers in different zones on one launch each read their own.
+    """
+    identity = launch_identity()
+    if identity is not None and identity.timezone:
+        return timezones.zone_named(identity.timezone)
+    sent = request.form.get("tz") if request.method == "POST" else None
+    return timezones.zone_named(sent or request.args.get("tz"))
+
+
+def shown_time(value: datetime) -> Markup:
+    """A <time> in the person's zone; without a known zone it is UTC, marked for the browser's."""
+    zone = person_zone()
+    text = timezones.shown(value, zone)
+    if zone:
+        return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), text)
+    return Markup('<time datetime="{}" data-local>{}</time>').format(value.isoformat(), text)
 
 
 class Principal(StrEnum):

@@ -25,6 +25,8 @@ from config.web import (
     close_db,
     csrf_token,
     launch_field,
+    person_zone,
+    shown_time,
     top_level_only,
     url,
 )
@@ -79,6 +81,9 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     # Forms inside the LMS iframe carry the launch session: {{ launch_field() }}.
     app.jinja_env.globals["launch_field"] = launch_field
     app.jinja_env.globals["csrf_token"] = csrf_token
+    # Times in the person's zone (the LMS's, else the browser's): {{ shown_time(value) }}.
+    app.jinja_env.globals["shown_time"] = shown_time
+    app.jinja_env.globals["person_zone"] = person_zone
     # The employer portal's navigation, composed here so catalog/ needs nothing from grading/.
     app.jinja_env.globals["employer_portal_nav"] = [("employer_reviews.inbox", "Reviews"),
                                                     ("mail_settings.employer", "Email")]

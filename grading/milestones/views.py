@@ -5,13 +5,14 @@ Thin views: parse, call one service, commit, redirect.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import Blueprint, redirect, request
 from werkzeug.wrappers.response import Response
 
+from config import timezones
 from config.database import utcnow
-from config.web import Principal, UserFacingError, db, protect, url
+from config.web import Principal, UserFacingError, db, person_zone, protect, url
 from grading.milestones import service as milestones
 from grading.placements.access import instructor_placement, launched_into
 
@@ -60,7 +61,7 @@ def add(placement_id: int) -> Response:
     placement = instructor_placement(placement_id)
     raw = request.form.get("due", "").strip()
     try:
-        due = datetime.fromisoformat(raw).replace(tzinfo=UTC) if raw else None
+        due = timezones.parse_local(raw, person_zone()) if raw else None
     except ValueError:
         raise UserFacingError("Give the due date as a date and time.") from None
     milestones.add_milestone(db(), placement=placement, title=request.form.get("title", ""), due_at=due)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 
+from config import timezones
 from grading.placements.models import ReleaseMode
 from grading.placements.service import PlacementSettings
 
 MAX_POINTS = 10_000.0
 MAX_TITLE = 120
 MAX_TEAM = 6
-DUE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 @dataclass
@@ -28,6 +28,16 @@ class SettingsForm:
     prefix: str
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    # The zone the due date is typed in; None is UTC until the browser names its own.
+    zone: tzinfo | None = None
+
+    @property
+    def zone_known(self) -> bool:
+        return self.zone is not None
+
+    @property
+    def zone_label(self) -> str:
+        return timezones.zone_label(self.zone)
 
     def name(self, field_name: str) -> str:
         return f"{self.prefix}-{field_name}"
@@ -39,23 +49,24 @@ class SettingsForm:
         return self.errors.get(self.name(field_name), "")
 
 
-def initial(prefix: str, settings: PlacementSettings) -> SettingsForm:
-    """The form filled with existing or suggested settings."""
+def initial(prefix: str, settings: PlacementSettings, zone: tzinfo | None = None) -> SettingsForm:
+    """The form filled with existing or suggested settings, the due date in ``zone``."""
     return SettingsForm(
-        prefix,
+        prefix, zone=zone,
         values={
             "title": settings.title,
             "points": f"{settings.score_maximum:g}",
-            "due": settings.due_at.astimezone(UTC).strftime(DUE_FORMAT) if settings.due_at else "",
+            "due": timezones.input_value(settings.due_at, zone),
             "team_size": str(settings.team_size),
             "release_mode": ReleaseMode(settings.release_mode).value,
         },
     )
 
 
-def parse(prefix: str, data: Mapping[str, str]) -> tuple[SettingsForm, PlacementSettings | None]:
-    """Read one project's settings; None with the form's errors when something is wrong."""
-    form = SettingsForm(prefix)
+def parse(prefix: str, data: Mapping[str, str],
+          zone: tzinfo | None = None) -> tuple[SettingsForm, PlacementSettings | None]:
+    """Read one project's settings, the due date typed in ``zone``; None with errors when wrong."""
+    form = SettingsForm(prefix, zone=zone)
     for name in ("points", "due", "team_size", "release_mode"):
         form.values[name] = str(data.get(form.name(name), "")).strip()[:40]
     form.values["title"] = " ".join(str(data.get(form.name("title"), "")).split())[:MAX_TITLE + 1]
@@ -101,7 +112,7 @@ def _due(form: SettingsForm) -> datetime | None:
     if not raw:
         return None
     try:
-        return datetime.strptime(raw[:16], DUE_FORMAT).replace(tzinfo=UTC)
+        return timezones.parse_local(raw, form.zone)
     except ValueError:
         form.errors[form.name("due")] = "Enter the due date and time as 2026-05-01T17:00, or leave it empty."
         return None

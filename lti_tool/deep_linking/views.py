@@ -21,7 +21,16 @@ from catalog.search import forms as search_forms
 from catalog.search.service import SortOrder, get_listed, search_projects
 from config import runtime
 from config.database import commit_around
-from config.web import LaunchIdentity, Principal, UserFacingError, db, protect, require_instructor, url
+from config.web import (
+    LaunchIdentity,
+    Principal,
+    UserFacingError,
+    db,
+    person_zone,
+    protect,
+    require_instructor,
+    url,
+)
 from grading.people.models import Course
 from grading.placements import forms as settings_forms
 from grading.placements import service as placements
@@ -115,7 +124,7 @@ def _configure_page(
 
 def _parse_all(revisions: list[ProjectRevision]) -> tuple[list[settings_forms.SettingsForm],
                                                           list[PlacementSettings] | None]:
-    parsed = [settings_forms.parse(f"p{i}", request.form) for i in range(len(revisions))]
+    parsed = [settings_forms.parse(f"p{i}", request.form, person_zone()) for i in range(len(revisions))]
     forms = [form for form, _ in parsed]
     chosen = [value for _, value in parsed if value is not None]
     return forms, chosen if len(chosen) == len(revisions) else None
@@ -137,7 +146,8 @@ def configure() -> tuple[str, int] | Response:
     if not request.args.getlist("revision"):
         return redirect(url(mode.picker, none="1"))
     revisions = _chosen(identity, mode, request.args.getlist("revision"))
-    forms = [settings_forms.initial(f"p{i}", service.suggested(r)) for i, r in enumerate(revisions)]
+    zone = person_zone()
+    forms = [settings_forms.initial(f"p{i}", service.suggested(r), zone) for i, r in enumerate(revisions)]
     return _configure_page(mode, revisions, forms, settings=settings)
 
 
@@ -218,7 +228,7 @@ def choose_configure() -> tuple[str, int] | Response:
         return redirect(url(ATTACH.picker, none="1"))
     revisions = _chosen(identity, ATTACH, request.args.getlist("revision"))
     suggestion = service.suggested(revisions[0])
-    forms = [settings_forms.initial("p0", suggestion)]
+    forms = [settings_forms.initial("p0", suggestion, person_zone())]
     return _configure_page(ATTACH, revisions, forms, link=link)
 
 
@@ -253,9 +263,9 @@ def edit_settings(placement_id: int) -> tuple[str, int] | Response:
     session = db()
     placement = placements.get_in_course(session, placement_id=placement_id, course_id=identity.course_id)
     if request.method == "GET":
-        form = settings_forms.initial("p0", placements.settings_of(placement))
+        form = settings_forms.initial("p0", placements.settings_of(placement), person_zone())
         return render_template("lti/deep_linking/settings.html.jinja2", placement=placement, form=form), 200
-    form, chosen = settings_forms.parse("p0", request.form)
+    form, chosen = settings_forms.parse("p0", request.form, person_zone())
     if chosen is None:
         return render_template("lti/deep_linking/settings.html.jinja2", placement=placement, form=form), 422
     placements.apply_settings(placement, chosen)

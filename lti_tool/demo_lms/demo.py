@@ -11,7 +11,9 @@ def demo_platform(flavour: str, base_url: str) -> Platform:
     """A platform with the demo course and people (no tools: register one from /admin)."""
     platform = Platform(flavour, base_url=base_url)
     course = platform.add_course(title="Career Readiness 101", label="CR101")
-    teacher = platform.add_user("Grace", "Hopper")
+    # Her LMS profile names a zone (sent as $Person.address.timezone); the students' do not,
+    # so the tool falls back to their browsers' zones.
+    teacher = platform.add_user("Grace", "Hopper", timezone="America/New_York")
     platform.enrol(course, teacher, "Instructor")
     for given, family in STUDENTS:
         platform.enrol(course, platform.add_user(given, family), "Learner")

@@ -22,6 +22,7 @@ class User:
     email: str
     is_admin: bool = False
     locale: str = "en"
+    timezone: str = ""  # IANA name, as the LMS profile sets it; "" when the profile has none
 
     @property
     def name(self) -> str:

@@ -41,6 +41,7 @@ def add_user(
     user_id: str | None = None,
     is_admin: bool = False,
     locale: str = "en",
+    timezone: str = "",
 ) -> User:
     """Create a person; `sub` is a UUID on Canvas and the numeric user id on Moodle."""
     with platform.lock:
@@ -48,7 +49,7 @@ def add_user(
         if user_id is None:
             user_id = str(uuid.uuid4()) if platform.is_canvas else numeric
         email = email or f"{given_name}.{family_name}@example.edu".lower().replace(" ", "")
-        user = User(user_id, numeric, given_name, family_name, email, is_admin, locale)
+        user = User(user_id, numeric, given_name, family_name, email, is_admin, locale, timezone)
         platform.state.users[user_id] = user
         return user
 

@@ -48,6 +48,7 @@ COMMON: dict[str, Expander] = {
     "$Person.name.given": lambda c: _name(c, c.user.given_name),
     "$Person.name.family": lambda c: _name(c, c.user.family_name),
     "$Person.email.primary": lambda c: c.user.email if c.tool.shares_email else None,
+    "$Person.address.timezone": lambda c: c.user.timezone or None,
     "$Context.id": lambda c: c.course.context_id if c.course else None,
     "$Context.title": lambda c: c.course.title if c.course else None,
     "$Context.label": lambda c: c.course.label if c.course else None,

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from config import timezones
 from config.store import KeyValueStore
 from config.web import LaunchIdentity, Roles
 from grading.people import service as people
@@ -161,8 +162,21 @@ def record_launch(
         roles=checked.roles,
         launch_id=launch_id,
         message_type=checked.message_type,
+        timezone=zone_of(body),
     )
     return RecordedLaunch(identity, written.placement_at_link)
+
+
+def zone_of(body: dict[str, Any]) -> str:
+    """The person's time zone from the ``timezone`` custom parameter, "" when absent or unknown.
+
+    A platform that cannot expand $Person.address.timezone sends the variable back literally,
+    which zone_named refuses like any other unknown name.
+    """
+    custom = body.get(claims.CUSTOM)
+    raw = custom.get("timezone") if isinstance(custom, dict) else None
+    zone = timezones.zone_named(raw if isinstance(raw, str) else None)
+    return str(zone) if zone else ""
 
 
 def person_seen(body: dict[str, Any], *, platform_id: int) -> PersonSeen:

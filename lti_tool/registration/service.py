@@ -45,6 +45,8 @@ CUSTOM_PARAMETERS = {
     "context_id_history": "$Context.id.history",
     "resource_link_id_history": "$ResourceLink.id.history",
     "due_at": "$ResourceLink.submission.endDateTime",
+    # Canvas and Moodle both expand it to the person's IANA zone; due dates are shown in it.
+    "timezone": "$Person.address.timezone",
 }
 
 
