@@ -12,6 +12,7 @@ from config import mail as _mail  # noqa: F401
 from config import notices as _notices  # noqa: F401
 from config import store as _store  # noqa: F401
 from config.database import Base
+from grading.applications import models as _applications  # noqa: F401
 from grading.choices import models as _choices  # noqa: F401
 from grading.consent import models as _consent  # noqa: F401
 from grading.credentials import models as _credentials  # noqa: F401

@@ -24,6 +24,7 @@ from catalog.projects.models import ProjectRevision
 from config import notices
 from config.database import utcnow
 from config.web import NotFound, UserFacingError
+from grading.applications import service as applications
 from grading.choices import seats as seat_counts
 from grading.choices.models import (
     AssignmentStatus,
@@ -49,10 +50,10 @@ ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 def employer_ranks(session: Session, choice_set: ChoiceSet) -> dict[int, list[int]]:
     """Employers' rankings, by option id: person ids, best first (only listed people are taken).
 
-    Empty until applications exist; an option with an employer's ranking switches the
-    assignment to the stable matching.
+    An option with an employer's ranking switches the assignment to the stable matching;
+    an option whose employer selected nobody is filled by fit (the instructor's fallback).
     """
-    return {}
+    return applications.employer_ranks(session, choice_set)
 
 
 def learners(session: Session, choice_set: ChoiceSet) -> list[Person]:
