@@ -37,6 +37,7 @@ _KINDS = [
     NoticeKind("review_digest", "A daily digest of student work awaiting your review", "employer"),
     NoticeKind("curation_decision", "A curator's decision on one of your projects", "employer"),
     NoticeKind("students_assigned", "Students assigned to one of your projects", "employer"),
+    NoticeKind("applications_waiting", "Applications awaiting your selection", "employer"),
     NoticeKind("curation_waiting", "A project awaiting curation for your institution", "curator"),
     NoticeKind("grade_to_approve", "An employer's review awaiting your approval", "instructor"),
     NoticeKind("review_overdue", "An employer's review that is overdue", "instructor"),

@@ -15,6 +15,8 @@ def all_blueprints() -> list[Blueprint]:
     from catalog.projects.views import bp as projects_bp
     from catalog.recommend.views import bp as recommend_bp
     from catalog.search.views import bp as catalog_bp
+    from grading.applications.employer_views import bp as employer_applications_bp
+    from grading.applications.views import bp as applications_bp
     from grading.choices.views import bp as choices_bp
     from grading.consent.views import bp as consent_bp
     from grading.courses.views import bp as courses_bp
@@ -44,5 +46,5 @@ def all_blueprints() -> list[Blueprint]:
         employers_bp, projects_bp, curation_bp, catalog_bp, recommend_bp, outbox_bp, placements_bp,
         dashboards_bp, consent_bp, teams_bp, milestones_bp, submissions_bp, employer_reviews_bp, reviews_bp,
         passback_bp, choices_bp, profiles_bp, mail_settings_bp, unsubscribe_bp, credit_policy_bp,
-        credit_bp, credit_office_bp, employer_credit_bp,
+        credit_bp, credit_office_bp, employer_credit_bp, applications_bp, employer_applications_bp,
     ]

@@ -10,6 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.employers.models import EmployerMember
+from config import notices
 from config.database import utcnow
 from config.web import NotFound, UserFacingError
 from grading.applications import rules
@@ -17,6 +19,8 @@ from grading.applications.models import Application, ApplicationCall, Applicatio
 from grading.choices.models import ChoiceOption, ChoiceSet
 from grading.consent.service import ensure_participation, log_disclosure, member_views, participation
 from grading.people.models import Person
+from grading.placements.catalog_project import employer_id_of, project_info
+from grading.reviews.notices import institution_of
 
 
 def call_for(session: Session, option_id: int) -> ApplicationCall | None:
@@ -207,3 +211,41 @@ def declined_note(session: Session, *, choice_set: ChoiceSet, person_id: int,
         next_fit = next((t for t in open_titles if t != title), None)
         notes.append(rules.declined_message(title, next_fit=next_fit))
     return notes
+
+
+# -- telling the employer ------------------------------------------------------------------
+
+
+def tell_employer(session: Session, *, option: ChoiceOption, select_by: date) -> int:
+    """Once per project: its employer's members hear that applications await their selection."""
+    info = project_info(session, option.placement)
+    if info.employer is None or not notices.once(session, f"applications_waiting:{option.id}"):
+        return 0
+    members = session.scalars(select(EmployerMember).where(EmployerMember.employer_id == info.employer.id))
+    title = option.placement.title
+    sent = 0
+    for member in members:
+        sent += notices.notify(
+            session, to=member.email, kind="applications_waiting",
+            institution_id=institution_of(session, option.placement),
+            subject=f"Applications await your selection: {title}",
+            body=(f"Hello,\n\nStudents have applied to your project \"{title}\". Their answers are "
+                  "about skills and motivation only, under a pseudonym: accept, decline or rank them "
+                  f"by {rules.in_words(select_by)}. After that day the instructor places students "
+                  f"by fit.\n\n{notices.absolute(f'/employer/applications/{option.id}')}\n"),
+            reason=f"you offer “{title}” on Microbridge.",
+        ) is not None
+    return sent
+
+
+Listing = tuple[ChoiceOption, ApplicationCall, int]
+
+
+def options_of_employer(session: Session, employer_id: int) -> list[Listing]:
+    """The employer's projects that take applications, with how many live applications each has."""
+    found = []
+    calls = select(ApplicationCall).order_by(ApplicationCall.select_by, ApplicationCall.id)
+    for call in session.scalars(calls):
+        if employer_id_of(session, call.option.placement) == employer_id:
+            found.append((call.option, call, len(submitted(session, call.option_id))))
+    return found

@@ -24,6 +24,8 @@ from config.web import (
     require_launch,
     url,
 )
+from grading.applications import service as applications
+from grading.applications.rules import in_words
 from grading.choices import after_publishing, assign, service, views_read
 from grading.choices import seats as seat_counts
 from grading.choices.models import AssignmentStatus, ChoiceSet, SetState
@@ -47,9 +49,13 @@ def student(activity_id: int) -> Response | str:
     if choice_set.state == SetState.PUBLISHED.value:
         after_publishing.place_late(session, choice_set=choice_set, person=person, today=utcnow().date())
     page = views_read.student_page(session, choice_set=choice_set, person=person, today=utcnow().date())
+    # Declined applications: kind words, and the best-fitting project that still has places.
+    declined = applications.declined_note(
+        session, choice_set=choice_set, person_id=person.id,
+        open_titles=[v.option.placement.title for v in page.options if v.seats_left > 0 and v.fit.score > 0])
     session.commit()
     return render_template("grading/choices/student.html.jinja2", page=page,
-                           saved=request.args.get("saved", ""))
+                           saved=request.args.get("saved", ""), declined=declined)
 
 
 @bp.post("/work/choices/<int:activity_id>")
@@ -93,8 +99,13 @@ def brief(activity_id: int, option_id: int) -> str:
     choice_set = service.the_set(session, placement)
     option = service.option_in(choice_set, option_id)
     revision = service.revisions_of(session, choice_set)[option.id]
+    call = applications.call_for(session, option.id)
+    mine = None if call is None or identity.is_instructor else applications.application_of(
+        session, option_id=option.id, person_id=person_of(session, identity).id)
     return render_template("grading/choices/brief.html.jinja2", placement=placement, option=option,
-                           revision=revision, brief_html=render(revision.brief_md))
+                           revision=revision, brief_html=render(revision.brief_md), call=call,
+                           application=mine, today=utcnow().date(), saved=request.args.get("saved", ""),
+                           in_words=in_words)
 
 
 # -- the instructor ------------------------------------------------------------------------
@@ -111,7 +122,9 @@ def manage(activity_id: int) -> str:
     choice_set, _ = _managed(activity_id)
     page = views_read.manage_page(db(), choice_set=choice_set, today=utcnow().date())
     return render_template("grading/choices/manage.html.jinja2", page=page, done=request.args.get("done", ""),
-                           published=request.args.get("published", ""))
+                           published=request.args.get("published", ""),
+                           calls=applications.calls_in(db(), choice_set),
+                           unselected=applications.unselected(db(), choice_set), today=utcnow().date())
 
 
 @bp.post("/course/choices/<int:activity_id>/preview")

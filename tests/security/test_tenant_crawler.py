@@ -73,6 +73,10 @@ ROUTE_ROLES: dict[str, tuple[str, ...]] = {
     "/course/choices/<int:activity_id>/adjust": TEACHER,
     "/course/choices/<int:activity_id>/publish": TEACHER,
     "/course/choices/<int:activity_id>/seats": TEACHER,
+    "/work/choices/<int:activity_id>/options/<int:option_id>/apply": STUDENT,
+    "/work/choices/<int:activity_id>/options/<int:option_id>/apply/withdraw": STUDENT,
+    "/course/choices/<int:activity_id>/options/<int:option_id>/applications": TEACHER,
+    "/employer/applications/<int:option_id>": EMPLOYER,
     P + "/manage/milestones": TEACHER,
     P + "/manage/milestones/<int:milestone_id>/delete": TEACHER,
     P + "/manage/teams/auto": TEACHER,
@@ -157,6 +161,10 @@ FORMS: dict[str, dict[str, Any]] = {
     P + "/manage/teams/auto": {"mode": "balanced"},
     P + "/manage/teams/new": {"open": "yes"},
     "/work/choices/<int:activity_id>/withdraw": {"confirm": "yes"},
+    "/work/choices/<int:activity_id>/options/<int:option_id>/apply":
+        {"skills_used": "Planted skills.", "motivation": "Planted motivation.", "hours_per_week": "5"},
+    "/course/choices/<int:activity_id>/options/<int:option_id>/applications":
+        {"apply_by": "2099-01-01", "select_by": "2099-01-02"},
     "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/approve":
         {"score": "", "reason": ""},
     "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/grade":

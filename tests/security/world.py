@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 from typing import Any
 
@@ -36,6 +36,7 @@ from config import cookie_session
 from config.database import utcnow
 from config.mail import EmailStatus, OutgoingEmail
 from config.settings import Settings
+from grading.applications import service as applications
 from grading.choices import service as choices
 from grading.milestones.models import Milestone
 from grading.passback.models import ScoreOutbox
@@ -267,6 +268,10 @@ def _course(app: Flask, db: Session, live: LiveTool, lms: Any, installed: Any, e
     db.commit()
     choice_set = choices.set_at(db, activity)
     assert choice_set is not None
+    # The first project takes applications, so its employer's applicants page exists.
+    applications.require_applications(db, option=choice_set.options[0], apply_by=date(2099, 1, 1),
+                                      select_by=date(2099, 1, 2))
+    db.commit()
     return Course(
         activity_id=activity.id, option_id=choice_set.options[0].id,
         school=school, instructor=teacher, student=student, waiting=people[2],
