@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 
+import kombu.pools
 from celery import Celery
 
 from config.runtime import Runtime, bound
@@ -124,6 +125,9 @@ def _forget_connections() -> None:
         pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu also keeps producer pools per connection in a global registry: the closed one
+    # would be handed back when the first broker is configured again ("Acquire on closed pool").
+    kombu.pools.reset()  # type: ignore[no-untyped-call]
 
 
 def start_in_process_beat(rt: Runtime) -> threading.Thread | None:
