@@ -137,7 +137,8 @@ CHOICE_TITLE = "Choose your project"
 
 
 def seed_choice_set(session: Session, canvas: Any, tool: Any, platform_id: int, institution_id: int) -> None:
-    """A graded "Choose your project" link in the demo course: four listed projects to rank."""
+    """A graded "Choose your project" link in the demo course: four listed projects to rank,
+    the first of which takes applications (its employer selects)."""
     from sqlalchemy import select
 
     from catalog.projects.models import CatalogListing, ProjectRevision
@@ -174,6 +175,18 @@ def seed_choice_set(session: Session, canvas: Any, tool: Any, platform_id: int, 
     anchor.line_item_url = canvas.line_item_url(link.line_item_id)
     choice_sets.share_line_item(session, anchor)
     session.flush()
+    # The first project selects its students: they apply, and its employer chooses blind.
+    choice_set = choice_sets.set_at(session, anchor)
+    if choice_set is not None and choice_set.options:
+        from datetime import timedelta
+
+        from config.database import utcnow
+        from grading.applications import service as applications
+
+        today = utcnow().date()
+        applications.require_applications(session, option=choice_set.options[0],
+                                          apply_by=today + timedelta(days=14),
+                                          select_by=today + timedelta(days=21))
 
 
 def _seed_catalog(session: Session, institution_id: int) -> Any:
