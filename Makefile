@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install browser-deps browser-test demo test lint screenshots clean
+.PHONY: install system-deps browser-deps browser-test demo test lint screenshots clean
 
 AXE := node_modules/axe-core/axe.min.js
 
@@ -14,6 +14,12 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# Pango (and its fonts) for WeasyPrint, which renders the evidence packet PDFs.
+system-deps:
+	@ldconfig -p | grep -q libpango-1.0 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	  libharfbuzz-subset0 fonts-dejavu-core; }
 
 # Debian's Chromium (and npm, for axe-core) for the browser tests (needs root; the tests skip,
 # saying so, without them).

@@ -20,6 +20,11 @@ def all_blueprints() -> list[Blueprint]:
     from grading.choices.views import bp as choices_bp
     from grading.consent.views import bp as consent_bp
     from grading.courses.views import bp as courses_bp
+    from grading.credentials.officer_views import bp as credentials_office_bp
+    from grading.credentials.packet_verify_views import bp as packet_verify_bp
+    from grading.credentials.packet_views import bp as packets_bp
+    from grading.credentials.public_views import bp as credentials_public_bp
+    from grading.credentials.views import bp as credentials_bp
     from grading.credit.employer_views import bp as employer_credit_bp
     from grading.credit.officer_views import bp as credit_office_bp
     from grading.credit.views import bp as credit_bp
@@ -47,4 +52,5 @@ def all_blueprints() -> list[Blueprint]:
         dashboards_bp, consent_bp, teams_bp, milestones_bp, submissions_bp, employer_reviews_bp, reviews_bp,
         passback_bp, choices_bp, profiles_bp, mail_settings_bp, unsubscribe_bp, credit_policy_bp,
         credit_bp, credit_office_bp, employer_credit_bp, applications_bp, employer_applications_bp,
+        credentials_bp, credentials_public_bp, credentials_office_bp, packets_bp, packet_verify_bp,
     ]

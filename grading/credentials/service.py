@@ -7,6 +7,7 @@ that is reopened revokes its credential, and a later approval issues a new one.
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import jwt
+from jwt.api_jws import PyJWS
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,7 @@ from config.web import UserFacingError
 from grading.consent import service as consent
 from grading.credentials import achievement, keys
 from grading.credentials.achievement import Facts, Recipient, Skill
-from grading.credentials.jose import Signer, key_url
+from grading.credentials.jose import Signer, canonical, key_url
 from grading.credentials.models import Credential, IssuerKey
 from grading.people.models import Person
 from grading.placements.models import Placement
@@ -271,3 +273,45 @@ def _check_status(session: Session, found: Verification, vc: dict[str, Any]) -> 
     found.revoked_reason, found.revoked_at = row.revoked_reason, row.revoked_at
     if row.revoked:
         found.problems.append(f"The issuer revoked it: {row.revoked_reason}")
+
+
+# -- the evidence packet's detached signature -------------------------------------------------
+
+
+@dataclass
+class PacketCheck:
+    signature: bool = False
+    problems: list[str] = field(default_factory=list)
+    packet: dict[str, Any] | None = None
+
+
+def verify_packet(session: Session, text: str, *, base_url: str) -> PacketCheck:
+    """Check a downloaded packet JSON (``{"packet": ..., "signature": "header..sig"}``)."""
+    found = PacketCheck()
+    try:
+        loaded = json.loads(text)
+    except ValueError:
+        found.problems.append("This is not the JSON of an evidence packet.")
+        return found
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("packet"), dict) \
+            or not isinstance(loaded.get("signature"), str):
+        found.problems.append("The JSON needs a packet and its signature, as downloaded.")
+        return found
+    signature: str = loaded["signature"]
+    try:
+        header = jwt.get_unverified_header(signature)
+    except jwt.PyJWTError:
+        found.problems.append("The signature is not a JWS.")
+        return found
+    key = _issuer_key(session, str(header.get("kid", "")), base_url)
+    if header.get("alg") != "RS256" or key is None:
+        found.problems.append("It was not signed by a key this issuer publishes.")
+        return found
+    try:
+        PyJWS().decode_complete(signature, keys.public_key(key.public_jwk), algorithms=["RS256"],
+                                detached_payload=canonical(loaded["packet"]))
+    except jwt.PyJWTError:
+        found.problems.append("The signature does not match: the packet was altered.")
+        return found
+    found.signature, found.packet = True, loaded["packet"]
+    return found

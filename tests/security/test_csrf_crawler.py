@@ -33,7 +33,8 @@ FROM_THE_LMS = {"/lti/login", "/lti/launch", "/lti/launch/confirm", "/lti/regist
 # the link's signature is its authority, and it turns off one kind of mail for one address.
 FROM_A_MAIL_CLIENT = {"/mail/unsubscribe/<token>"}
 LAUNCH_ROUTES = ("/lti/", "/work/", "/course/", "/passback/", "/reviews/")
-COOKIE_ROUTES = ("/employer/", "/curator/", "/curation/", "/admin/", "/credit-office/")
+COOKIE_ROUTES = ("/employer/", "/curator/", "/curation/", "/admin/", "/credit-office/",
+                 "/credentials/")
 REFUSED = {400, 403}
 
 

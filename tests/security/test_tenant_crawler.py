@@ -41,6 +41,12 @@ TENANT_IDS = ("revision_id", "project_id", "employer_id", "platform_id", "member
 NOT_RECORD_IDS = {
     "filename": "static files: a path into the package's static folder, not a record",
     "token": "a magic-link secret, not a record id (tests/catalog/test_magic_links.py)",
+    "issuer_id": "an institution as an Open Badges issuer: its Profile, keys and revocation list "
+                 "are published to the world by design",
+    "credential_uuid": "a credential's random public id; the student's routes check the owner "
+                       "(tests/credentials/test_pages.py)",
+    "thumbprint": "a public key's thumbprint",
+    "slug": "a skill's public name",
 }
 
 STUDENT = ("student", "instructor")
@@ -90,6 +96,12 @@ ROUTE_ROLES: dict[str, tuple[str, ...]] = {
     "/course/placements/<int:placement_id>/credit/students/<int:person_id>/hours": TEACHER,
     "/course/placements/<int:placement_id>/credit/students/<int:person_id>/decide": TEACHER,
     "/credit-office/placements/<int:placement_id>/students/<int:person_id>/decide": CREDIT_OFFICER,
+    P + "/packet.pdf": ("student",),
+    P + "/packet.json": ("student",),
+    "/course/placements/<int:placement_id>/credit/students/<int:person_id>/packet.pdf": TEACHER,
+    "/course/placements/<int:placement_id>/credit/students/<int:person_id>/packet.json": TEACHER,
+    "/credit-office/placements/<int:placement_id>/students/<int:person_id>/packet.pdf": CREDIT_OFFICER,
+    "/credit-office/placements/<int:placement_id>/students/<int:person_id>/packet.json": CREDIT_OFFICER,
     "/passback/placements/<int:placement_id>": TEACHER,
     "/passback/placements/<int:placement_id>/rows/<int:outbox_id>/retry": TEACHER,
     "/passback/placements/<int:placement_id>/resend-all": TEACHER,
@@ -343,7 +355,17 @@ def test_another_tenant_is_refused_and_sees_nothing(world: World, path: str, met
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("path", "method"), [r for r in ID_ROUTES if r[1] == "GET"])
+NO_OWNER_IN_WORLD = {
+    "/credit-office/placements/<int:placement_id>/students/<int:person_id>/packet.pdf":
+        "the world's first course has no credit record for the office to open "
+        "(tests/credentials/test_packet.py downloads one)",
+    "/credit-office/placements/<int:placement_id>/students/<int:person_id>/packet.json":
+        "as above",
+}
+
+
+@pytest.mark.parametrize(("path", "method"),
+                         [r for r in ID_ROUTES if r[1] == "GET" and r[0] not in NO_OWNER_IN_WORLD])
 def test_the_owner_reaches_what_intruders_cannot(world: World, path: str, method: str) -> None:
     """The positive control: the same URLs built for the victim's own people work for them."""
     owner = next(a for a in world.tenants["a"].actors
@@ -359,6 +381,8 @@ NOT_SWEPT = {
     "/outbox": "the demo's mail outbox (issue 12 M5: demo-only, shows every mail by design)",
     "/lti/login": "the OIDC login step, no content", "/lti/register": "registration, no content",
     "/healthz": "no content", "/.well-known/jwks.json": "public keys",
+    "/credentials/verify": "public: checks what a visitor pastes",
+    "/credentials/verify.json": "public: checks what a visitor sends",
 }
 
 
@@ -366,6 +390,7 @@ INSTITUTION_WIDE = {
     "/credit-office/": "an LMS Administrator acts as the institution's credit officer: every "
                        "course's recommendations are theirs to decide (never another tenant's)",
     "/credit-office/export.csv": "the registrar's export of the whole institution",
+    "/credit-office/credentials": "the credentials issued at the whole institution",
 }
 
 
