@@ -312,6 +312,19 @@ def keys_rotate(grace_hours: int | None) -> None:
         click.echo(f"Now signing with key {key.kid}; old keys stay published for {hours} h.")
 
 
+@keys.command("rotate-issuer", help="Sign credentials and evidence packets with a new issuer key.")
+@click.option("--grace-days", type=int, default=365, show_default=True,
+              help="How long the old public key stays published (credentials live for years).")
+def keys_rotate_issuer(grace_days: int) -> None:
+    from grading.credentials import keys as issuer_keys
+
+    rt = _runtime()
+    with transaction(rt.session_factory) as session:
+        key = issuer_keys.rotate(session, grace_days=grace_days)
+        click.echo(f"Credentials now signed with issuer key {key.kid}; old keys stay published "
+                   f"for {grace_days} days.")
+
+
 @main.command("registration-link", help="Print a single-use LTI Dynamic Registration link.")
 @click.option("--hours", default=24, show_default=True, type=int, help="How long it is valid.")
 @click.option("--note", default="", help="Who it is for, kept for the record.")
