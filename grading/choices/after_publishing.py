@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from catalog.matching import algorithm
 from config.web import UserFacingError
 from grading.choices import seats as seat_counts
-from grading.choices.assign import assignments, read_inputs, reason, take_up
+from grading.choices.assign import assignments, employer_ranks, read_inputs, reason, take_up
 from grading.choices.models import AssignmentStatus, ChoiceAssignment, ChoiceOption, ChoiceSet
 from grading.choices.service import all_ranks, option_in
 from grading.people.models import Person
@@ -24,7 +24,8 @@ def place_late(session: Session, *, choice_set: ChoiceSet, person: Person, today
         return row
     held = seat_counts.held(session, choice_set_id=choice_set.id, statuses=(AssignmentStatus.ASSIGNED.value,))
     inputs = read_inputs(session, choice_set, today=today, people=[person], held_here=held)
-    result = algorithm.assign(inputs.choosers, inputs.places, seed=choice_set.seed or 0, today=today)
+    result = algorithm.assign(inputs.choosers, inputs.places, seed=choice_set.seed or 0, today=today,
+                              employer_ranks=employer_ranks(session, choice_set) or None)
     outcome = result.outcomes[person.id]
     titles = {o.id: o.placement.title for o in choice_set.options}
     row = ChoiceAssignment(
@@ -66,7 +67,8 @@ def fill_from_waitlist(
     """Give a freed place to the waitlisted student first in line who can take it.
 
     In line: those who ranked this project (better rank first), then the others, each in the
-    set's lottery order (the recorded seed).
+    set's lottery order (the recorded seed). Where the employer selected from applications,
+    only the students it took are in line, in its order.
     """
     waiting = [a for a in assignments(session, choice_set_id=choice_set.id).values()
                if a.status == AssignmentStatus.WAITLISTED.value]
@@ -75,9 +77,14 @@ def fill_from_waitlist(
     draw = algorithm.lottery((a.person_id for a in waiting), choice_set.seed or 0)
     ranks = all_ranks(session, choice_set_id=choice_set.id)
 
-    def line(a: ChoiceAssignment) -> tuple[int, int]:
+    chosen = employer_ranks(session, choice_set).get(option.id)
+    if chosen is not None:
+        waiting = [a for a in waiting if a.person_id in chosen]
+
+    def line(a: ChoiceAssignment) -> tuple[int, int, int]:
         mine = ranks.get(a.person_id, [])
-        return (mine.index(option.id) if option.id in mine else 99, draw[a.person_id])
+        by_employer = chosen.index(a.person_id) if chosen is not None else 0
+        return (by_employer, mine.index(option.id) if option.id in mine else 99, draw[a.person_id])
 
     held = seat_counts.held(session, choice_set_id=choice_set.id, statuses=(AssignmentStatus.ASSIGNED.value,))
     for candidate in sorted(waiting, key=line):
@@ -107,6 +114,7 @@ def fill_open_places(session: Session, *, choice_set: ChoiceSet, today: date) ->
                if a.status == AssignmentStatus.WAITLISTED.value]
     draw = algorithm.lottery((a.person_id for a in waiting), choice_set.seed or 0)
     titles = {o.id: o.placement.title for o in choice_set.options}
+    selected = employer_ranks(session, choice_set)
     given = 0
     for row in sorted(waiting, key=lambda a: draw[a.person_id]):
         person = session.get(Person, row.person_id)
@@ -115,8 +123,8 @@ def fill_open_places(session: Session, *, choice_set: ChoiceSet, today: date) ->
         held = seat_counts.held(session, choice_set_id=choice_set.id,
                                 statuses=(AssignmentStatus.ASSIGNED.value,))
         inputs = read_inputs(session, choice_set, today=today, people=[person], held_here=held)
-        outcome = algorithm.assign(inputs.choosers, inputs.places, seed=choice_set.seed or 0,
-                                   today=today).outcomes[person.id]
+        outcome = algorithm.assign(inputs.choosers, inputs.places, seed=choice_set.seed or 0, today=today,
+                                   employer_ranks=selected or None).outcomes[person.id]
         if outcome.place_id is None:
             continue
         row.option_id, row.rank, row.by_fit = outcome.place_id, outcome.rank, outcome.by_fit

@@ -15,7 +15,7 @@ from config.web import UserFacingError
 from grading.applications import rules
 from grading.applications import service as applications
 from grading.applications.models import Application
-from grading.choices import assign
+from grading.choices import after_publishing, assign
 from grading.choices.models import ChoiceOption, ChoiceSet
 from grading.consent.models import Disclosure
 from grading.consent.service import give
@@ -149,3 +149,32 @@ def test_an_employer_reads_a_name_only_after_selecting_a_student_who_consented(
     assert seen() == "Ana Tester"
     logged = db.scalars(select(Disclosure).where(Disclosure.person_id == ana.id)).all()
     assert [d.action for d in logged] == ["viewed applicants"] and logged[0].identified
+
+
+def test_a_freed_place_goes_to_a_student_the_employer_took_never_to_one_it_declined(
+    chooser: ChoiceSchool, db: Session,
+) -> None:
+    choice_set, survey = applying(db, chooser)  # Brand survey: one place
+    ana, ben, cai = student(chooser, "Ana"), student(chooser, "Ben"), student(chooser, "Cai")
+    rank(db, choice_set, ana, "Brand survey")
+    rank(db, choice_set, cai, "Brand survey")  # Cai is first in line by rank...
+    rows = {p.id: apply(db, survey, p) for p in (ana, ben, cai)}
+    applications.decide(db, option=survey, today=TODAY, decisions=[
+        (rows[ana.id].id, "accepted", 1), (rows[ben.id].id, "accepted", 2),
+        (rows[cai.id].id, "declined", None),  # ...but the employer declined Cai
+    ])
+    db.commit()
+    assign.preview(db, choice_set=the_set(db, chooser.placement_id), today=TODAY, seed=7)
+    assign.publish(db, choice_set=the_set(db, chooser.placement_id), by_person_id=None)
+    db.commit()
+    choice_set = the_set(db, chooser.placement_id)
+    assert got(db, choice_set, ana).option_id == survey.id
+    for waiting in (ben, cai):  # arranged: both wait for a place
+        row = got(db, choice_set, waiting)
+        row.status, row.option_id = "waitlisted", None
+    db.commit()
+    after_publishing.withdraw(db, choice_set=the_set(db, chooser.placement_id), person=ana, today=TODAY)
+    db.commit()
+    choice_set = the_set(db, chooser.placement_id)
+    assert got(db, choice_set, ben).option_id == survey.id
+    assert got(db, choice_set, cai).status == "waitlisted"
