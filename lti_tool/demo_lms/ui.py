@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, redirect, render_template_string, request, session
 from markupsafe import Markup
@@ -37,6 +38,8 @@ def register(app: Flask, platform: Platform) -> None:
     app.add_url_rule("/admin", "admin", admin_view)
     app.add_url_rule("/admin/register", "admin_register", admin_view, methods=["POST"])
     app.add_url_rule("/admin/activate", "admin_activate", activate_view, methods=["POST"])
+    app.add_url_rule("/course.js", "course_script", course_script_view)
+    app.add_url_rule("/favicon.svg", "favicon", favicon_view)
 
 
 def course_view() -> str:
@@ -49,6 +52,7 @@ def course_view() -> str:
         if link.course_id == course.id and (link.published or teaching)
     ]
     tools = [tool for tool in platform.state.tools.values() if tool.active]
+    admin = _an_admin(platform)
     return _page(
         "Course",
         ui_templates.COURSE,
@@ -61,7 +65,33 @@ def course_view() -> str:
         storage_url=platform.url("storage_frame") if platform.platform_storage else None,
         storage_target=STORAGE_TARGET,
         storage_script=storage_script(),
+        tool_origins=_tool_origins(platform),
+        admin_name=admin.name if admin else "",
     )
+
+
+def course_script_view() -> Response:
+    """The course page's script: shows the tool frame at launch and fits it to the tool's page."""
+    return Response(ui_templates.COURSE_SCRIPT, content_type="text/javascript; charset=utf-8")
+
+
+def favicon_view() -> Response:
+    return Response(ui_templates.FAVICON, content_type="image/svg+xml")
+
+
+def _tool_origins(platform: Platform) -> list[str]:
+    """Where registered tools' pages come from: the only senders of frame resize messages."""
+    origins = set()
+    for tool in platform.state.tools.values():
+        for uri in (tool.target_link_uri, *tool.redirect_uris):
+            parts = urlsplit(uri)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
+
+
+def _an_admin(platform: Platform) -> User | None:
+    return next((u for u in platform.state.users.values() if u.is_admin), None)
 
 
 def switch_user_view() -> BaseResponse:
@@ -71,7 +101,8 @@ def switch_user_view() -> BaseResponse:
     if user_id not in platform.state.users:
         abort(400)
     session["user_id"] = user_id
-    return redirect(platform.base_url + "/")
+    # Only a fixed page name, never a URL: the switcher cannot redirect off the platform.
+    return redirect(platform.base_url + ("/admin" if request.form.get("next") == "admin" else "/"))
 
 
 def launch_view(link_id: str) -> BaseResponse:
@@ -141,9 +172,11 @@ def gradebook_json_view() -> Response:
     return Response(json.dumps(rows), content_type="application/json")
 
 
-def admin_view() -> str:
-    """Registered tools, activation, and Dynamic Registration in an iframe."""
-    platform, _, _ = _context()
+def admin_view() -> str | tuple[str, int]:
+    """Registered tools, activation, and Dynamic Registration in an iframe (administrators only)."""
+    platform, _, user = _context()
+    if not user.is_admin:
+        return _forbidden(platform, user)
     url = request.form.get("url", "").strip() if request.method == "POST" else ""
     return _page(
         "Admin",
@@ -154,14 +187,21 @@ def admin_view() -> str:
     )
 
 
-def activate_view() -> BaseResponse:
-    """Enable a registered tool."""
-    platform = current_platform()
+def activate_view() -> BaseResponse | tuple[str, int]:
+    """Enable a registered tool (administrators only)."""
+    platform, _, user = _context()
+    if not user.is_admin:
+        return _forbidden(platform, user)
     client_id = request.form.get("client_id", "")
     if client_id not in platform.state.tools:
         abort(404)
     platform.activate(client_id)
     return redirect(platform.base_url + "/admin")
+
+
+def _forbidden(platform: Platform, user: User) -> tuple[str, int]:
+    """403 saying why, with a one-click switch to the demo's administrator."""
+    return _page("Administrators only", ui_templates.FORBIDDEN, user=user, admin=_an_admin(platform)), 403
 
 
 def _context() -> tuple[Platform, Course, User]:
@@ -199,6 +239,7 @@ def _people(platform: Platform, course: Course) -> list[User]:
 def _page(title: str, template: str, **values: Any) -> str:
     platform, course, user = _context()
     base = platform.base_url
+    values.setdefault("user", user)
     body = render_template_string(template, platform=platform, base=base, **values)
 
     def roles_of(person: User) -> str:
@@ -215,4 +256,5 @@ def _page(title: str, template: str, **values: Any) -> str:
         people=_people(platform, course),
         roles_of=roles_of,
         body=Markup(body),  # noqa: S704 - rendered by autoescaping Jinja above
+        favicon=base + "/favicon.svg",
     )

@@ -8,15 +8,20 @@ LAYOUT = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }} · {{ platform.name }}</title>
+<link rel="icon" href="{{ favicon }}">
 <style>
   body { font-family: system-ui, sans-serif; margin: 0; color: #1b1b1b; }
-  header { background: {{ "#2d3b45" if platform.is_canvas else "#f98012" }}; color: #fff;
+  /* Moodle's orange carries dark text (white on it is 2.6:1, under WCAG's 4.5:1). */
+  header { background: {{ "#2d3b45" if platform.is_canvas else "#f98012" }};
+           color: {{ "#fff" if platform.is_canvas else "#1b1b1b" }};
            padding: .5rem 1rem; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; }
-  header a { color: #fff; }
+  header a { color: inherit; }
   main { padding: 1rem; }
   table { border-collapse: collapse; }
   th, td { border: 1px solid #999; padding: .25rem .5rem; text-align: left; vertical-align: top; }
   iframe.tool { width: 100%; height: 70vh; border: 1px solid #999; }
+  iframe.fitted { height: auto; }
+  .notice { border-left: .25rem solid #1d4ed8; padding: .25rem .75rem; background: #eef2ff; }
   .badge { background: #eee; border-radius: .25rem; padding: 0 .25rem; }
   ul.links li { margin: .25rem 0; }
   form.inline { display: inline; }
@@ -53,6 +58,14 @@ COURSE = """<h1>{{ course.title }}</h1>
 <section aria-labelledby="activities">
 <h2 id="activities">Activities</h2>
 {% if not links %}<p>No activities yet.</p>{% endif %}
+{% if teaching and not tools %}
+<p class="notice">No LTI tool is registered and turned on for this course yet, so there is nothing
+  to add. Register Microbridge first:
+  {% if user.is_admin %}open <a href="{{ base }}/admin">Admin</a>{% else %}ask your site administrator
+  (in this demo, switch to {{ admin_name or "an administrator" }} and open Admin){% endif %},
+  register it with its registration URL, then
+  {{ "enable its key" if platform.is_canvas else "activate it" }}.</p>
+{% endif %}
 <ul class="links">
 {% for link in links %}
   <li>
@@ -80,7 +93,8 @@ COURSE = """<h1>{{ course.title }}</h1>
   {% endfor %}
 {% endif %}
 </section>
-<section aria-labelledby="tool-frame">
+<section aria-labelledby="tool-frame" id="tool-section"
+  data-tool-origins="{{ tool_origins | tojson | forceescape }}">
 <h2 id="tool-frame">Tool</h2>
 <iframe class="tool" name="tool" title="Tool" src="about:blank"
   allow="{{ iframe_allow }}"></iframe>
@@ -96,6 +110,7 @@ window.addEventListener("message", function (event) {
       event.data.subject === "demo_lms.deep_linking_done") { location.reload(); }
 });
 </script>
+<script src="{{ base }}/course.js" defer></script>
 """
 
 GRADEBOOK = """<h1>Gradebook: {{ course.title }}</h1>
@@ -157,5 +172,55 @@ window.addEventListener("message", function (event) {
   }
 });
 </script>
+{% endif %}
+"""
+
+# Served as a file (/course.js), so a page CSP without 'unsafe-inline' would still allow it.
+COURSE_SCRIPT = """// The tool frame: hidden until something is launched into it, then as tall as the tool's
+// page says it is (Canvas's lti.frameResize message), from the registered tools' origins only.
+(function () {
+  "use strict";
+  var section = document.getElementById("tool-section");
+  var frame = section && section.querySelector("iframe.tool");
+  if (!frame) {
+    return;
+  }
+  var origins = JSON.parse(section.getAttribute("data-tool-origins") || "[]");
+  section.hidden = true;
+  document.querySelectorAll('form[target="tool"]').forEach(function (form) {
+    form.addEventListener("submit", function () {
+      section.hidden = false;
+    });
+  });
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (event.source !== frame.contentWindow || origins.indexOf(event.origin) < 0 ||
+        !data || data.subject !== "lti.frameResize") {
+      return;
+    }
+    var height = Number(data.height);
+    if (isFinite(height) && height > 0) {
+      frame.classList.add("fitted");
+      frame.style.height = Math.min(Math.max(Math.ceil(height), 150), 20000) + "px";
+    }
+  });
+})();
+"""
+
+FAVICON = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">\
+<rect width="32" height="32" rx="6" fill="#555"/>\
+<path d="M6 9h20v14H6z" fill="none" stroke="#fff" stroke-width="2.5"/>\
+<path d="M6 13h20" stroke="#fff" stroke-width="2.5"/></svg>
+"""
+
+FORBIDDEN = """<h1>Only administrators open this page</h1>
+<p>You are signed in as {{ user.name }}, who is not a site administrator, so the LMS's
+tool administration is closed to you (as it is in {{ "Canvas" if platform.is_canvas else "Moodle" }}).</p>
+{% if admin %}
+<form method="post" action="{{ base }}/switch-user">
+  <input type="hidden" name="user_id" value="{{ admin.user_id }}">
+  <input type="hidden" name="next" value="admin">
+  <button type="submit">Switch to {{ admin.name }} (administrator)</button>
+</form>
 {% endif %}
 """

@@ -79,6 +79,8 @@ def test_demo_pages(flavour: str, fake_tool: FakeTool) -> None:
         )
         assert dl.status_code in (200, 302)
         assert browser.get(server.url + "/gradebook", timeout=5).status_code == 200
+        admin_user = next(u for u in platform.state.users.values() if u.is_admin)
+        browser.post(server.url + "/switch-user", data={"user_id": admin_user.user_id}, timeout=5)
         admin = browser.get(server.url + "/admin", timeout=5).text
         assert tool.client_id in admin
         started = browser.post(server.url + "/admin/register", data={"url": "http://tool.example/reg"})

@@ -61,7 +61,12 @@ def test_demo_starts_and_prints_one_working_url(tmp_path: Path) -> None:
         assert "/credit-office/sign-in" in home.text and "registrar@" in home.text
         tool = requests.get(f"http://127.0.0.1:{tool_port}/healthz", timeout=10)
         assert tool.json() == {"status": "ok"}
-        moodle_admin = requests.get(f"http://localhost:{lms_port}/moodle/admin", timeout=10)
+        as_instructor = requests.get(f"http://localhost:{lms_port}/moodle/admin", timeout=10)
+        assert as_instructor.status_code == 403 and "Only administrators" in as_instructor.text
+        admin = re.search(r'name="user_id" value="([^"]+)"', as_instructor.text)
+        assert admin is not None
+        moodle_admin = requests.post(f"http://localhost:{lms_port}/moodle/switch-user",
+                                     data={"user_id": admin.group(1), "next": "admin"}, timeout=10)
         assert f"http://127.0.0.1:{tool_port}/lti/register?rt=" in moodle_admin.text
     finally:
         process.terminate()
