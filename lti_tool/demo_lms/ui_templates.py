@@ -14,7 +14,9 @@ LAYOUT = """<!doctype html>
   /* Moodle's orange carries dark text (white on it is 2.6:1, under WCAG's 4.5:1). */
   header { background: {{ "#2d3b45" if platform.is_canvas else "#f98012" }};
            color: {{ "#fff" if platform.is_canvas else "#1b1b1b" }};
-           padding: .5rem 1rem; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; }
+           padding: .5rem 1rem; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap;
+           /* Stays in view while a long tool page (the frame fits it) scrolls the LMS page. */
+           position: sticky; top: 0; z-index: 1; }
   header a { color: inherit; }
   main { padding: 1rem; }
   table { border-collapse: collapse; }
@@ -61,7 +63,8 @@ COURSE = """<h1>{{ course.title }}</h1>
 {% if teaching and not tools %}
 <p class="notice">No LTI tool is registered and turned on for this course yet, so there is nothing
   to add. Register Microbridge first:
-  {% if user.is_admin %}open <a href="{{ base }}/admin">Admin</a>{% else %}ask your site administrator
+  {% if user.is_admin %}<a href="{{ base }}/admin">open the LTI tools page</a>
+  {%- else %}ask your site administrator
   (in this demo, switch to {{ admin_name or "an administrator" }} and open Admin){% endif %},
   register it with its registration URL, then
   {{ "enable its key" if platform.is_canvas else "activate it" }}.</p>

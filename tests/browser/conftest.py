@@ -50,13 +50,14 @@ def chromium(tmp_path: Path) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
     with sync_playwright() as playwright:
 
-        def launch(*, third_party_cookies: bool) -> Any:
+        def launch(*, third_party_cookies: bool, **options: Any) -> Any:
+            """A fresh profile; ``options`` go to Playwright (e.g. timezone_id)."""
             profile = tmp_path / f"profile-{len(contexts)}"
             (profile / "Default").mkdir(parents=True)
             prefs = {"profile": {"cookie_controls_mode": 0 if third_party_cookies else 1}}
             (profile / "Default" / "Preferences").write_text(json.dumps(prefs))
             context = playwright.chromium.launch_persistent_context(
-                str(profile), executable_path=CHROMIUM, headless=True, args=ARGS,
+                str(profile), executable_path=CHROMIUM, headless=True, args=ARGS, **options,
             )
             context.set_default_timeout(15000)
             contexts.append(context)
