@@ -233,7 +233,8 @@ and Moodle do. Switch people with the menu at the top of a course page.</p>
 <ul>
   <li><a href="/canvas/">Canvas-like course</a>: Microbridge is already registered.</li>
   <li><a href="/moodle/">Moodle-like course</a>: register Microbridge first on its
-    <a href="/moodle/admin">admin page</a> (the registration link is filled in), then activate it.</li>
+    <a href="/moodle/admin">admin page</a> as the site administrator, Margaret Hamilton (the page
+    offers the switch; the registration link is filled in), then activate it.</li>
 </ul>
 <h2>Things to try</h2>
 <ol>
