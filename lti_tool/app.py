@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.jinja_env.globals["person_zone"] = person_zone
     # The employer portal's navigation, composed here so catalog/ needs nothing from grading/.
     app.jinja_env.globals["employer_portal_nav"] = [("employer_reviews.inbox", "Reviews"),
+                                                    ("employer_applications.index", "Applications"),
                                                     ("mail_settings.employer", "Email")]
     app.jinja_env.globals["curator_portal_nav"] = [("mail_settings.curator", "Email")]
     app.url_map.converters["int"] = BigintId  # before any route is added

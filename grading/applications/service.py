@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.employers.models import EmployerMember
+from catalog.projects.models import Project, ProjectRevision
 from config import notices
 from config.database import utcnow
 from config.web import NotFound, UserFacingError
@@ -19,7 +20,8 @@ from grading.applications.models import Application, ApplicationCall, Applicatio
 from grading.choices.models import ChoiceOption, ChoiceSet
 from grading.consent.service import ensure_participation, log_disclosure, member_views, participation
 from grading.people.models import Person
-from grading.placements.catalog_project import employer_id_of, project_info
+from grading.placements.catalog_project import project_info
+from grading.placements.models import Placement
 from grading.reviews.notices import institution_of
 
 
@@ -243,9 +245,13 @@ Listing = tuple[ChoiceOption, ApplicationCall, int]
 
 def options_of_employer(session: Session, employer_id: int) -> list[Listing]:
     """The employer's projects that take applications, with how many live applications each has."""
-    found = []
-    calls = select(ApplicationCall).order_by(ApplicationCall.select_by, ApplicationCall.id)
-    for call in session.scalars(calls):
-        if employer_id_of(session, call.option.placement) == employer_id:
-            found.append((call.option, call, len(submitted(session, call.option_id))))
-    return found
+    calls = (
+        select(ApplicationCall)
+        .join(ChoiceOption, ChoiceOption.id == ApplicationCall.option_id)
+        .join(Placement, Placement.id == ChoiceOption.placement_id)
+        .join(ProjectRevision, ProjectRevision.id == Placement.project_revision_id)
+        .join(Project, Project.id == ProjectRevision.project_id)
+        .where(Project.employer_id == employer_id)
+        .order_by(ApplicationCall.select_by, ApplicationCall.id)
+    )
+    return [(call.option, call, len(submitted(session, call.option_id))) for call in session.scalars(calls)]

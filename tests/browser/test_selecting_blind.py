@@ -78,8 +78,7 @@ def test_an_employer_selects_an_applicant_blind(
         page.goto(tool.base_url + "/outbox")
         page.locator("a[href*='/employer/sign-in/']").first.click()
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        page.goto(tool.base_url + "/employer/applications/")
+        page.get_by_role("link", name="Applications").click()  # the portal's navigation
         page.get_by_role("heading", name="Applications").wait_for()
         lms.check_top(page, "employer: applications")
         page.get_by_role("link", name=title).click()
