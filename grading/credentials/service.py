@@ -159,6 +159,26 @@ def set_sharing(session: Session, credential: Credential, *, shared: bool) -> Cr
     return credential
 
 
+def show_name(session: Session, credential: Credential, *, show: bool, base_url: str) -> Credential:
+    """The student chooses how the credential names them: their name, or the salted email hash.
+
+    The same credential (id, dates, status entry) is signed again; an earlier copy still
+    verifies, so a student who shared the hashed form keeps it valid."""
+    if credential.revoked:
+        raise UserFacingError("A revoked credential cannot be changed.", title="Revoked",
+                              status=409)
+    person = session.get(Person, credential.person_id)
+    assert person is not None
+    recipient = Recipient(email=person.email or person.sub, salt=secrets.token_hex(8),
+                          name=person.display_name(), show_name=show)
+    vc = payload(credential)
+    vc["credentialSubject"]["identifier"] = [recipient.identity_object()]
+    credential.jwt = Signer(keys.ensure(session), base_url).vc_jwt(vc)
+    credential.name_shown = show
+    session.flush()
+    return credential
+
+
 def payload(credential: Credential) -> dict[str, Any]:
     """The OpenBadgeCredential inside the signed JWT (read without verifying: it is ours)."""
     claims: dict[str, Any] = jwt.decode(credential.jwt, options={"verify_signature": False})

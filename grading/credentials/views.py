@@ -9,6 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from sqlalchemy import select
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from config import runtime
 from config.web import NotFound, Principal, db, protect, require_launch, url
 from grading.credentials import service
 from grading.credentials.baking import baked_svg
@@ -69,4 +70,15 @@ def sharing(credential_uuid: str) -> BaseResponse:
     db().commit()
     flash("The share link is on: anyone with it can check your credential."
           if found.share_token else "The share link is off: it no longer opens anything.")
+    return redirect(url("credentials.mine"), code=303)
+
+
+@bp.post("/work/credentials/<credential_uuid>/name")
+def name(credential_uuid: str) -> BaseResponse:
+    found = _own(credential_uuid)
+    service.show_name(db(), found, show=request.form.get("show") == "on",
+                      base_url=runtime.current().settings.base_url)
+    db().commit()
+    flash("The credential now shows your name." if found.name_shown
+          else "The credential now identifies you by a salted hash of your email.")
     return redirect(url("credentials.mine"), code=303)

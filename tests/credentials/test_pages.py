@@ -12,7 +12,8 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select
 
 from catalog.credit_office.models import Approver
-from grading.credentials import status
+from config import runtime
+from grading.credentials import service, status
 from grading.credentials.models import Credential
 from tests.credit.flow import officer
 from tests.security.world import fingerprint
@@ -130,3 +131,29 @@ def test_another_institutions_officer_cannot_revoke(canvas_course: School) -> No
     assert answer.status_code == 404
     assert canvas_course.db.scalar(select(Credential.revoked_at)) is None
     assert credential.uuid not in registrar.get("/credit-office/credentials").get_data(as_text=True)
+
+
+def test_the_student_chooses_to_show_their_name(canvas_course: School) -> None:
+    approved(canvas_course, approver=Approver.INSTRUCTOR)
+    hashed = only_credential(canvas_course)
+    hashed_jwt = hashed.jwt
+    student = canvas_course.launch(canvas_course.installed.student)
+    path = f"/work/credentials/{hashed.uuid}/name"
+    before = fingerprint(canvas_course.db)
+    forged = student.client.post(path, query_string={"lt": student.token}, data={"show": "on"})
+    assert forged.status_code in (400, 403) and fingerprint(canvas_course.db) == before
+    teacher = canvas_course.instructor()
+    assert teacher.post(path, data={"show": "on"}).status_code == 404
+
+    assert student.post(path, data={"show": "on"}).status_code == 303
+    named = only_credential(canvas_course)
+    [identity] = service.payload(named)["credentialSubject"]["identifier"]
+    assert identity == {"type": "IdentityObject", "identityType": "name", "hashed": False,
+                        "identityHash": "Ada Lovelace"}
+    base = runtime.current().settings.base_url
+    assert service.verify(canvas_course.db, named.jwt, base_url=base).valid
+    assert named.jwt != hashed_jwt
+    assert service.verify(canvas_course.db, hashed_jwt, base_url=base).valid  # shared copies hold
+    assert student.post(path, data={"show": "off"}).status_code == 303
+    [identity] = service.payload(only_credential(canvas_course))["credentialSubject"]["identifier"]
+    assert identity["hashed"] is True
