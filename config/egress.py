@@ -37,7 +37,12 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+)
 from urllib3.util import connection
 
 log = logging.getLogger(__name__)
@@ -331,3 +336,12 @@ def _organisation_domain(host: str) -> str:
 
 def hosts_of(urls: Iterable[str]) -> set[str]:
     return {h for h in ((urlsplit(u).hostname or "") for u in urls) if h}
+
+
+def never_connected(error: requests.RequestException) -> bool:
+    """A request whose connection was never made, so it cannot have reached the server (a
+    connect timeout, a refused or unresolvable host), as opposed to one whose answer was lost."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = error.args[0] if error.args else None
+    return isinstance(reason, MaxRetryError) and isinstance(reason.reason, NewConnectionError)

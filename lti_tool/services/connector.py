@@ -29,7 +29,6 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-import urllib3
 from pylti1p3.exception import LtiServiceException
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy.orm import Session
@@ -268,12 +267,7 @@ def _transient(response: requests.Response, what: str) -> TransientServiceError:
 
 def _never_sent(error: requests.RequestException) -> bool:
     """A connection that was never made: the request cannot have reached the platform."""
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    reason = error.args[0] if error.args else None
-    return isinstance(reason, urllib3.exceptions.MaxRetryError) and isinstance(
-        reason.reason, urllib3.exceptions.NewConnectionError
-    )
+    return egress.never_connected(error)
 
 
 _REASON_FIELDS = ("message", "error_description", "reason", "error", "detail")
