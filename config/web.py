@@ -27,6 +27,7 @@ from markupsafe import Markup
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound as NotFoundPage
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from config import cookie_session, launch_session, runtime, timezones
@@ -230,7 +231,12 @@ def person_zone() -> ZoneInfo | None:
     identity = launch_identity()
     if identity is not None and identity.timezone:
         return timezones.zone_named(identity.timezone)
-    sent = request.form.get("tz") if request.method == "POST" else None
+    sent = None
+    if request.method == "POST":
+        try:
+            sent = request.form.get("tz")
+        except RequestEntityTooLarge:  # the page refusing that body must not read it
+            sent = None
     return timezones.zone_named(sent or request.args.get("tz"))
 
 
