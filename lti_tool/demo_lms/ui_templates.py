@@ -189,7 +189,22 @@ COURSE_SCRIPT = """// The tool frame: hidden until something is launched into it
     return;
   }
   var origins = JSON.parse(section.getAttribute("data-tool-origins") || "[]");
-  section.hidden = true;
+  // Whether the frame still shows nothing. A launch may have started before this deferred
+  // script ran (a quick click while the page loads): then the frame is on the tool's origin,
+  // which this page may not read, and it must stay visible.
+  function blank() {
+    try {
+      return frame.contentWindow.location.href === "about:blank";
+    } catch (crossOrigin) {
+      return false;
+    }
+  }
+  section.hidden = blank();
+  frame.addEventListener("load", function () {
+    if (!blank()) {
+      section.hidden = false;
+    }
+  });
   document.querySelectorAll('form[target="tool"]').forEach(function (form) {
     form.addEventListener("submit", function () {
       section.hidden = false;

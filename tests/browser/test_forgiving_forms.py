@@ -53,6 +53,7 @@ def _refused(lms: Lms, target: Any, name: str, *, summary: bool = True) -> None:
     """The form is back: the error summary (a live alert), each error tied to its field."""
     if summary:
         target.get_by_role("alert").filter(has_text=re.compile("Please fix")).wait_for()
+    target.locator("[aria-invalid=true]").first.wait_for()  # the refused page has arrived
     _errors_tied_to_fields(target)
     assert "go back to it in Canvas or Moodle" not in target.locator("main").inner_text()
 
