@@ -7,24 +7,15 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 
-from catalog.actors import Actor, ActorKind
+from catalog.actors import Actor
 from catalog.curation import service
 from catalog.portal import web
-from config.web import NotAllowed, db, launch_identity
+from config.web import NotAllowed, launch_identity
 
 
 def current_curator() -> Actor | None:
     """The curator acting: an LMS Administrator launch, or a signed-in curator account."""
-    identity = launch_identity()
-    if identity is not None:
-        if identity.is_admin and identity.institution_id is not None:
-            return Actor(kind=ActorKind.LTI_ADMIN, id=identity.person_id,
-                         label=f"LMS administrator (person {identity.person_id})",
-                         institution_id=identity.institution_id)
-        return None
-    account_id = web.signed_in(service.KIND)
-    account = None if account_id is None else service.get_account(db(), account_id)
-    return None if account is None else service.actor_for(account)
+    return web.institution_staff(service.KIND, service.get_account, service.actor_for)
 
 
 def require_curator() -> Actor:

@@ -9,13 +9,18 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from flask import request, session, url_for
+from sqlalchemy.orm import Session
 
+from catalog.actors import Actor, ActorKind
 from catalog.portal.service import LinkPolicy, hash_token
 from config import cookie_session, runtime
 from config.settings import Settings
-from config.web import NotAllowed
+from config.web import NotAllowed, db, launch_identity
+
+A = TypeVar("A")
 
 
 def settings() -> Settings:
@@ -92,3 +97,19 @@ def safe_next(target: str | None, default: str) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
+
+
+def institution_staff(kind: str, get_account: Callable[[Session, int], A | None],
+                      actor_for: Callable[[A], Actor]) -> Actor | None:
+    """Who acts for an institution's office (curation, credit): an LMS Administrator launched
+    from the LMS first, else the signed-in account of that office's ``kind``."""
+    identity = launch_identity()
+    if identity is not None:
+        if identity.is_admin and identity.institution_id is not None:
+            return Actor(kind=ActorKind.LTI_ADMIN, id=identity.person_id,
+                         label=f"LMS administrator (person {identity.person_id})",
+                         institution_id=identity.institution_id)
+        return None
+    account_id = signed_in(kind)
+    account = None if account_id is None else get_account(db(), account_id)
+    return None if account is None else actor_for(account)
