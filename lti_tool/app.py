@@ -89,6 +89,8 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
                                                     ("employer_applications.index", "Applications"),
                                                     ("mail_settings.employer", "Email")]
     app.jinja_env.globals["curator_portal_nav"] = [("mail_settings.curator", "Email")]
+    # Every curator (an account or an LMS Administrator) finds the students' credentials.
+    app.jinja_env.globals["curation_staff_nav"] = [("credentials_office.curated", "Credentials")]
     app.url_map.converters["int"] = BigintId  # before any route is added
     _register_blueprints(app)
     _register_error_pages(app)

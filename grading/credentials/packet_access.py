@@ -1,8 +1,9 @@
 """Who may download an evidence packet, and what a download writes to the disclosure log.
 
-The student, the course's instructors and the institution's credit officers may; nobody else.
+The student, the course's instructors and the institution's staff (credit officers and
+curators, grading/credentials/staff.py) may; nobody else.
 Our reading of FERPA (34 CFR 99.32(d)): a student inspecting their own record, and school
-officials with a legitimate interest (instructors, credit officers), need no record of
+officials with a legitimate interest (instructors, credit officers, curators), need no record of
 disclosure; but when the student downloads the packet it leaves the institution's staff to
 wherever the student shares it, so that download is written to the student's disclosure log,
 where they see it. Staff downloads are not logged as disclosures."""
