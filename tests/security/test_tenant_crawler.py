@@ -102,6 +102,8 @@ ROUTE_ROLES: dict[str, tuple[str, ...]] = {
     "/course/placements/<int:placement_id>/credit/students/<int:person_id>/packet.json": TEACHER,
     "/credit-office/placements/<int:placement_id>/students/<int:person_id>/packet.pdf": CREDIT_OFFICER,
     "/credit-office/placements/<int:placement_id>/students/<int:person_id>/packet.json": CREDIT_OFFICER,
+    "/curation/placements/<int:placement_id>/students/<int:person_id>/packet.pdf": CURATOR,
+    "/curation/placements/<int:placement_id>/students/<int:person_id>/packet.json": CURATOR,
     "/passback/placements/<int:placement_id>": TEACHER,
     "/passback/placements/<int:placement_id>/rows/<int:outbox_id>/retry": TEACHER,
     "/passback/placements/<int:placement_id>/resend-all": TEACHER,
@@ -355,13 +357,7 @@ def test_another_tenant_is_refused_and_sees_nothing(world: World, path: str, met
     assert not problems, "\n".join(problems)
 
 
-NO_OWNER_IN_WORLD = {
-    "/credit-office/placements/<int:placement_id>/students/<int:person_id>/packet.pdf":
-        "the world's first course has no credit record for the office to open "
-        "(tests/credentials/test_packet.py downloads one)",
-    "/credit-office/placements/<int:placement_id>/students/<int:person_id>/packet.json":
-        "as above",
-}
+NO_OWNER_IN_WORLD: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(("path", "method"),
@@ -391,6 +387,7 @@ INSTITUTION_WIDE = {
                        "course's recommendations are theirs to decide (never another tenant's)",
     "/credit-office/export.csv": "the registrar's export of the whole institution",
     "/credit-office/credentials": "the credentials issued at the whole institution",
+    "/curation/credentials": "the institution's students' credentials and packets",
 }
 
 
