@@ -58,13 +58,17 @@ class Facts:
     discipline: str
     skills: Sequence[Skill]
     grade_percent: Decimal
-    verified_hours: Decimal
+    verified_hours: Decimal | None
+    """None when nobody verified hours (a completion badge may be issued without them)."""
     credits: Decimal
     valid_from: datetime
     started_on: date | None
     ended_on: date | None
     recipient: Recipient
     status_index: int
+    completion_minimum: Decimal | None = None
+    """Set for a completion badge (no credit): the grade the student needed, shown in the
+    criteria; None for a credential issued on credit approval."""
 
     @property
     def issuer_id(self) -> str:
@@ -104,6 +108,23 @@ def credential(facts: Facts) -> dict[str, Any]:
     grade_id = f"{achievement_id}#grade"
     hours_id = f"{achievement_id}#verified-hours"
     employer = f" with {facts.employer_name}" if facts.employer_name else ""
+    if facts.completion_minimum is None:
+        narrative = (f"Completed the project{employer}; the employer verified the hours worked; "
+                     f"the instructor graded the work and {facts.institution_name} approved the "
+                     "credit.")
+    else:
+        narrative = (f"Completed the project{employer}: the instructor released a grade of at "
+                     f"least {_number(facts.completion_minimum)}% for the work. The project does "
+                     "not bear academic credit.")
+    results = [({"id": grade_id, "type": ["ResultDescription"], "name": "Grade",
+                 "resultType": "Percent"},
+                {"type": ["Result"], "resultDescription": grade_id,
+                 "value": f"{_number(facts.grade_percent)}%"})]
+    if facts.verified_hours is not None:
+        results.append(({"id": hours_id, "type": ["ResultDescription"], "name": "Verified hours",
+                         "resultType": "RawScore"},
+                        {"type": ["Result"], "resultDescription": hours_id,
+                         "value": _number(facts.verified_hours)}))
     achievement: dict[str, Any] = {
         "id": achievement_id,
         "type": ["Achievement"],
@@ -111,18 +132,12 @@ def credential(facts: Facts) -> dict[str, Any]:
         "name": facts.project_title,
         "description": (facts.project_summary or facts.project_title)
         + f" A micro-internship{employer}, assessed by the employer's rubric and the instructor.",
-        "criteria": {"narrative": (
-            f"Completed the project{employer}; the employer verified the hours worked; the "
-            f"instructor graded the work and {facts.institution_name} approved the credit.")},
+        "criteria": {"narrative": narrative},
         "fieldOfStudy": facts.discipline,
-        "creditsAvailable": float(facts.credits),
-        "resultDescription": [
-            {"id": grade_id, "type": ["ResultDescription"], "name": "Grade",
-             "resultType": "Percent"},
-            {"id": hours_id, "type": ["ResultDescription"], "name": "Verified hours",
-             "resultType": "RawScore"},
-        ],
+        "resultDescription": [description for description, _ in results],
     }
+    if facts.completion_minimum is None:
+        achievement["creditsAvailable"] = float(facts.credits)
     if facts.skills:
         achievement["alignment"] = [
             {"type": ["Alignment"], "targetName": s.label, "targetUrl": s.url,
@@ -132,14 +147,10 @@ def credential(facts: Facts) -> dict[str, Any]:
         "type": ["AchievementSubject"],
         "identifier": [facts.recipient.identity_object()],
         "achievement": achievement,
-        "creditsEarned": float(facts.credits),
-        "result": [
-            {"type": ["Result"], "resultDescription": grade_id,
-             "value": f"{_number(facts.grade_percent)}%"},
-            {"type": ["Result"], "resultDescription": hours_id,
-             "value": _number(facts.verified_hours)},
-        ],
+        "result": [result for _, result in results],
     }
+    if facts.completion_minimum is None:
+        subject["creditsEarned"] = float(facts.credits)
     if facts.started_on:
         subject["activityStartDate"] = f"{facts.started_on.isoformat()}T00:00:00Z"
     if facts.ended_on:

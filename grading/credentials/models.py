@@ -36,6 +36,7 @@ class Credential(CreatedMixin, Base):
     __tablename__ = "credential"
     __table_args__ = (
         UniqueConstraint("institution_id", "status_index", name="uq__credential__status_index"),
+        UniqueConstraint("source_release_id", "person_id", name="uq__credential__release_person"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +49,9 @@ class Credential(CreatedMixin, Base):
         ForeignKey("credit_record.id", ondelete="SET NULL"))
     source_step_id: Mapped[int | None] = mapped_column(Integer, unique=True)
     """The approving ``CreditStep``: one approval issues at most one credential."""
+    source_release_id: Mapped[int | None] = mapped_column(Integer)
+    """The ``GradeRelease`` a completion badge was issued on: one release issues at most one
+    per member (a team's release covers each member)."""
     status_index: Mapped[int] = mapped_column(Integer)
     name_shown: Mapped[bool] = mapped_column(Boolean, default=False)
     recipient_only: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -48,11 +48,15 @@ class Award:
     person_id: int
     institution_id: int
     credits: Decimal
-    verified_hours: Decimal
+    verified_hours: Decimal | None
     grade_percent: Decimal
     awarded_at: datetime
     credit_record_id: int | None = None
     step_id: int | None = None
+    release_id: int | None = None
+    """For a completion badge: the grade release it is issued on (the idempotency key)."""
+    completion_minimum: Decimal | None = None
+    """For a completion badge: the grade it needed (see grading.credentials.completion)."""
 
 
 def active_for(session: Session, *, placement_id: int, person_id: int) -> Credential | None:
@@ -105,13 +109,19 @@ def facts_for(session: Session, award: Award, *, base_url: str, credential_uuid:
         ended_on=revision.window_end,
         recipient=Recipient(email=person.email or person.sub, salt=secrets.token_hex(8),
                             name=person.display_name(), show_name=show_name),
-        status_index=status_index)
+        status_index=status_index, completion_minimum=award.completion_minimum)
 
 
 def issue(session: Session, award: Award, *, base_url: str) -> Credential:
     """Issue (or return the one already issued for this approval or still standing)."""
     if award.step_id is not None:
         same = session.scalar(select(Credential).where(Credential.source_step_id == award.step_id))
+        if same is not None:
+            return same
+    if award.release_id is not None:
+        same = session.scalar(select(Credential).where(
+            Credential.source_release_id == award.release_id,
+            Credential.person_id == award.person_id))
         if same is not None:
             return same
     standing = active_for(session, placement_id=award.placement_id, person_id=award.person_id)
@@ -127,7 +137,8 @@ def issue(session: Session, award: Award, *, base_url: str) -> Credential:
     row = Credential(
         uuid=credential_uuid, placement_id=award.placement_id, person_id=award.person_id,
         institution_id=award.institution_id, credit_record_id=award.credit_record_id,
-        source_step_id=award.step_id, status_index=index, recipient_only=withdrawn,
+        source_step_id=award.step_id, source_release_id=award.release_id, status_index=index,
+        recipient_only=withdrawn,
         jwt=signer.vc_jwt(achievement.credential(facts)), issued_at=utcnow())
     session.add(row)
     session.flush()

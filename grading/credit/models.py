@@ -40,6 +40,9 @@ class PlacementCredit(CreatedMixin, Base):
     credit_bearing: Mapped[bool] = mapped_column(Boolean, default=False)
     credits: Mapped[Decimal] = mapped_column(Numeric(4, 1), default=Decimal(0))
     """The most credits the placement can award."""
+    badge_on_completion: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Issue an Open Badge when a student completes the work (only when not credit-bearing:
+    credit-bearing placements issue one on approval). See grading.credentials.completion."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 

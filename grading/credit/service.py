@@ -70,9 +70,10 @@ def parse_credits(raw: str) -> Decimal | None:
 
 def set_placement_credit(
     session: Session, *, placement: Placement, credit_bearing: bool, credits: Decimal | None,
-    person_id: int,
+    person_id: int, badge_on_completion: bool = False,
 ) -> PlacementCredit:
-    """The instructor says whether the placement bears credit, and how many credits at most."""
+    """The instructor says whether the placement bears credit, and how many credits at most;
+    or, for a placement without credit, whether completing it earns a badge."""
     if credit_bearing and credits is None:
         raise UserFacingError(
             f"Enter the credits the project can award, in half credits from 0.5 to "
@@ -82,6 +83,7 @@ def set_placement_credit(
         row = PlacementCredit(placement_id=placement.id)
         session.add(row)
     row.credit_bearing = credit_bearing
+    row.badge_on_completion = badge_on_completion and not credit_bearing
     if credits is not None:
         row.credits = credits
     row.updated_by_id = person_id

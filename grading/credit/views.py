@@ -9,7 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers.response import Response
 
 from catalog.credit_office.service import has_officer
+from config import runtime
 from config.web import Principal, db, protect, url
+from grading.credentials import completion
 from grading.credit import approval, service
 from grading.credit.access import instructor_credit, instructor_who
 from grading.credit.models import VerifierKind
@@ -47,12 +49,18 @@ def placement(placement_id: int) -> str:
 def settings(placement_id: int) -> Response:
     identity, found, _ = instructor_credit(placement_id)
     bearing = request.form.get("credit_bearing") == "yes"
-    service.set_placement_credit(
+    row = service.set_placement_credit(
         db(), placement=found, credit_bearing=bearing, person_id=identity.person_id,
         credits=service.parse_credits(request.form.get("credits", "")) if bearing else None,
+        badge_on_completion=request.form.get("badge_on_completion") == "on",
     )
+    issued = completion.catch_up(db(), placement=found,
+                                 base_url=runtime.current().settings.base_url)
     db().commit()
-    flash("Credit settings saved." if bearing else "This placement no longer bears credit.")
+    flash("Credit settings saved." if bearing else "This placement does not bear credit"
+          + ("; completing it earns a badge" if row.badge_on_completion else "") + "."
+          + (f" Badges issued to {issued} student(s) who had already completed it." if issued
+             else ""))
     return _back(placement_id)
 
 

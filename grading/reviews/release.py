@@ -26,7 +26,7 @@ from grading.consent import service as consent
 from grading.passback import service as passback
 from grading.people.models import Person
 from grading.placements.models import Placement, ReleaseMode
-from grading.reviews import notices
+from grading.reviews import events, notices
 from grading.reviews.models import GradeRelease, ReleaseSource, Review
 from grading.reviews.records import (
     latest_release,
@@ -110,6 +110,10 @@ def release(
         )
     notices.feedback_released(session, placement=placement, release_id=grade.id,
                               members=list(members))
+    events.grade_released(session, events.GradeReleased(
+        release_id=grade.id, placement_id=placement.id, person_ids=[p.id for p in members],
+        score_given=score_given, score_maximum=placement.score_maximum,
+        released_at=grade.released_at))
     return grade
 
 
