@@ -177,6 +177,11 @@ class Settings:
     log_level: str = "INFO"
     # The proxies whose X-Forwarded-* headers gunicorn believes (comma-separated addresses).
     forwarded_allow_ips: str = "127.0.0.1"
+    # Requests a minute one client address may make to the public, unauthenticated pages
+    # (credential and packet verification, share links) and to their JSON (issuer profile,
+    # keys, status list, verify.json); 0 turns the limit off (config/ratelimit.py).
+    public_pages_per_minute: int = 60
+    public_api_per_minute: int = 300
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -220,7 +225,8 @@ _INT_SETTINGS = {"key_grace_hours", "jwt_leeway_seconds", "launch_session_hours"
                  "passback_per_platform", "portal_mail_per_ip_hour",
                  "employer_invites_per_hour", "employer_invites_per_day",
                  "employer_invitation_days", "upload_quota_mb", "max_attempts",
-                 "keep_attempt_files", "db_pool_size"}
+                 "keep_attempt_files", "db_pool_size", "public_pages_per_minute",
+                 "public_api_per_minute"}
 _DECIMAL_SETTINGS = {"pay_floor_per_hour"}
 _BOOL_SETTINGS = {"tasks_eager", "tasks_background", "testing", "egress_allow_private", "demo"}
 _STR_SETTINGS = {"database_url", "redis_url", "base_url", "secret_key", "smtp_url",

@@ -7,10 +7,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from config import runtime
+from config.ratelimit import Group, limit
 from config.web import Principal, UserFacingError, db, protect
 from grading.credentials import service
 
-bp = protect(Blueprint("packet_verify", __name__), by=Principal.COOKIE)
+bp = protect(limit(Blueprint("packet_verify", __name__), default=Group.PAGES), by=Principal.COOKIE)
 
 PACKET_LIMIT = 500_000
 

@@ -15,12 +15,15 @@ from sqlalchemy import select
 from catalog.institutions.models import Institution
 from catalog.skills.service import label_of
 from config import runtime
+from config.ratelimit import limit
 from config.web import NotFound, db
 from grading.credentials import achievement, keys, service, status
 from grading.credentials.jose import key_url
 from grading.credentials.models import Credential, IssuerKey
 
-bp = Blueprint("credentials_public", __name__)
+# Unauthenticated: each client address is limited per minute (config/ratelimit.py); the
+# pages a person opens answer a page when over it, the rest JSON.
+bp = limit(Blueprint("credentials_public", __name__), pages={"verify_page", "verify_known", "shared"})
 
 TOKEN_LIMIT = 20_000
 

@@ -93,7 +93,7 @@ def test_the_student_downloads_the_badge_and_the_institution_revokes_it(
 
         office = lms.new_top_page(context)  # still signed in to the credit office
         office.goto(f"{tool.base_url}/credit-office/credentials")
-        office.get_by_role("heading", name="Issued credentials").wait_for()
+        office.get_by_role("heading", name="Students' credentials and evidence packets").wait_for()
         lms.check_top(office, "credit office: credentials")
         office.get_by_label("Reason for revoking").fill("Issued in error.")
         office.get_by_role("button", name="Revoke").click()
