@@ -8,11 +8,9 @@ the released grade) is done through the live tool's own forms over HTTP, as othe
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,9 +37,6 @@ from tests.work.harness import LaunchedUser, Reviewer
 pytestmark = pytest.mark.browser
 
 OFFICER_EMAIL = "registrar@demo-university.example"
-SHOTS = {"instructor: credit recommended": "11-instructor-credit",
-         "credit office: waiting": "12-credit-office", "student: credit approved": "13-student-credit"}
-"""With MICROBRIDGE_SCREENSHOTS set to a folder, these pages are shot for the README."""
 WALK_PAGES = ("instructor: academic credit", "instructor: credit recommended",
               "credit office: sign in", "credit office: check your email", "outbox",
               "credit office: confirm sign-in", "credit office: waiting",
@@ -117,18 +112,6 @@ def work_graded_and_hours_verified(app: Flask, db: Session, platform: Platform, 
         "what_i_learned": "Plain questions get honest answers."}).status_code == 303
 
 
-def _shooter() -> Callable[[str, Any], None] | None:
-    folder = os.environ.get("MICROBRIDGE_SCREENSHOTS", "")
-    if not folder:
-        return None
-
-    def shoot(name: str, page: Any) -> None:
-        if name in SHOTS:
-            page.screenshot(path=str(Path(folder) / f"{SHOTS[name]}.png"), full_page=False)
-
-    return shoot
-
-
 def instructor_recommends(lms: Lms, title: str) -> None:
     frame = lms.frame
     lms.switch_user(INSTRUCTOR)
@@ -196,7 +179,7 @@ def test_recommend_approve_and_the_student_sees_it(tool: LiveTool, db: Session,
         work_graded_and_hours_verified(tool.app, db, platform, registration, link, placement)
 
         context = chromium(third_party_cookies=False)
-        lms = Lms(context.new_page(), platform, tool.base_url, shoot=_shooter())
+        lms = Lms(context.new_page(), platform, tool.base_url)
         lms.open("/")
         instructor_recommends(lms, link.title)
         credit_officer_approves(context, lms)
