@@ -10,6 +10,8 @@ from typing import Any
 
 import jwt
 from jwt.api_jws import PyJWS
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from grading.credentials import keys
 from grading.credentials.models import IssuerKey
@@ -30,9 +32,15 @@ class Signer:
         return key_url(self.base_url, self.key.kid)
 
     def vc_jwt(self, vc: dict[str, Any]) -> str:
+        """The VC as a JWT (OB 3.0 8.2): ``iss`` the issuer (an embedded Profile's id, or the
+        URL itself), ``jti`` the id, ``nbf`` validFrom, ``exp`` validUntil when it has one."""
         nbf = datetime.fromisoformat(vc["validFrom"].replace("Z", "+00:00"))
-        claims = {"iss": vc["issuer"]["id"], "jti": vc["id"], "nbf": int(nbf.timestamp()),
+        issuer = vc["issuer"]["id"] if isinstance(vc["issuer"], dict) else vc["issuer"]
+        claims = {"iss": issuer, "jti": vc["id"], "nbf": int(nbf.timestamp()),
                   "sub": vc["credentialSubject"]["id"], "vc": vc}
+        if vc.get("validUntil"):
+            claims["exp"] = int(datetime.fromisoformat(
+                vc["validUntil"].replace("Z", "+00:00")).timestamp())
         return jwt.encode(claims, keys.private_key(self.key.private_pem), algorithm="RS256",
                           headers={"kid": self.kid, "typ": "JWT"})
 
@@ -45,3 +53,15 @@ class Signer:
 def canonical(document: dict[str, Any]) -> bytes:
     """The bytes a detached signature covers: sorted keys, no spaces, UTF-8."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def issuer_key(session: Session, kid: str, base_url: str) -> IssuerKey | None:
+    """The published issuer key a ``kid`` URL names; None for any other (retired past its
+    grace, someone else's, or not a URL of ours)."""
+    prefix = key_url(base_url, "")
+    if not kid.startswith(prefix):
+        return None
+    thumbprint = kid[len(prefix):]
+    if thumbprint not in {k["kid"] for k in keys.published(session)}:
+        return None
+    return session.scalar(select(IssuerKey).where(IssuerKey.kid == thumbprint))

@@ -1,8 +1,8 @@
 """What the world reads: the issuer's Profile, its keys, its revocation list, and the
 verification page (paste a credential, or open one by its evidence link).
 
-Read-only GETs, no session: nothing to forge. The status list is cached 30 seconds at most,
-so a revocation reaches verifiers within a minute."""
+Read-only GETs, no session: nothing to forge. The status list is signed (a VC-JWT with the
+issuer key) and cached 30 seconds at most, so a revocation reaches verifiers within a minute."""
 
 from __future__ import annotations
 
@@ -96,9 +96,11 @@ def key(thumbprint: str) -> Response:
 
 @bp.get("/credentials/status/<int:issuer_id>")
 def status_list(issuer_id: int) -> Response:
+    """The revocation list as a signed BitstringStatusListCredential (a VC-JWT)."""
     _institution(issuer_id)
-    listed = status.status_list_credential(db(), base_url=_base(), institution_id=issuer_id)
-    return _cached(jsonify(listed), 30)
+    signed = status.signed_status_list(db(), base_url=_base(), institution_id=issuer_id)
+    db().commit()  # an institution's first list may have created the issuer key
+    return _cached(Response(signed, mimetype="application/vc+jwt"), status.LIST_TTL)
 
 
 def _pasted() -> str:

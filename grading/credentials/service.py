@@ -27,10 +27,10 @@ from catalog.skills.service import label_of
 from config.database import utcnow
 from config.web import UserFacingError
 from grading.consent import service as consent
-from grading.credentials import achievement, keys
+from grading.credentials import achievement, keys, status
 from grading.credentials.achievement import Facts, Recipient, Skill
-from grading.credentials.jose import Signer, canonical, key_url
-from grading.credentials.models import Credential, IssuerKey
+from grading.credentials.jose import Signer, canonical, issuer_key
+from grading.credentials.models import Credential
 from grading.people.models import Person
 from grading.placements.models import Placement
 from grading.reviews.records import reviews_of
@@ -226,18 +226,11 @@ class Verification:
                 "credential": self.credential}
 
 
-def _issuer_key(session: Session, kid: str, base_url: str) -> IssuerKey | None:
-    prefix = key_url(base_url, "")
-    if not kid.startswith(prefix):
-        return None
-    thumbprint = kid[len(prefix):]
-    published = {k["kid"] for k in keys.published(session)}
-    if thumbprint not in published:
-        return None
-    return session.scalar(select(IssuerKey).where(IssuerKey.kid == thumbprint))
-
-
-def verify(session: Session, token: str, *, base_url: str) -> Verification:
+def verify(session: Session, token: str, *, base_url: str,
+           lists: status.StatusLists | None = None) -> Verification:
+    """Check a pasted credential: signature (a published issuer key), issuer, dates, and its
+    status in the issuer's signed status list (``lists`` gets a list by URL; by default this
+    issuer's own, as served)."""
     found = Verification()
     token = "".join(token.split())
     try:
@@ -245,7 +238,7 @@ def verify(session: Session, token: str, *, base_url: str) -> Verification:
     except jwt.PyJWTError:
         found.problems.append("This is not a credential in the signed (VC-JWT) form.")
         return found
-    key = _issuer_key(session, str(header.get("kid", "")), base_url)
+    key = issuer_key(session, str(header.get("kid", "")), base_url)
     if header.get("alg") != "RS256" or key is None:
         found.problems.append("It was not signed by a key this issuer publishes.")
         return found
@@ -263,7 +256,8 @@ def verify(session: Session, token: str, *, base_url: str) -> Verification:
         return found
     found.credential = vc
     _check_claims(found, claims, vc, base_url)
-    _check_status(session, found, vc)
+    _check_status(session, found, vc, base_url=base_url,
+                  lists=lists or status.own_lists(session, base_url))
     return found
 
 
@@ -294,16 +288,28 @@ def _check_claims(found: Verification, claims: dict[str, Any], vc: dict[str, Any
         found.problems.append("It is outside its validity dates.")
 
 
-def _check_status(session: Session, found: Verification, vc: dict[str, Any]) -> None:
+def _check_status(session: Session, found: Verification, vc: dict[str, Any], *, base_url: str,
+                  lists: status.StatusLists) -> None:
+    """Revoked or not, as the issuer's signed status list says (checked before it is trusted);
+    the issuer's record gives the reason."""
     credential_uuid = str(vc.get("id", "")).removeprefix("urn:uuid:")
     row = session.scalar(select(Credential).where(Credential.uuid == credential_uuid))
     if row is None:
         found.problems.append("The issuer has no record of this credential.")
         return
-    found.status = "revoked" if row.revoked else "active"
-    found.revoked_reason, found.revoked_at = row.revoked_reason, row.revoked_at
-    if row.revoked:
-        found.problems.append(f"The issuer revoked it: {row.revoked_reason}")
+    issuer = vc.get("issuer") if isinstance(vc.get("issuer"), dict) else {}
+    assert isinstance(issuer, dict)
+    entry = status.check_entry(session, vc.get("credentialStatus"), base_url=base_url,
+                               issuer_id=str(issuer.get("id", "")), lists=lists)
+    if entry.revoked is None:
+        found.status = "unknown"
+        found.problems.append(entry.problem)
+        return
+    found.status = "revoked" if entry.revoked else "active"
+    if entry.revoked:
+        found.revoked_reason, found.revoked_at = row.revoked_reason, row.revoked_at
+        found.problems.append(f"The issuer revoked it: {row.revoked_reason}" if row.revoked_reason
+                              else "The issuer's status list says it is revoked.")
 
 
 # -- the evidence packet's detached signature -------------------------------------------------
@@ -334,7 +340,7 @@ def verify_packet(session: Session, text: str, *, base_url: str) -> PacketCheck:
     except jwt.PyJWTError:
         found.problems.append("The signature is not a JWS.")
         return found
-    key = _issuer_key(session, str(header.get("kid", "")), base_url)
+    key = issuer_key(session, str(header.get("kid", "")), base_url)
     if header.get("alg") != "RS256" or key is None:
         found.problems.append("It was not signed by a key this issuer publishes.")
         return found

@@ -68,6 +68,19 @@ def key_set(course: School) -> KeySet:
     return KeySet.import_key_set({"keys": published})
 
 
+def served_list(client: Any, institution_id: int) -> tuple[dict[str, Any], Any]:
+    """The status list as a verifier gets it: checked with joserfc against the issuer's JWKS
+    (published at the Profile's jwks.json); returns the list credential and the response."""
+    listed = client.get(f"/credentials/status/{institution_id}")
+    assert listed.status_code == 200 and listed.mimetype == "application/vc+jwt"
+    jwks = client.get(f"/credentials/issuers/{institution_id}/jwks.json").get_json()
+    token = rfc_jwt.decode(listed.get_data(as_text=True), KeySet.import_key_set(jwks),
+                           algorithms=["RS256"])
+    assert token.header["kid"] in {k["kid"] for k in jwks["keys"]}
+    vc: dict[str, Any] = token.claims["vc"]
+    return vc, listed
+
+
 def _b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
