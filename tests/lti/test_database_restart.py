@@ -51,3 +51,29 @@ def test_a_database_restart_answers_503_while_down_and_no_500_after(settings: Se
             assert time.monotonic() - started < 30
         finally:
             app.extensions["microbridge"].dispose()
+
+
+def test_a_restart_between_requests_costs_no_request(settings: Settings) -> None:
+    """Nobody asked while the database was down: every pooled connection is dead, and the
+    first requests after it is back are answered, not failed (503 or 500)."""
+    with private_postgres() as cluster:
+        upgrade(cluster.url)
+        app = create_app(settings.with_overrides(database_url=cluster.url, redis_url=""))
+        client = app.test_client()
+        try:
+            # Several pooled connections at once, as a busy worker holds them.
+            assert all(status < 500 for status in _statuses(client))
+            engine = app.extensions["microbridge"].engine
+            held = [engine.connect() for _ in range(3)]
+            for connection in held:
+                connection.close()
+            pooled = engine.pool.checkedin()
+            assert pooled >= 3
+
+            cluster.stop()
+            cluster.start()
+
+            after = [status for _ in range(pooled) for status in _statuses(client)]
+            assert all(status < 500 for status in after), after
+        finally:
+            app.extensions["microbridge"].dispose()
