@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from config.store import KeyValueStore
@@ -41,8 +42,11 @@ class LoginStart:
 
 
 def begin_login(
-    session: Session, store: KeyValueStore, params: Mapping[str, str], *, launch_url: str
+    session: Session, connection: Connection, store: KeyValueStore, params: Mapping[str, str],
+    *, launch_url: str,
 ) -> LoginStart:
+    """``connection`` autocommits (the platform's active flag, read on every login); the
+    session is used only when the registration is not cached."""
     issuer, client_id = params.get("iss", ""), params.get("client_id", "")
     if not issuer or not params.get("login_hint"):
         raise LaunchRejected(
@@ -60,7 +64,7 @@ def begin_login(
     platform = cache.lookup(session, issuer=issuer, client_id=client_id)
     # The cache may be up to 30 s behind a deactivation made in another process: nothing is
     # stored for a platform that is off.
-    if platform is None or not registry.is_active(session, platform_id=platform.id):
+    if platform is None or not registry.is_active(connection, platform_id=platform.id):
         raise unknown_platform(issuer, client_id)
     state, nonce = "state-" + secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     request = {
