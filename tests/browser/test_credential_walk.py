@@ -44,7 +44,7 @@ def instructor_recommends(lms: Lms, title: str) -> None:
     card.get_by_role("button", name="Recommend 1 credit").click()
     lms.frame.get_by_text("Recommended, waiting for the credit office").first.wait_for()
 
-WALK = ("student: my credentials", "verify: valid", "credit office: credentials",
+WALK = ("student: my credentials", "verify: valid", "curator: credentials", "credit office: credentials",
         "credit office: revoked", "verify: revoked")
 
 
@@ -90,6 +90,23 @@ def test_the_student_downloads_the_badge_and_the_institution_revokes_it(
         checker.goto(f"{tool.base_url}/credentials/verify/{credential.uuid}")
         checker.get_by_role("heading", name="Valid").wait_for()
         lms.check_top(checker, "verify: valid")
+
+        # A curator (their own browser: one cookie session each) finds the packet on their pages.
+        curator = chromium(third_party_cookies=False).new_page()
+        curator.goto(f"{tool.base_url}/curator/sign-in")
+        curator.get_by_label("Email address").fill("curator@demo-university.example")
+        curator.get_by_role("button", name="Email me a sign-in link").click()
+        curator.get_by_role("heading", name="Check your email").wait_for()
+        curator.goto(f"{tool.base_url}/outbox")
+        curator.locator("a[href*='/curator/sign-in/']").first.click()
+        curator.get_by_role("button", name="Sign in").click()
+        curator.get_by_role("navigation", name="Portal").get_by_role("link", name="Credentials").click()
+        curator.get_by_role("heading", name=re.compile(f"^{STUDENT}:")).wait_for()
+        lms.check_top(curator, "curator: credentials")
+        with curator.expect_download() as staff_copy:
+            curator.get_by_role("link", name="PDF").click()
+        assert staff_copy.value.suggested_filename.endswith(".pdf")
+        curator.close()
 
         office = lms.new_top_page(context)  # still signed in to the credit office
         office.goto(f"{tool.base_url}/credit-office/credentials")

@@ -262,6 +262,10 @@ def test_error_and_top_level_pages(
     check_page(page, "curator: curators")
     page.goto(base + "/curation/mail-settings")
     check_page(page, "curator: email settings")
+    page.goto(base + "/curation/")
+    page.get_by_role("navigation", name="Portal").get_by_role("link", name="Credentials").click()
+    page.get_by_role("heading", name="Students' credentials and evidence packets").wait_for()
+    check_page(page, "curator: credentials")
 
 
 # -- helpers -------------------------------------------------------------------------------
