@@ -4,8 +4,9 @@ v1.0, https://www.w3.org/TR/vc-bitstring-status-list/): bit ``i`` set = credenti
 The list is itself a credential, a ``BitstringStatusListCredential``, served as a VC-JWT
 signed with the issuer key (the same key ring as the badges; its ``kid`` is in the issuer's
 JWKS), so a verifier can tell the issuer's list from a forged one that hides a revocation.
-It is signed fresh on each request and cached by verifiers for ``LIST_TTL`` seconds at most,
-so a revocation reaches them within a minute. Its ``validUntil`` is an hour on: a copy caught
+It is signed again as soon as a bit changes (and at most every ``LIST_TTL`` seconds otherwise)
+and verifiers keep it ``LIST_TTL`` seconds at most, so a revocation reaches them within a
+minute. Its ``validUntil`` is an hour on: a copy caught
 on the way cannot be replayed for longer than that to hide a later revocation.
 """
 
@@ -63,10 +64,16 @@ def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def status_list_credential(session: Session, *, base_url: str, institution_id: int) -> dict[str, Any]:
-    """The unsigned BitstringStatusListCredential (what the signed list carries)."""
-    revoked = set(session.scalars(select(Credential.status_index).where(
+def _revoked(session: Session, institution_id: int) -> set[int]:
+    return set(session.scalars(select(Credential.status_index).where(
         Credential.institution_id == institution_id, Credential.revoked_at.is_not(None))))
+
+
+def status_list_credential(session: Session, *, base_url: str, institution_id: int,
+                           revoked: set[int] | None = None) -> dict[str, Any]:
+    """The unsigned BitstringStatusListCredential (what the signed list carries)."""
+    if revoked is None:
+        revoked = _revoked(session, institution_id)
     url = list_url(base_url, institution_id)
     now = utcnow().replace(microsecond=0)
     return {
@@ -82,11 +89,26 @@ def status_list_credential(session: Session, *, base_url: str, institution_id: i
     }
 
 
+_signed: dict[tuple[str, int, str, frozenset[int]], tuple[str, datetime]] = {}
+"""Lists signed lately, by (base URL, institution, key, revoked bits): a list is signed again
+when a bit changes (so a revocation is in the very next list served), when the key rotates,
+or after ``LIST_TTL`` seconds; otherwise the same signed list is served (signing costs ~1 ms)."""
+
+
 def signed_status_list(session: Session, *, base_url: str, institution_id: int) -> str:
     """The list as served: a VC-JWT signed with the issuer's current key (flushes: an
     institution's first list may create the key)."""
-    return Signer(keys.ensure(session), base_url).vc_jwt(
-        status_list_credential(session, base_url=base_url, institution_id=institution_id))
+    key, revoked = keys.ensure(session), _revoked(session, institution_id)
+    cache_key = (base_url, institution_id, key.kid, frozenset(revoked))
+    cached = _signed.get(cache_key)
+    if cached is not None and utcnow() - cached[1] < timedelta(seconds=LIST_TTL):
+        return cached[0]
+    token = Signer(key, base_url).vc_jwt(status_list_credential(
+        session, base_url=base_url, institution_id=institution_id, revoked=revoked))
+    if len(_signed) > 256:
+        _signed.clear()
+    _signed[cache_key] = (token, utcnow())
+    return token
 
 
 StatusLists = Callable[[str], "str | None"]
