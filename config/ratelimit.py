@@ -98,6 +98,13 @@ def client_address(remote_addr: str, forwarded_for: Iterable[str],
     return str(chosen)
 
 
+def request_client() -> str:
+    """This request's client address, as :func:`client_address` finds it (every per-client
+    limit counts by it: a proxy's own address would make all its clients one)."""
+    return client_address(request.remote_addr or "", request.headers.getlist("X-Forwarded-For"),
+                          trusted_proxies(runtime.current().settings.forwarded_allow_ips))
+
+
 class InProcessWindows:
     """Counts of the current window in this process (the embedded default)."""
 
@@ -144,9 +151,7 @@ def check(group: Group) -> Response | None:
         return None
     moment = clock()
     window = int(moment // WINDOW_SECONDS)
-    client = client_address(request.remote_addr or "", request.headers.getlist("X-Forwarded-For"),
-                            trusted_proxies(settings.forwarded_allow_ips))
-    if _count(f"{group.value}:{client}", window) <= allowed:
+    if _count(f"{group.value}:{request_client()}", window) <= allowed:
         return None
     retry = max(1, math.ceil((window + 1) * WINDOW_SECONDS - moment))
     log.warning("rate limited %s %s (%s group, over %d a minute)", request.method, request.path,

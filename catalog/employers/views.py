@@ -13,6 +13,7 @@ from catalog.portal.service import TooManyLinks, email_problem, peek
 from catalog.portal.sign_in_views import Portal, add_sign_in_routes
 from catalog.projects import service as projects
 from config import runtime
+from config.ratelimit import request_client
 from config.web import Principal, db, protect
 
 bp = protect(Blueprint("employers", __name__, url_prefix="/employer"), by=Principal.COOKIE)
@@ -31,7 +32,7 @@ def current_address() -> str | None:
 
 
 def _client_ip() -> str:
-    return request.remote_addr or ""
+    return request_client()
 
 
 _SIGN_UP_KEPT = "employer_sign_up"

@@ -21,6 +21,7 @@ from catalog.portal.service import (
 )
 from config import runtime
 from config.mail import outbox_visible
+from config.ratelimit import request_client
 from config.store import KeyValueStore
 from config.web import Principal, authorised_by, db
 
@@ -89,7 +90,7 @@ def add_sign_in_routes(
             if not form.errors["email"]:
                 try:
                     # Anyone can make this page send mail to any address: count per client.
-                    check_client_rate(runtime.current().store, client_ip=request.remote_addr or "",
+                    check_client_rate(runtime.current().store, client_ip=request_client(),
                                       per_hour=web.settings().portal_mail_per_ip_hour)
                     portal.request_sign_in(
                         db(), email=form.value("email"), store=runtime.current().store,

@@ -223,6 +223,29 @@ def test_unauthenticated_mail_is_rate_limited_per_ip(app: Flask, client: FlaskCl
     assert other_ip.status_code == 302
 
 
+def test_behind_the_proxy_each_client_counts_and_a_forged_header_buys_nothing(
+        app: Flask, client: FlaskClient) -> None:
+    """The proxy of MICROBRIDGE_FORWARDED_ALLOW_IPS (127.0.0.1) names the client in
+    X-Forwarded-For; anyone else's X-Forwarded-For is the client's own say, not believed."""
+    per_ip = app.extensions["microbridge"].settings.portal_mail_per_ip_hour
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    codes = [post(client, "/employer/sign-in", {"email": f"v{n}@victims.example"},
+                  environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.9"}).status_code
+             for n in range(per_ip + 1)]
+    assert codes[-1] == 429 and 429 not in codes[:-1]
+    neighbour = post(client, "/employer/sign-in", {"email": "v0@victims.example"},
+                     environ_base=proxy, headers={"X-Forwarded-For": "198.51.100.7"})
+    assert neighbour.status_code == 302  # the proxy's other client is not the one sending mail
+    for n in range(per_ip):
+        post(client, "/curator/sign-in", {"email": f"c{n}@victims.example"},
+             environ_base={"REMOTE_ADDR": "192.0.2.1"},
+             headers={"X-Forwarded-For": f"10.9.9.{n}"})
+    forged = post(client, "/curator/sign-in", {"email": "last@victims.example"},
+                  environ_base={"REMOTE_ADDR": "192.0.2.1"},
+                  headers={"X-Forwarded-For": "10.9.9.250"})
+    assert forged.status_code == 429  # a new made-up address each time: still one client
+
+
 def test_members_leave_and_owners_remove_within_their_organisation(
     client: FlaskClient, db: Session, member: EmployerMember, other_member: EmployerMember
 ) -> None:
