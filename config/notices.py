@@ -42,6 +42,9 @@ _KINDS = [
     NoticeKind("grade_to_approve", "An employer's review awaiting your approval", "instructor"),
     NoticeKind("review_overdue", "An employer's review that is overdue", "instructor"),
     NoticeKind("feedback_released", "Your feedback and grade, when they are released", "student"),
+    NoticeKind("place_given", "Your place on a project, or on its waitlist", "student"),
+    NoticeKind("application_declined", "An employer's answer when it did not take your application",
+               "student"),
 ]
 KINDS: dict[str, NoticeKind] = {kind.name: kind for kind in _KINDS}
 

@@ -17,7 +17,8 @@ from config.database import utcnow
 from config.web import NotFound, UserFacingError
 from grading.applications import rules
 from grading.applications.models import Application, ApplicationCall, ApplicationStatus, Decision
-from grading.choices.models import ChoiceOption, ChoiceSet
+from grading.choices.models import ChoiceOption, ChoiceSet, SetState
+from grading.choices.service import save_ranks
 from grading.consent.service import ensure_participation, log_disclosure, member_views, participation
 from grading.people.models import Person
 from grading.placements.catalog_project import project_info
@@ -78,7 +79,17 @@ def submit(
     row.hours_per_week = answer.hours_per_week
     row.status = ApplicationStatus.SUBMITTED.value
     session.flush()
+    _rank_solo(session, option, person.id, applied=True)
     return row
+
+
+def _rank_solo(session: Session, option: ChoiceOption, person_id: int, *, applied: bool) -> None:
+    """On a single project, applying is choosing it: the matching reads the application as
+    the student's one rank (until the assignment is published)."""
+    choice_set = option.choice_set
+    if choice_set.solo and choice_set.state != SetState.PUBLISHED.value:
+        save_ranks(session, choice_set=choice_set, person_id=person_id,
+                   option_ids=[option.id] if applied else [])
 
 
 def withdraw(session: Session, *, option: ChoiceOption, person: Person) -> Application:
@@ -88,6 +99,7 @@ def withdraw(session: Session, *, option: ChoiceOption, person: Person) -> Appli
     row.status = ApplicationStatus.WITHDRAWN.value
     row.decision, row.employer_rank, row.decided_at = Decision.NONE.value, None, None
     session.flush()
+    _rank_solo(session, option, person.id, applied=False)
     return row
 
 

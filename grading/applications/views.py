@@ -1,5 +1,6 @@
 """Applications inside the LMS: a student applies to (or withdraws from) a project of a choice
-set that takes applications; the instructor says which projects do, and until when.
+set that takes applications; the instructor says which projects do, and until when, and may
+make a project placed on its own require an application (``solo``).
 
 Every id is checked against the launch: the activity in the launch's course, the option in
 that activity's set.
@@ -23,11 +24,12 @@ from config.web import (
     require_launch,
     url,
 )
-from grading.applications import rules, service
+from grading.applications import rules, service, solo
+from grading.choices import after_publishing
 from grading.choices import service as choices
-from grading.choices.models import ChoiceOption
+from grading.choices.models import ChoiceOption, SetState
 from grading.people.access import person as person_of
-from grading.placements.access import placement_in_course
+from grading.placements.access import instructor_placement, placement_in_course
 
 bp = protect(Blueprint("applications", __name__), by=Principal.LAUNCH)
 
@@ -81,3 +83,21 @@ def require(activity_id: int, option_id: int) -> Response:
     service.require_applications(db(), option=option, apply_by=_day("apply_by"), select_by=_day("select_by"))
     db().commit()
     return redirect(url("choices.manage", activity_id=activity_id, done="applications"), code=303)
+
+
+@bp.post("/course/placements/<int:placement_id>/applications")
+def require_on_placement(placement_id: int) -> Response:
+    """The placement settings' "requires an application" (a project placed on its own)."""
+    placement = instructor_placement(placement_id)
+    session = db()
+    if request.form.get("requires") != "yes":
+        solo.turn_off(session, placement=placement)
+        session.commit()
+        return redirect(url("placements.show", placement_id=placement.id, saved="open-to-all"), code=303)
+    seats = solo.parse_seats(request.form.get("seats", ""))
+    choice_set = solo.turn_on(session, placement=placement, apply_by=_day("apply_by"),
+                              select_by=_day("select_by"), seats=seats)
+    if choice_set.state == SetState.PUBLISHED.value:  # a raised limit goes to the waitlist
+        after_publishing.fill_open_places(session, choice_set=choice_set, today=utcnow().date())
+    session.commit()
+    return redirect(url("placements.show", placement_id=placement.id, saved="applications"), code=303)

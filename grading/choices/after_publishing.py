@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from catalog.matching import algorithm
 from config.web import UserFacingError
+from grading.applications import notices as student_notices
 from grading.choices import seats as seat_counts
 from grading.choices.assign import assignments, employer_ranks, read_inputs, reason, take_up
 from grading.choices.models import AssignmentStatus, ChoiceAssignment, ChoiceOption, ChoiceSet
@@ -39,6 +40,7 @@ def place_late(session: Session, *, choice_set: ChoiceSet, person: Person, today
     session.flush()
     if outcome.place_id is not None:
         take_up(session, option_in(choice_set, outcome.place_id), person)
+        student_notices.tell_assigned(session, choice_set=choice_set, row=row, person=person)
     return row
 
 
@@ -103,6 +105,8 @@ def fill_from_waitlist(
                             f"waitlist. {inputs.fits[(person.id, option.id)].reason}")
         session.flush()
         take_up(session, option, person)
+        student_notices.tell_assigned(session, choice_set=choice_set, row=candidate, person=person,
+                                      moved_off_waitlist=True)
         return candidate
     return None
 
@@ -132,5 +136,7 @@ def fill_open_places(session: Session, *, choice_set: ChoiceSet, today: date) ->
         row.reason = "A place opened up. " + reason(outcome, inputs.choosers[0], inputs, titles)
         session.flush()
         take_up(session, option_in(choice_set, outcome.place_id), person)
+        student_notices.tell_assigned(session, choice_set=choice_set, row=row, person=person,
+                                      moved_off_waitlist=True)
         given += 1
     return given

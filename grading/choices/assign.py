@@ -24,6 +24,7 @@ from catalog.projects.models import ProjectRevision
 from config import notices
 from config.database import utcnow
 from config.web import NotFound, UserFacingError
+from grading.applications import notices as student_notices
 from grading.applications import service as applications
 from grading.choices import seats as seat_counts
 from grading.choices.models import (
@@ -246,6 +247,8 @@ def adjust(
     else:
         row.status = AssignmentStatus.PROPOSED.value
     session.flush()
+    if published and option is not None:
+        student_notices.tell_assigned(session, choice_set=choice_set, row=row, person=person)
     return row
 
 
@@ -295,6 +298,7 @@ def publish(session: Session, *, choice_set: ChoiceSet, by_person_id: int | None
     choice_set.published_by_person_id = by_person_id
     emails = _tell_employers(session, choice_set, placed)
     session.flush()
+    emails += student_notices.tell_published(session, choice_set=choice_set, rows=rows, people=people)
     waitlisted = sum(1 for r in rows if r.option_id is None)
     return Published(assigned=len(rows) - waitlisted, waitlisted=waitlisted, emails=emails)
 

@@ -66,6 +66,12 @@ class ChoiceSet(CreatedMixin, Base):
         back_populates="choice_set", order_by="ChoiceOption.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def solo(self) -> bool:
+        """A single project that takes applications: the set's one option is the activity
+        itself, so the same matching, waitlist and employer selection serve it."""
+        return len(self.options) == 1 and self.options[0].placement_id == self.placement_id
+
 
 class ChoiceOption(Base):
     """One project of the set: an option placement (no link; the activity's line item)."""

@@ -96,6 +96,8 @@ def in_course(session: Session, *, course_id: int) -> tuple[dict[int, int], set[
         .where(Placement.course_id == course_id)
     )
     for activity_id, option_id in rows:
+        if activity_id == option_id:  # a single project taking applications: listed as itself
+            continue
         activities[activity_id] = activities.get(activity_id, 0) + 1
         options.add(option_id)
     return activities, options

@@ -25,6 +25,7 @@ from config.web import (
     url,
 )
 from grading.applications import service as applications
+from grading.applications import solo
 from grading.applications.rules import in_words
 from grading.choices import after_publishing, assign, service, views_read
 from grading.choices import seats as seat_counts
@@ -48,6 +49,12 @@ def student(activity_id: int) -> Response | str:
     ensure_participation(session, placement=placement, person=person)  # the instructor sees who came
     if choice_set.state == SetState.PUBLISHED.value:
         after_publishing.place_late(session, choice_set=choice_set, person=person, today=utcnow().date())
+    if choice_set.solo:  # one project taking applications: its work once placed, else the application
+        placed = solo.standing(session, choice_set=choice_set, person_id=person.id).assigned
+        session.commit()
+        return redirect(url("dashboards.student_page", placement_id=placement.id) if placed else
+                        url("choices.brief", activity_id=placement.id, option_id=choice_set.options[0].id,
+                            **request.args), code=303)
     page = views_read.student_page(session, choice_set=choice_set, person=person, today=utcnow().date())
     # Declined applications: kind words, and the best-fitting project that still has places.
     declined = applications.declined_note(
@@ -100,12 +107,21 @@ def brief(activity_id: int, option_id: int) -> str:
     option = service.option_in(choice_set, option_id)
     revision = service.revisions_of(session, choice_set)[option.id]
     call = applications.call_for(session, option.id)
-    mine = None if call is None or identity.is_instructor else applications.application_of(
-        session, option_id=option.id, person_id=person_of(session, identity).id)
+    person = None if identity.is_instructor else person_of(session, identity)
+    mine = None if call is None or person is None else applications.application_of(
+        session, option_id=option.id, person_id=person.id)
+    standing, declined = None, ""
+    if choice_set.solo and person is not None:
+        standing = solo.standing(session, choice_set=choice_set, person_id=person.id)
+        if standing.declined:
+            step = solo.next_step(session, placement=placement, person=person, today=utcnow().date(),
+                                  now=utcnow())
+            declined = solo.declined_words(placement.title, step)
     return render_template("grading/choices/brief.html.jinja2", placement=placement, option=option,
                            revision=revision, brief_html=render(revision.brief_md), call=call,
                            application=mine, today=utcnow().date(), saved=request.args.get("saved", ""),
-                           in_words=in_words)
+                           in_words=in_words, solo=choice_set.solo, standing=standing,
+                           declined_words=declined)
 
 
 # -- the instructor ------------------------------------------------------------------------

@@ -49,7 +49,8 @@ def student_page(placement_id: int) -> Response | str:
 def work_overview(placement_id: int) -> Response | str:
     placement = instructor_placement(placement_id)
     session = db()
-    if set_at(session, placement) is not None:  # a choice of projects: its work is in the options
+    found = set_at(session, placement)
+    if found is not None and not found.solo:  # a choice of projects: its work is in the options
         return redirect(url("choices.manage", activity_id=placement.id), code=303)
     info = project_info(session, placement)
     learners = teams.learners(session, placement=placement)

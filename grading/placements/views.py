@@ -27,7 +27,8 @@ bp = protect(Blueprint("placements", __name__), by=Principal.LAUNCH)
 def show(placement_id: int) -> str | BaseResponse:
     placement = instructor_placement(placement_id)
     session = db()
-    if set_at(session, placement) is not None:  # a choice of projects has its own page
+    found = set_at(session, placement)
+    if found is not None and not found.solo:  # a choice of projects has its own page
         return redirect(url("choices.manage", activity_id=placement.id, **request.args), code=303)
     if roster.needs_first_load(placement) and grading_runtime.current().store.add(
             f"roster-first-load:{placement.id}", "1", ttl=600):
@@ -49,6 +50,7 @@ def show(placement_id: int) -> str | BaseResponse:
         filters=filters,
         stages=list(learner_states.Stage),
         source=source,
+        solo=found,
         now=utcnow(),
         roster_result=request.args.get("roster", ""),
         saved=request.args.get("saved", ""),

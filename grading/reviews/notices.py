@@ -54,7 +54,7 @@ def address_of(session: Session, *, placement: Placement, person: Person) -> str
     return roster or ""
 
 
-def _way_in(session: Session, placement: Placement, then: str) -> str:
+def way_in(session: Session, placement: Placement, then: str) -> str:
     course = session.get(Course, placement.course_id)
     where = f"“{course.title}”" if course and course.title else "your course"
     lms = lms_link(session, placement)
@@ -82,7 +82,7 @@ def grade_awaits_approval(session: Session, *, placement: Placement, submission_
         body=(
             f"The employer has reviewed a submission to “{placement.title}”. The grade goes to "
             "the gradebook once you approve it (you may adjust the score, with a reason).\n\n"
-            + _way_in(session, placement, f"“{placement.title}” → Reviews")
+            + way_in(session, placement, f"“{placement.title}” → Reviews")
         ),
         reason=f"you placed “{placement.title}” in your course and approve its grades.",
     ) is not None
@@ -99,7 +99,7 @@ def review_overdue(session: Session, *, placement: Placement) -> bool:
         body=(
             "The employer has not reviewed a submission within the review period. You can "
             "grade it yourself.\n\n"
-            + _way_in(session, placement, f"“{placement.title}” → Reviews")
+            + way_in(session, placement, f"“{placement.title}” → Reviews")
         ),
         reason=f"you placed “{placement.title}” in your course.",
     ) is not None
@@ -120,7 +120,7 @@ def feedback_released(session: Session, *, placement: Placement, release_id: int
             body=(
                 f"Your feedback and grade for “{placement.title}” have been released. The grade "
                 "is in your course's gradebook; the full feedback is in Microbridge.\n\n"
-                + _way_in(session, placement, f"“{placement.title}”")
+                + way_in(session, placement, f"“{placement.title}”")
             ),
             reason=f"you submitted work for “{placement.title}”.",
         ) is not None

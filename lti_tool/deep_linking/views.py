@@ -31,9 +31,12 @@ from config.web import (
     require_instructor,
     url,
 )
+from grading.applications import service as applications
+from grading.choices import service as choice_sets
 from grading.people.models import Course
 from grading.placements import forms as settings_forms
 from grading.placements import service as placements
+from grading.placements.models import Placement
 from grading.placements.service import PlacementSettings
 from lti_tool.deep_linking import gradebook_column, service
 from lti_tool.deep_linking import settings as dl_settings
@@ -264,16 +267,27 @@ def edit_settings(placement_id: int) -> tuple[str, int] | Response:
     placement = placements.get_in_course(session, placement_id=placement_id, course_id=identity.course_id)
     if request.method == "GET":
         form = settings_forms.initial("p0", placements.settings_of(placement), person_zone())
-        return render_template("lti/deep_linking/settings.html.jinja2", placement=placement, form=form), 200
+        return _settings_page(placement, form), 200
     form, chosen = settings_forms.parse("p0", request.form, person_zone())
     if chosen is None:
-        return render_template("lti/deep_linking/settings.html.jinja2", placement=placement, form=form), 422
+        return _settings_page(placement, form), 422
     placements.apply_settings(placement, chosen)
     pushed = commit_around(
         session, lambda: gradebook_column.push_settings(placement, platform_id=identity.platform_id)
     )
     saved = "lms" if pushed else "tool"
     return redirect(url("placements.show", placement_id=placement.id, saved=saved), code=303)
+
+
+def _settings_page(placement: Placement, form: settings_forms.SettingsForm) -> str:
+    """The settings form, and "requires an application" for a project placed on its own."""
+    session = db()
+    found = choice_sets.set_at(session, placement)
+    single = found is None and choice_sets.option_at(session, placement.id) is None
+    solo_set = found if found is not None and found.solo else None
+    call = applications.call_for(session, solo_set.options[0].id) if solo_set else None
+    return render_template("lti/deep_linking/settings.html.jinja2", placement=placement, form=form,
+                           single=single or solo_set is not None, solo=solo_set, call=call)
 
 
 @bp.post("/lti/placements/<int:placement_id>/line-item")

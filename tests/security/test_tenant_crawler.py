@@ -91,6 +91,7 @@ ROUTE_ROLES: dict[str, tuple[str, ...]] = {
     "/course/placements/<int:placement_id>": TEACHER,
     "/course/placements/<int:placement_id>/learners.csv": TEACHER,
     "/course/placements/<int:placement_id>/roster": TEACHER,
+    "/course/placements/<int:placement_id>/applications": TEACHER,
     "/course/placements/<int:placement_id>/credit": TEACHER,
     "/course/placements/<int:placement_id>/credit/settings": TEACHER,
     "/course/placements/<int:placement_id>/credit/students/<int:person_id>/hours": TEACHER,
@@ -179,6 +180,8 @@ FORMS: dict[str, dict[str, Any]] = {
         {"skills_used": "Planted skills.", "motivation": "Planted motivation.", "hours_per_week": "5"},
     "/course/choices/<int:activity_id>/options/<int:option_id>/applications":
         {"apply_by": "2099-01-01", "select_by": "2099-01-02"},
+    "/course/placements/<int:placement_id>/applications":
+        {"requires": "yes", "apply_by": "2099-01-01", "select_by": "2099-01-02"},
     "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/approve":
         {"score": "", "reason": ""},
     "/reviews/placements/<int:placement_id>/submissions/<int:submission_id>/grade":
