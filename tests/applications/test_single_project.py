@@ -271,3 +271,77 @@ def test_turning_applications_on_needs_the_courses_instructor_and_a_form_token(c
     elsewhere = outsider.post(f"{target}?lt={token}", data={**form, "csrf_token": unescape(found.group(1))})
     assert elsewhere.status_code == 404
 
+
+def test_the_applicant_page_names_a_student_only_once_selected_and_consented(
+    course: School, db: Session,
+) -> None:
+    """Pseudonym before selection; still the pseudonym when selected without consent (and when
+    consented without selection); the name once both; every name shown is a disclosure logged."""
+    from grading.consent import service as consent
+    from grading.consent.models import Disclosure, Participation
+    from grading.people.models import Person
+    from grading.placements.models import Placement
+
+    assert turn_on(course, seats="1") == 303
+    oid = option_id(course, db)
+    ada, _ = enter(course, course.add_student("Ada", "Lovelace"))
+    bob, _ = enter(course, course.add_student("Bob", "Babbage"))
+    for student in (ada, bob):
+        assert student.post(f"/work/choices/{course.placement_id}/options/{oid}/apply",
+                            ANSWER).status_code == 303
+    ada_id, bob_id = course.people["Ada Lovelace"].id, course.people["Bob Babbage"].id
+    pseudonyms = {p.person_id: p.pseudonym for p in db.scalars(
+        select(Participation).where(Participation.placement_id == course.placement_id))}
+    rows = {a.person_id: a.id for a in db.scalars(select(Application))}
+    portal = course.reviewer()
+    page_url = f"/employer/applications/{oid}"
+
+    def shown() -> str:
+        return portal.get(page_url).get_data(as_text=True)
+
+    def named_disclosures() -> list[Disclosure]:
+        db.expire_all()
+        return list(db.scalars(select(Disclosure).where(Disclosure.identified.is_(True))
+                               .order_by(Disclosure.id)))
+
+    # Before selection: pseudonyms only, nothing disclosed by name.
+    page = shown()
+    assert pseudonyms[ada_id] in page and pseudonyms[bob_id] in page
+    assert "Lovelace" not in page and "Babbage" not in page
+    assert named_disclosures() == []
+
+    # Selected (accepted and ranked first), but Ada has not consented: still her pseudonym.
+    assert portal.post(page_url, {f"decision_{rows[ada_id]}": "accepted",
+                                  f"rank_{rows[ada_id]}": "1"}).status_code == 303
+    page = shown()
+    assert pseudonyms[ada_id] in page and "Lovelace" not in page
+    assert named_disclosures() == []
+
+    # Bob consented to be named but was not selected: still his pseudonym.
+    placement = db.get(Placement, course.placement_id)
+    bob_row = db.get(Person, bob_id)
+    assert placement is not None and bob_row is not None
+    consent.give(db, placement=placement, person=bob_row, records=[], signature="Bob Babbage",
+                 today=TODAY)
+    db.commit()
+    page = shown()
+    assert pseudonyms[bob_id] in page and "Babbage" not in page
+    assert named_disclosures() == []
+
+    # Ada gets the place, opens the work and consents: now (selected and consented) her name.
+    teacher = course.instructor()
+    assert teacher.post(f"/course/choices/{course.placement_id}/preview").status_code == 303
+    assert teacher.post(f"/course/choices/{course.placement_id}/publish").status_code == 303
+    signed = ada.post(f"/work/{course.placement_id}/consent", {"signature": "Ada Lovelace"})
+    assert signed.status_code == 303
+    page = shown()
+    assert "Ada Lovelace" in page and pseudonyms[ada_id] not in page
+    assert "Babbage" not in page
+    [logged] = named_disclosures()
+    assert (logged.person_id, logged.placement_id, logged.action) == (ada_id, course.placement_id,
+                                                                     "viewed applicants")
+    assert logged.viewer_id == course.placed.employer.member.id and logged.consent_id is not None
+
+    # Every look that shows the name is logged again.
+    assert "Ada Lovelace" in shown()
+    assert [d.person_id for d in named_disclosures()] == [ada_id, ada_id]
