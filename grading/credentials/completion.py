@@ -18,6 +18,10 @@ if the new grade still completes the work, issues a new one stating it; below th
 badge is only revoked. Turning the setting off, or making the placement credit-bearing, takes
 no badge back: it only stops new ones. Turning it on issues badges to students who had already
 completed the work.
+
+Hours verified after the badge was issued do not change it (it states the hours verified when
+the grade was released, if any): the release is the badge's idempotency key, and a badge
+reissued for the same release would need another.
 """
 
 from __future__ import annotations

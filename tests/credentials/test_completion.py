@@ -179,6 +179,9 @@ def test_turning_badges_on_later_issues_them_to_the_student_only_after_withdrawa
     teacher = canvas_course.instructor()
     student, _ = graded(canvas_course, teacher)
     assert credentials(canvas_course) == []
+    consenting = student.get(f"/work/{canvas_course.placement_id}/consent").get_data(as_text=True)
+    assert "not a disclosure" in consenting and "After you withdraw, it is issued to you alone" \
+        in consenting
     assert student.post(f"/work/{canvas_course.placement_id}/consent/withdraw").status_code == 303
     consent_page = student.get(f"/work/{canvas_course.placement_id}/consent").get_data(
         as_text=True)
