@@ -61,6 +61,10 @@ THREADS = 8
 def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
     if demo:
         os.environ["MICROBRIDGE_DEMO"] = "true"  # read again by the gunicorn workers
+    # One database connection per thread stays open (read again by the gunicorn workers):
+    # with fewer, the threads beyond the pool open and close a connection on every request
+    # they serve at once with the others (bench/launch.py runs 8 launches at a time).
+    os.environ.setdefault("MICROBRIDGE_DB_POOL_SIZE", str(max(1, threads)))
     rt = _runtime()  # refuse to start on an unmigrated database, with the message
     refusal = missing_mail_server(rt.settings)
     if refusal:

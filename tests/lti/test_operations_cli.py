@@ -3,6 +3,7 @@ files: the instance folder, never the folder they were started from or the home 
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import make_url
 
+from config.settings import load_settings
 from lti_tool.cli import control_socket_args, main
 from tests.conftest import TEST_DATABASE_URL
 from tests.support.live import free_port
@@ -63,3 +65,22 @@ def test_gunicorns_control_socket_is_the_instances_own(tmp_path: Path) -> None:
 def test_the_control_socket_is_off_when_the_instance_path_is_too_long_for_one(tmp_path: Path) -> None:
     deep = tmp_path / ("d" * 100)
     assert control_socket_args(deep) == ["--no-control-socket"]
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, 8), ("3", 3)])
+def test_serve_keeps_a_database_connection_open_per_thread_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, given: str | None, expected: int
+) -> None:
+    """Threads beyond the pool would open and close a connection for each request they
+    serve alongside the others; an operator's own MICROBRIDGE_DB_POOL_SIZE stands."""
+    assert upgrade(monkeypatch, tmp_path).exit_code == 0
+    monkeypatch.setattr(os, "execvp", lambda _file, _argv: None)
+    monkeypatch.setenv("MICROBRIDGE_SMTP_URL", "smtp://127.0.0.1:2525")  # serve requires one
+    # Set first either way, so that what serve sets is undone after the test.
+    monkeypatch.setenv("MICROBRIDGE_DB_POOL_SIZE", given or "")
+    if given is None:
+        monkeypatch.delenv("MICROBRIDGE_DB_POOL_SIZE")
+    result = CliRunner().invoke(main, ["serve", "--workers", "1", "--threads", "8"])
+    assert result.exit_code == 0, result.output
+    # What a gunicorn worker reads when it builds its engine.
+    assert load_settings().db_pool_size == expected
