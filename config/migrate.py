@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -115,7 +116,14 @@ def migration_lock(database_url: str) -> Iterator[None]:
 
 
 def code_heads(database_url: str) -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+    return set(_script_heads())
+
+
+@functools.cache
+def _script_heads() -> frozenset[str]:
+    """The migrations shipped with this code: read once per process (every app built checks
+    them, and reading means compiling all the migration files)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
 def database_heads(engine: Engine) -> set[str]:

@@ -9,12 +9,13 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
-from config import runtime
+from config import keypairs, runtime
 from config.migrate import upgrade
 from config.settings import Settings, load_settings
 from lti_tool.app import create_app
@@ -56,6 +57,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+class ReusedKeys:
+    """RSA keys for the tests: the n-th key a test asks for, per purpose, is the n-th key any
+    earlier test asked for, generated once per worker. Keys stay distinct inside a test (a
+    rotation still gets a new key); every test starts from an empty database and store, so no
+    test sees another's use of the same key. Fixtures wider than a test get fresh keys."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, list[RSAPrivateKey]] = {}
+        self.handed: dict[str, int] = {}
+
+    def __call__(self, purpose: str) -> RSAPrivateKey:
+        made = self.made.setdefault(purpose, [])
+        index = self.handed.get(purpose, 0)
+        self.handed[purpose] = index + 1
+        if index == len(made):
+            made.append(keypairs.generate(purpose))
+        return made[index]
+
+
+REUSED_KEYS = ReusedKeys()
+
+
+@pytest.fixture(autouse=True)
+def _reused_keys() -> Iterator[None]:
+    REUSED_KEYS.handed.clear()
+    with keypairs.made_by(REUSED_KEYS):
+        yield
 
 
 @pytest.fixture(scope="session")

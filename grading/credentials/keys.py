@@ -15,11 +15,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
+from config.keypairs import new_rsa_key
 from grading.credentials.models import IssuerKey
 
 
 def _new_key() -> IssuerKey:
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = new_rsa_key("issuer")
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode()
     jwk = JWK.from_pem(pem.encode())

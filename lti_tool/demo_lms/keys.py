@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from config.keypairs import new_rsa_key
+
 
 class _Current:
     """Marker for "sign with the current key's kid" (None means: no kid header)."""
@@ -49,7 +51,7 @@ class SigningKey:
     @classmethod
     def generate(cls, kid: str | None = None) -> SigningKey:
         """Make a new 2048-bit key with a random kid."""
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        key = new_rsa_key("platform")
         return cls(kid=kid or secrets.token_urlsafe(12), private_key=key)
 
     @classmethod

@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from jwcrypto.jwk import JWK
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
+from config.keypairs import new_rsa_key
 from lti_tool.keys.models import ToolKey
 
 
@@ -28,7 +28,7 @@ class SigningKey:
 
 
 def _new_key() -> ToolKey:
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = new_rsa_key("tool")
     pem = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
