@@ -1,5 +1,5 @@
-"""Where every RSA key pair Microbridge makes comes from: the tool's signing keys, the issuer's
-credential keys and the demo LMS's platform keys.
+"""Where the tool's RSA key pairs come from: its launch signing keys and the issuer's credential
+keys (the demo LMS, which imports nothing of the tool's, has its own: lti_tool.demo_lms.keys).
 
 One seam, so the test suite can hand out 2048-bit keys it generated once, instead of paying
 for a fresh generation (about 100 ms of CPU each) in nearly every test."""
@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 KEY_BITS = 2048
 
 KeyMaker = Callable[[str], rsa.RSAPrivateKey]
-"""Makes a private key for a purpose ("tool", "issuer", "platform")."""
+"""Makes a private key for a purpose ("tool", "issuer")."""
 
 
 def generate(purpose: str) -> rsa.RSAPrivateKey:

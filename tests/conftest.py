@@ -19,6 +19,7 @@ from config import keypairs, runtime
 from config.migrate import upgrade
 from config.settings import Settings, load_settings
 from lti_tool.app import create_app
+from lti_tool.demo_lms import keys as demo_lms_keys
 from lti_tool.models_index import metadata
 
 # Under pytest-xdist (`make test` runs two workers) each worker gets a database and a Redis
@@ -50,7 +51,26 @@ TEST_DATABASE_URL, TEST_REDIS_URL = _for_this_worker(
 USES_SERVICES = bool(TEST_DATABASE_URL.startswith("postgresql") and TEST_REDIS_URL)
 
 
+# Files that take longest, started first so that `make test`'s workers finish together (xdist
+# hands out whole files in collection order: `--no-loadscope-reorder` in the Makefile).
+SLOW_FIRST = (
+    "tests/browser/",
+    "tests/security/test_csrf_crawler.py",
+    "tests/security/test_team_move.py",
+    "tests/lti/test_demo_command.py",
+    "tests/credentials/",
+    "tests/placements/test_large_course.py",
+)
+
+
+def _slowness_rank(item: pytest.Item) -> int:
+    path = item.nodeid
+    return next((rank for rank, prefix in enumerate(SLOW_FIRST) if path.startswith(prefix)),
+                len(SLOW_FIRST))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_slowness_rank)  # stable: files keep their tests together and in order
     if USES_SERVICES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL, Redis and a Celery worker (.ci/run pass 2)")
@@ -82,8 +102,10 @@ REUSED_KEYS = ReusedKeys()
 
 
 @pytest.fixture(autouse=True)
-def _reused_keys() -> Iterator[None]:
+def _reused_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     REUSED_KEYS.handed.clear()
+    # The demo LMS imports nothing of the tool's, so it has a seam of its own.
+    monkeypatch.setattr(demo_lms_keys, "new_private_key", lambda: REUSED_KEYS("platform"))
     with keypairs.made_by(REUSED_KEYS):
         yield
 

@@ -13,7 +13,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from config.keypairs import new_rsa_key
+
+def new_private_key() -> rsa.RSAPrivateKey:
+    """A fresh 2048-bit key (the test suite swaps in keys it made once: tests/conftest.py)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 class _Current:
@@ -51,7 +54,7 @@ class SigningKey:
     @classmethod
     def generate(cls, kid: str | None = None) -> SigningKey:
         """Make a new 2048-bit key with a random kid."""
-        key = new_rsa_key("platform")
+        key = new_private_key()
         return cls(kid=kid or secrets.token_urlsafe(12), private_key=key)
 
     @classmethod
