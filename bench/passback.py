@@ -9,7 +9,9 @@ own process, threaded, and sleeps ``--lms-latency-ms`` in every AGS call.
 Per run it prints: scores/s and time from the first release commit to the last grade the LMS
 accepted; enqueue-to-delivered latency percentiles; grades lost (no application in the LMS)
 and applied twice (more than one accepted score POST for one release, counted in the
-emulator); the workers' peak memory (RSS of each worker's process group, summed). ``--drain``
+emulator); the workers' peak memory (RSS of each worker's process group, summed); CPU per
+grade of each process kind (this process, which releases; the workers; the LMS; this bench's
+PostgreSQL backends; the shared Redis server), which wall times on a busy machine hide. ``--drain``
 also measures delivery alone: grades released while no worker runs, then drained.
 
 It uses its own PostgreSQL database (microbridge_bench_passback) and Redis database number
@@ -218,9 +220,8 @@ def release_all(
 ) -> dict[int, float]:
     """Release one new grade per student, one transaction each, from ``producers`` threads
     (instructors releasing at once); returns outbox id -> commit time."""
-    from sqlalchemy import select
-
-    from grading.passback.models import ScoreOutbox
+    from config import outbox
+    from grading.passback.models import CHANNEL
     from grading.placements.models import Placement
     from grading.reviews.models import ReleaseSource
     from grading.reviews.release import release
@@ -243,7 +244,10 @@ def release_all(
                     placement=db.get(Placement, world.placement_id), source=ReleaseSource.INSTRUCTOR,
                     score_given=float((index + round_number) % 100), feedback_md=round_marker(round_number),
                 )
-                ids = db.scalars(select(ScoreOutbox.id).where(ScoreOutbox.release_id == grade.id)).all()
+                # The rows this commit queues (no query: the bench's own reads would count
+                # as release cost in the CPU figures).
+                ids = outbox.pending(db).get(CHANNEL, [])
+                assert ids, f"release {grade.id} queued nothing"
                 db.commit()
             now = time.time()
             with lock:
@@ -338,6 +342,75 @@ class MemoryWatch:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def _ticks(pid: int) -> int:
+    """CPU ticks (user + system, all threads) one process has used so far; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _group(pgid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                found.append(int(entry.name))
+    return found
+
+
+class CpuMeter:
+    """CPU used per process kind during a run: this process (the releasing instructors), the
+    workers, the emulated LMS, this bench's PostgreSQL backends and the Redis server (shared
+    with whoever else uses it, so an upper bound). Everything shares the machine's cores, so
+    CPU per grade, not wall time, says what a change saved."""
+
+    def __init__(self, workers: MemoryWatch, lms_pgid: int, session_factory: object) -> None:
+        self.workers, self.lms_pgid, self.session_factory = workers, lms_pgid, session_factory
+        self.redis_pids = [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()
+                           and _comm(e) == "redis-server"]
+        self.start: dict[str, dict[int, int]] = {}
+
+    def _backends(self) -> list[int]:
+        from sqlalchemy import text
+
+        with self.session_factory() as db:  # type: ignore[operator]
+            return list(db.scalars(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")))
+
+    def _read(self) -> dict[str, dict[int, int]]:
+        kinds = {
+            "bench": [os.getpid()], "worker": [p for g in self.workers.groups for p in _group(g)],
+            "lms": _group(self.lms_pgid), "postgres": self._backends(), "redis": self.redis_pids,
+        }
+        return {kind: {pid: _ticks(pid) for pid in pids} for kind, pids in kinds.items()}
+
+    def begin(self) -> None:
+        self.start = self._read()
+
+    def per_grade_ms(self, grades: int) -> dict[str, float]:
+        """CPU ms per grade since ``begin``, per kind and in total. A PostgreSQL backend that
+        ended in between is missed; one that began counts from zero."""
+        end = self._read()
+        tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+        used = {kind: sum(t - self.start[kind].get(pid, 0) for pid, t in pids.items())
+                * tick_ms / grades for kind, pids in end.items()}
+        used["total"] = sum(used.values())
+        return used
+
+
+def _comm(entry: Path) -> str:
+    try:
+        return (entry / "comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def check_round(world: World, round_number: int, states: dict[int, str], n: int) -> dict[str, float]:
@@ -435,6 +508,7 @@ def main() -> None:
                 proc.wait(timeout=10)
 
     workers = start_workers()
+    meter = CpuMeter(memory, world.process.pid, session_factory)
     described = (f"N={args.n}, {args.producers} producers, {args.workers} worker(s) x "
                  f"{args.concurrency or 'default'} {args.pool}, {args.flavour}, "
                  f"LMS latency {args.lms_latency_ms} ms")
@@ -442,6 +516,7 @@ def main() -> None:
         figures = []
         for number in range(args.runs + 1):  # run 0 warms up connections, token and JWKS caches
             memory.reset()
+            meter.begin()
             start = time.time()
             committed = release_all(world, session_factory, number, args.producers,
                                     limit=None if number else min(args.n, 200))
@@ -463,6 +538,7 @@ def main() -> None:
                     if user_sub in posts:
                         latencies.append(posts[user_sub] - committed[outbox_id])
             elapsed = counted["last"] - start
+            used = meter.per_grade_ms(len(committed))
             row = {
                 "seconds": elapsed, "scores/s": len(committed) / elapsed,
                 "release commits/s": len(committed) / release_seconds,
@@ -472,6 +548,8 @@ def main() -> None:
             }
             figures.append(row)
             print(f"run {number}: " + ", ".join(f"{k} {v:.1f}" for k, v in row.items()), flush=True)
+            print("  CPU ms per grade: " + ", ".join(f"{k} {v:.2f}" for k, v in used.items())
+                  + f"; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         if figures:
             print(f"median of {args.runs} runs ({described}), first release to last grade applied:")
             for key in figures[0]:
