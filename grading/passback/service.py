@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from config import outbox, runtime
@@ -58,9 +59,11 @@ def enqueue_submitted(
 def enqueue_grade(
     session: Session, *, placement: Placement, person: Person, release_id: int,
     score_given: float, score_maximum: float, comment: str, submission_id: int | None = None,
-    idempotency_key: str = "",
+    idempotency_key: str = "", new_release: bool = False,
 ) -> ScoreOutbox | None:
-    """Send a released grade, exactly as released: score, maximum and comment."""
+    """Send a released grade, exactly as released: score, maximum and comment.
+
+    ``new_release``: the release was written in this transaction (its key cannot exist yet)."""
     return enqueue(
         session,
         placement=placement,
@@ -72,6 +75,7 @@ def enqueue_grade(
         comment=comment,
         submission_id=submission_id,
         release_id=release_id,
+        new_key=new_release and not idempotency_key,
     )
 
 
@@ -80,31 +84,42 @@ def enqueue(
     idempotency_key: str, score_given: float | None = None, score_maximum: float | None = None,
     comment: str | None = None, review_url: str | None = None,
     submitted_at: datetime | None = None, keep_existing_grade: bool = False,
-    submission_id: int | None = None, release_id: int | None = None,
+    submission_id: int | None = None, release_id: int | None = None, new_key: bool = False,
 ) -> ScoreOutbox | None:
-    """Write one outbox row (once per idempotency key); None if the link has no gradebook column."""
-    existing = session.scalar(
-        select(ScoreOutbox).where(ScoreOutbox.idempotency_key == idempotency_key)
-    )
-    if existing is not None:
-        return existing
+    """Write one outbox row (once per idempotency key); None if the link has no gradebook column.
+
+    ``new_key``: the key names something written in this very transaction (a new release),
+    so no row can hold it yet and it is not looked up first; the unique key still guards it.
+    The insert does nothing on a clash (no savepoint, one round trip): the clash is this key
+    (written meanwhile by another transaction: that row is returned) or this cell's second
+    (another score took it: the next second is tried).
+    """
+    if not new_key:
+        existing = session.scalar(
+            select(ScoreOutbox).where(ScoreOutbox.idempotency_key == idempotency_key)
+        )
+        if existing is not None:
+            return existing
     if not placement.line_item_url:
         return None
     key = stream_key(placement.line_item_url, person.sub)
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for _ in range(_TIMESTAMP_TRIES):
-        row = ScoreOutbox(
-            placement_id=placement.id, person_id=person.id, platform_id=person.platform_id,
-            kind=kind.value, submission_id=submission_id, release_id=release_id,
-            line_item_url=placement.line_item_url, user_sub=person.sub, stream_key=key,
-            score_given=score_given, score_maximum=score_maximum, comment=comment,
-            review_url=review_url, submitted_at=submitted_at,
-            keep_existing_grade=keep_existing_grade, timestamp=next_timestamp(session, key),
-            idempotency_key=idempotency_key, state=OutboxState.PENDING.value,
-        )
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:
+        values = {
+            "placement_id": placement.id, "person_id": person.id,
+            "platform_id": person.platform_id, "kind": kind.value,
+            "submission_id": submission_id, "release_id": release_id,
+            "line_item_url": placement.line_item_url, "user_sub": person.sub, "stream_key": key,
+            "score_given": score_given, "score_maximum": score_maximum, "comment": comment,
+            "review_url": review_url, "submitted_at": submitted_at,
+            "keep_existing_grade": keep_existing_grade,
+            "timestamp": next_timestamp(session, key), "idempotency_key": idempotency_key,
+            "state": OutboxState.PENDING.value,
+        }
+        row = session.scalars(
+            insert(ScoreOutbox).on_conflict_do_nothing().returning(ScoreOutbox), [values]
+        ).first()
+        if row is None:
             # Another transaction took this second (or wrote this very decision): look again.
             again = session.scalar(
                 select(ScoreOutbox).where(ScoreOutbox.idempotency_key == idempotency_key)

@@ -106,7 +106,7 @@ def release(
         passback.enqueue_grade(
             session, placement=placement, person=person, release_id=grade.id,
             score_given=score_given, score_maximum=placement.score_maximum, comment=comment,
-            submission_id=submission.id,
+            submission_id=submission.id, new_release=True,
         )
     notices.feedback_released(session, placement=placement, release_id=grade.id,
                               members=list(members))
