@@ -27,6 +27,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -109,29 +110,44 @@ def deliver_row(outbox_id: int, *, eager: bool = False, gradebook: Gradebook | N
     rt = runtime.current()
     settings = rt.settings
     book = gradebook or grading_runtime.current().gradebook
-    platform_id = _open_row_platform(outbox_id)
-    if platform_id is None:
-        return Tried(DeliveryOutcome.NOT_CLAIMED)
     hold = gateway.slot_seconds(settings.passback_timeout_seconds)
-    with gateway.platform_slot(rt.store, platform_id, limit=settings.passback_per_platform,
-                               hold_seconds=hold) as free:
-        if not free:
-            # In-process runs cannot wait without holding up a web request: the sweep will.
-            return Tried(DeliveryOutcome.BUSY,
-                         retry_in=None if eager else round(random.uniform(*BUSY_RETRY_SECONDS), 3))
-        return _deliver(outbox_id, settings=settings, book=book, eager=eager)
+    with ExitStack() as held:
+
+        def take_slot(platform_id: int) -> bool:
+            # Held until this try is over (the outcome recorded), then given back.
+            return held.enter_context(gateway.platform_slot(
+                rt.store, platform_id, limit=settings.passback_per_platform, hold_seconds=hold))
+
+        return _deliver(outbox_id, settings=settings, book=book, eager=eager, take_slot=take_slot)
 
 
-def _open_row_platform(outbox_id: int) -> int | None:
-    with runtime.current().session_factory() as session:
-        found = session.execute(
-            select(ScoreOutbox.platform_id, ScoreOutbox.state).where(ScoreOutbox.id == outbox_id)
-        ).first()
+def _slot_held(_platform_id: int) -> bool:
+    return True
+
+
+def _open_row_platform(session: Session, outbox_id: int) -> int | None:
+    """The row's LMS, if the row is still to be delivered (read before any write, so on
+    SQLite the store's slot can be written without waiting on this session)."""
+    found = session.execute(
+        select(ScoreOutbox.platform_id, ScoreOutbox.state).where(ScoreOutbox.id == outbox_id)
+    ).first()
     return found.platform_id if found is not None and found.state in OPEN_STATES else None
 
 
-def _deliver(outbox_id: int, *, settings: Settings, book: Gradebook, eager: bool) -> Tried:
+def _deliver(
+    outbox_id: int, *, settings: Settings, book: Gradebook, eager: bool,
+    take_slot: Callable[[int], bool],
+) -> Tried:
+    # One transaction finds the row's LMS, takes one of its slots, claims the row and checks
+    # its order; the slot is held from before the claim until the outcome is written.
     with transaction(runtime.current().session_factory) as session:
+        platform_id = _open_row_platform(session, outbox_id)
+        if platform_id is None:
+            return Tried(DeliveryOutcome.NOT_CLAIMED)
+        if not take_slot(platform_id):
+            # In-process runs cannot wait without holding up a web request: the sweep will.
+            return Tried(DeliveryOutcome.BUSY,
+                         retry_in=None if eager else round(random.uniform(*BUSY_RETRY_SECONDS), 3))
         row = _claim(session, outbox_id, now=utcnow(), settings=settings)
         if row is None:
             return Tried(DeliveryOutcome.NOT_CLAIMED)
@@ -225,8 +241,7 @@ def _claim(
         "attempts": ScoreOutbox.attempts + 1,
         "first_attempt_at": func.coalesce(ScoreOutbox.first_attempt_at, now),
     }
-    fresh = _run(
-        session,
+    fresh = session.scalars(
         update(ScoreOutbox)
         .where(
             ScoreOutbox.id == outbox_id,
@@ -235,23 +250,22 @@ def _claim(
             | (ScoreOutbox.next_attempt_at <= now + EARLY_TOLERANCE),
         )
         .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if not fresh.rowcount:
-        stale = _run(
-            session,
-            update(ScoreOutbox)
-            .where(
-                ScoreOutbox.id == outbox_id,
-                ScoreOutbox.state == OutboxState.SENDING.value,
-                ScoreOutbox.claimed_at < now - timedelta(seconds=settings.passback_claim_seconds),
-            )
-            .values(**values, outcome_unknown=True)
-            .execution_options(synchronize_session=False)
+        .returning(ScoreOutbox)
+        .execution_options(populate_existing=True)
+    ).first()
+    if fresh is not None:
+        return fresh
+    return session.scalars(
+        update(ScoreOutbox)
+        .where(
+            ScoreOutbox.id == outbox_id,
+            ScoreOutbox.state == OutboxState.SENDING.value,
+            ScoreOutbox.claimed_at < now - timedelta(seconds=settings.passback_claim_seconds),
         )
-        if not stale.rowcount:
-            return None
-    return session.get(ScoreOutbox, outbox_id, populate_existing=True)
+        .values(**values, outcome_unknown=True)
+        .returning(ScoreOutbox)
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def _order_check(session: Session, row: ScoreOutbox) -> Order:
@@ -406,7 +420,8 @@ def _conflict(
             row.claimed_at = None
             row.next_attempt_at = None
     if not attempt.unknown:
-        return _deliver(attempt.outbox_id, settings=settings, book=book, eager=eager)
+        return _deliver(attempt.outbox_id, settings=settings, book=book, eager=eager,
+                        take_slot=_slot_held)
     # An earlier try may have landed: the LMS may hold this very timestamp (Moodle answers
     # 409 to a timestamp it already holds). Ask what it holds; never restamp.
     try:
