@@ -94,8 +94,11 @@ def declined_in(session: Session, choice_set: ChoiceSet) -> dict[int, Applicatio
 def tell_published(session: Session, *, choice_set: ChoiceSet, rows: list[ChoiceAssignment],
                    people: dict[int, Person]) -> int:
     """After publishing: each student hears their place, or (without one) that the employer
-    declined them, else that they are on the waitlist."""
+    declined them, else that they are on the waitlist (on a single project: applicants only)."""
     declined = declined_in(session, choice_set)
+    applied = set(session.scalars(select(Application.person_id).where(
+        Application.option_id.in_([o.id for o in choice_set.options]),
+        Application.status == ApplicationStatus.SUBMITTED.value)))
     sent = 0
     for row in rows:
         person = people[row.person_id]
@@ -104,6 +107,8 @@ def tell_published(session: Session, *, choice_set: ChoiceSet, rows: list[Choice
         elif row.person_id in declined:
             sent += tell_declined(session, choice_set=choice_set, application=declined[row.person_id],
                                   person=person)
-        else:
+        elif not choice_set.solo or row.person_id in applied:
+            # On a single project, only applicants wait for its places: the rest of the course
+            # did not ask for it (their page says where they stand).
             sent += tell_waitlisted(session, choice_set=choice_set, row=row, person=person)
     return sent

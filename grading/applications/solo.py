@@ -171,5 +171,7 @@ def standing(session: Session, *, choice_set: ChoiceSet, person_id: int) -> Stan
     published = choice_set.state == SetState.PUBLISHED.value
     assigned = published and mine is not None and mine.status == AssignmentStatus.ASSIGNED.value
     waitlisted = published and mine is not None and mine.status == AssignmentStatus.WAITLISTED.value
-    return Standing(declined=declined and not assigned, waitlisted=waitlisted and not declined,
-                    assigned=assigned)
+    applied = row is not None and row.status == ApplicationStatus.SUBMITTED.value
+    # Only applicants wait for the places; the rest of the course never asked for this project.
+    return Standing(declined=declined and not assigned,
+                    waitlisted=waitlisted and applied and not declined, assigned=assigned)

@@ -130,7 +130,7 @@ def test_students_apply_the_employer_selects_blind_and_everyone_is_told(
     apply_url = f"/work/choices/{course.placement_id}/options/{oid}/apply"
 
     people = {}
-    for given in ("Ada", "Bob", "Cy"):
+    for given in ("Amy", "Bob", "Cy"):
         launched, page = enter(course, course.add_student(given, "Tester"))
         # The application form instead of the work; the work's own pages refuse.
         assert "Apply to this project" in page and 'name="form_token"' not in page
@@ -138,14 +138,15 @@ def test_students_apply_the_employer_selects_blind_and_everyone_is_told(
         assert launched.post(f"/work/{course.placement_id}/start").status_code == 403
         assert launched.post(apply_url, ANSWER).status_code == 303
         people[given] = launched
+    dee, _ = enter(course, course.add_student("Dee", "Tester"))  # opens the project, does not apply
     rows = {a.person_id: a for a in db.scalars(select(Application))}
     ids = {given: rows[course.people[f"{given} Tester"].id].id for given in people}
 
     portal = course.reviewer()
     page = portal.get(f"/employer/applications/{oid}").get_data(as_text=True)
-    assert "Interviewed 40 café owners" in page and "Ada" not in page and "Bob" not in page
+    assert "Interviewed 40 café owners" in page and "Amy" not in page and "Bob" not in page
     decided = portal.post(f"/employer/applications/{oid}", {
-        f"decision_{ids['Ada']}": "accepted", f"rank_{ids['Ada']}": "1",
+        f"decision_{ids['Amy']}": "accepted", f"rank_{ids['Amy']}": "1",
         f"decision_{ids['Bob']}": "accepted", f"rank_{ids['Bob']}": "2",
         f"decision_{ids['Cy']}": "declined",
     })
@@ -154,17 +155,17 @@ def test_students_apply_the_employer_selects_blind_and_everyone_is_told(
     teacher = course.instructor()
     assert teacher.post(f"/course/choices/{course.placement_id}/preview").status_code == 303
     manage = teacher.get(f"/course/choices/{course.placement_id}").get_data(as_text=True)
-    assert "Café market sizing" in manage and "Ada Tester" in manage
+    assert "Café market sizing" in manage and "Amy Tester" in manage
     assert teacher.post(f"/course/choices/{course.placement_id}/publish").status_code == 303
     deliver_queued(db)
     # The instructor's own pages of the project stay its pages (not a choice page).
     assert teacher.get(f"/course/placements/{course.placement_id}").status_code == 200
     assert teacher.get(f"/work/{course.placement_id}/manage").status_code == 200
 
-    # Ada has the one place: launching opens the work.
-    ada = people["Ada"]
-    assert ada.get(f"/work/{course.placement_id}").status_code == 200
-    assert ada.post(f"/work/{course.placement_id}/start").status_code == 303
+    # Amy has the one place: launching opens the work.
+    amy = people["Amy"]
+    assert amy.get(f"/work/{course.placement_id}").status_code == 200
+    assert amy.post(f"/work/{course.placement_id}/start").status_code == 303
     # Bob is waitlisted; Cy is told kindly, and (no other project in the course) to ask.
     bob_page = people["Bob"].get("/work", follow_redirects=True).get_data(as_text=True)
     assert "you are on the waitlist" in bob_page
@@ -172,7 +173,7 @@ def test_students_apply_the_employer_selects_blind_and_everyone_is_told(
     assert "Thank you for applying to Café market sizing" in cy_page
     assert "Ask your instructor which project you can work on instead" in cy_page
 
-    [placed] = mailbox.to("ada@example.edu")
+    [placed] = mailbox.to("amy@example.edu")
     assert placed["Subject"] == "You have a place on “Café market sizing”"
     base = runtime.current().settings.base_url
     assert placed["List-Unsubscribe"].startswith(f"<{base}/mail/unsubscribe/")
@@ -192,13 +193,20 @@ def test_students_apply_the_employer_selects_blind_and_everyone_is_told(
     # The employer hears how many, never who.
     [digest] = [m for m in mailbox.to(course.placed.employer.member.email)
                 if m["Subject"].startswith("1 student will work on")]
-    assert "Ada" not in body(digest) and "ada@example.edu" not in body(digest)
+    assert "Amy" not in body(digest) and "amy@example.edu" not in body(digest)
+    # Dee opened it but did not apply: no waitlist mail for a project she never asked for.
+    assert mailbox.to("dee@example.edu") == []
+    dee_page = dee.get("/work", follow_redirects=True).get_data(as_text=True)
+    assert "waitlist" not in dee_page and "Apply to this project" in dee_page
+    # Students can turn each of these kinds off in their email settings.
+    settings_page = people["Amy"].get("/work/mail-settings").get_data(as_text=True)
+    assert 'value="place_given"' in settings_page and 'value="application_declined"' in settings_page
 
-    # Ada gives her place up: the employer's next pick, Bob, gets it (never Cy, declined).
-    withdrawn = ada.post(f"/work/choices/{course.placement_id}/withdraw", {"confirm": "yes"})
+    # Amy gives her place up: the employer's next pick, Bob, gets it (never Cy, declined).
+    withdrawn = amy.post(f"/work/choices/{course.placement_id}/withdraw", {"confirm": "yes"})
     assert withdrawn.status_code == 303
     deliver_queued(db)
-    assert ada.get(f"/work/{course.placement_id}").status_code == 303
+    assert amy.get(f"/work/{course.placement_id}").status_code == 303
     assert people["Bob"].get(f"/work/{course.placement_id}").status_code == 200
     moved = [m for m in mailbox.to("bob@example.edu") if "A place opened" in m["Subject"]]
     assert len(moved) == 1 and "it is yours" in body(moved[0])
