@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's code, whatever is installed
 BENCH_DIR = ROOT / ".bench" / "roster"
 
 
@@ -153,12 +154,12 @@ def main() -> None:
     if args.serve_lms:
         serve_lms(args)
         return
+    from config import runtime
 
     shutil.rmtree(BENCH_DIR, ignore_errors=True)
     BENCH_DIR.mkdir(parents=True)
     database = f"sqlite:///{BENCH_DIR / 'roster.sqlite3'}"
     if args.postgresql:
-        sys.path.insert(0, str(ROOT))
         from bench import _own
 
         lock = _own.single_run("roster")  # noqa: F841 (held until the process ends)
@@ -174,7 +175,9 @@ def main() -> None:
     try:
         assert lms_proc.stdout is not None
         lms = json.loads(lms_proc.stdout.readline())
-        with tool_server(database, BENCH_DIR, tool_port) as app:
+        # The refresh button runs in a request, inside its app; here the bench is the command
+        # around the sync, so it binds the app's runtime as the CLI does.
+        with tool_server(database, BENCH_DIR, tool_port) as app, runtime.bound(runtime.of_app(app)):
             run_syncs(app, lms, args)
     finally:
         lms_proc.terminate()
