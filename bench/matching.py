@@ -3,15 +3,17 @@
 Runs ``catalog.matching.algorithm.assign`` (the minimum-cost assignment: fit scores only, no
 employer ranks; ``--stable`` runs the stable matching with every project ranking by fit
 instead) on generated data: project popularity is skewed (a few projects are everyone's
-favourite, as in real choice sets), capacities are 6 to 16 seats (about 10 % more seats
-than students), hours and date windows vary and 5 % of students rank nothing. It prints the
-time and peak memory of each run (targets: under 5 s and under 500 MB) and the share of
-students who got their 1st, 2nd and 3rd choice, next to a random assignment of the same
-students to the same seats (random serial order, a random open place each, same hard rules),
-and next to first come, first served (random order, each takes their best open ranked place).
+favourite, as in real choice sets), capacities are 6 to 16 seats at the default sizes,
+scaled with students per project otherwise (about 10 % more seats than students), hours and
+date windows vary and 5 % of students rank nothing. It prints the time and peak memory of
+each run (targets: under 5 s and under 500 MB) and the share of students who got their 1st,
+2nd and 3rd choice, next to a random assignment of the same students to the same seats
+(random serial order, a random open place each, same hard rules), and next to first come,
+first served (random order, each takes their best open ranked place).
 
     .venv/bin/python bench/matching.py [--students 10000] [--projects 1000] [--ranks 5]
                                        [--runs 3] [--seed 7] [--stable]
+    .venv/bin/python bench/matching.py --students 200 --projects 20 --runs 1   # a smoke run
 
 No database, no Redis: the algorithm is a plain function.
 """
@@ -41,7 +43,9 @@ def generate(n_students: int, n_projects: int, n_ranks: int, seed: int) -> tuple
     for pid in range(1, n_projects + 1):
         starts = TODAY + timedelta(weeks=rng.randint(0, 6))
         places.append(Place(
-            id=pid, seats=rng.randint(6, 16) * n_students // 10_000 or 1,
+            # 6 to 16 seats per 10 students a project: about 10 % more seats than students at
+            # any --students/--projects (the defaults give exactly 6 to 16)
+            id=pid, seats=rng.randint(6, 16) * n_students // (10 * n_projects) or 1,
             hours_per_week=rng.choice([3.0, 4.0, 5.0, 6.0, 8.0]),
             starts=starts, ends=starts + timedelta(weeks=rng.randint(4, 10)),
         ))
