@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 from sqlalchemy import select
 from werkzeug.wrappers.response import Response as BaseResponse
 
@@ -39,7 +39,8 @@ def mine() -> str:
     identity = require_launch()
     rows = service.of_student(db(), person_id=identity.person_id)
     return render_template("grading/credentials/mine.html.jinja2",
-                           items=[(row, service.payload(row)) for row in rows])
+                           items=[(row, service.payload(row)) for row in rows],
+                           saved=request.args.get("saved", ""))
 
 
 @bp.get("/work/credentials/<credential_uuid>/credential.jwt")
@@ -68,9 +69,10 @@ def sharing(credential_uuid: str) -> BaseResponse:
     found = _own(credential_uuid)
     service.set_sharing(db(), found, shared=request.form.get("share") == "on")
     db().commit()
-    flash("The share link is on: anyone with it can check your credential."
-          if found.share_token else "The share link is off: it no longer opens anything.")
-    return redirect(url("credentials.mine"), code=303)
+    # The confirmation rides in the address, not a flashed message: inside the LMS frame the
+    # browser may keep no cookie for Microbridge.
+    return redirect(url("credentials.mine", saved="shared" if found.share_token else "unshared"),
+                    code=303)
 
 
 @bp.post("/work/credentials/<credential_uuid>/name")
@@ -79,6 +81,5 @@ def name(credential_uuid: str) -> BaseResponse:
     service.show_name(db(), found, show=request.form.get("show") == "on",
                       base_url=runtime.current().settings.base_url)
     db().commit()
-    flash("The credential now shows your name." if found.name_shown
-          else "The credential now identifies you by a salted hash of your email.")
-    return redirect(url("credentials.mine"), code=303)
+    return redirect(url("credentials.mine", saved="named" if found.name_shown else "hashed"),
+                    code=303)

@@ -4,7 +4,7 @@ commit, redirect."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers.response import Response
 
@@ -22,8 +22,36 @@ from grading.teams import service as teams
 bp = protect(Blueprint("credit", __name__), by=Principal.LAUNCH)
 
 
-def _back(placement_id: int, anchor: str = "") -> Response:
-    return redirect(url("credit.placement", placement_id=placement_id) + anchor, code=303)
+def _back(placement_id: int, anchor: str = "", *, saved: str, issued: int = 0,
+          student: int = 0) -> Response:
+    """Back to the credit page, saying what was saved in the address, not in a flashed
+    message: inside the LMS frame the browser may keep no cookie for Microbridge."""
+    extra = {k: v for k, v in (("issued", issued), ("student", student)) if v}
+    return redirect(url("credit.placement", placement_id=placement_id, saved=saved, **extra)
+                    + anchor, code=303)
+
+
+def _confirmation(students: list[service.StudentCredit]) -> str:
+    """What the last POST did, read back from the address (only known words and ids)."""
+    saved = request.args.get("saved", "")
+    issued = request.args.get("issued", "")
+    if saved == "credit":
+        return "Credit settings saved."
+    if saved in ("no-credit", "no-credit-badge"):
+        text = "This placement does not bear credit" + (
+            "; completing it earns a badge." if saved == "no-credit-badge" else ".")
+        if issued.isdigit() and int(issued):
+            text += f" Badges issued to {int(issued)} student(s) who had already completed it."
+        return text
+    if saved in ("hours", "hours-reopened"):
+        return "Hours verified." + (
+            " The credit decision was reopened: recommend again." if saved == "hours-reopened" else "")
+    if saved == "decided":
+        person_id = request.args.get("student", "")
+        for credit in students:
+            if str(credit.person.id) == person_id and credit.record is not None:
+                return f"{credit.person.display_name()}: {credit.record.credit_state.label}."
+    return ""
 
 
 @bp.get("/course/placements/<int:placement_id>/credit")
@@ -40,6 +68,7 @@ def placement(placement_id: int) -> str:
         estimate=service.estimated_credits(session, placement=found, policy=policy),
         waits_for_nobody=policy.needs_officer and not has_officer(
             session, institution_id=identity.institution_id),
+        confirmation=_confirmation(students),
     )
     session.commit()  # learners() may have added people known only from the roster
     return page
@@ -57,11 +86,8 @@ def settings(placement_id: int) -> Response:
     issued = completion.catch_up(db(), placement=found,
                                  base_url=runtime.current().settings.base_url)
     db().commit()
-    flash("Credit settings saved." if bearing else "This placement does not bear credit"
-          + ("; completing it earns a badge" if row.badge_on_completion else "") + "."
-          + (f" Badges issued to {issued} student(s) who had already completed it." if issued
-             else ""))
-    return _back(placement_id)
+    saved = "credit" if bearing else "no-credit-badge" if row.badge_on_completion else "no-credit"
+    return _back(placement_id, saved=saved, issued=issued)
 
 
 @bp.post("/course/placements/<int:placement_id>/credit/students/<int:person_id>/hours")
@@ -76,8 +102,7 @@ def verify_hours(placement_id: int, person_id: int) -> Response:
     )
     reopened = approval.after_verification(session, verification=verification, who=who)
     session.commit()
-    flash("Hours verified." + (" The credit decision was reopened: recommend again." if reopened else ""))
-    return _back(placement_id, f"#student-{person_id}")
+    return _back(placement_id, f"#student-{person_id}", saved="hours-reopened" if reopened else "hours")
 
 
 @bp.post("/course/placements/<int:placement_id>/credit/students/<int:person_id>/decide")
@@ -90,18 +115,17 @@ def decide(placement_id: int, person_id: int) -> Response:
     who, note = instructor_who(session, identity), request.form.get("note", "")
     try:
         if request.form.get("decision") == "recommend":
-            record = approval.recommend(session, placement=found, credit=credit, who=who, note=note,
-                                        institution_id=identity.institution_id, policy=policy)
+            approval.recommend(session, placement=found, credit=credit, who=who, note=note,
+                               institution_id=identity.institution_id, policy=policy)
         else:
-            record = approval.decline(session, placement=found, credit=credit, who=who, reason=note,
-                                      institution_id=identity.institution_id)
+            approval.decline(session, placement=found, credit=credit, who=who, reason=note,
+                             institution_id=identity.institution_id)
         session.commit()
     except IntegrityError:  # the same recommendation sent twice at once: the first one stands
         session.rollback()
         raise CreditRefused("Credit for this student was decided a moment ago; reload the page.",
                             title="Already decided") from None
-    flash(f"{credit.person.display_name()}: {record.credit_state.label}.")
-    return _back(placement_id, f"#student-{person_id}")
+    return _back(placement_id, f"#student-{person_id}", saved="decided", student=person_id)
 
 
 @bp.post("/work/<int:placement_id>/reflection")
