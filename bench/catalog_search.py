@@ -269,7 +269,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", choices=["both", "postgresql", "sqlite"], default="both")
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=20)

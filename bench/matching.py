@@ -122,7 +122,8 @@ def shares(students: list[Chooser], got: dict[int, int | None]) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=10_000)
     parser.add_argument("--projects", type=int, default=1_000)
     parser.add_argument("--ranks", type=int, default=5)

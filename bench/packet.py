@@ -63,7 +63,8 @@ def document() -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     templates = Path(__file__).resolve().parents[1] / "templates"

@@ -7,7 +7,11 @@ running, and at the end how many worker-cycles ended with the worker dead. kombu
 workers here (``AttributeError 'hostname'``) until config/broker_fixes.py;
 ``--unpatched`` shows it again.
 
-    python bench/redis_restarts.py --cycles 10 [--pool threads|prefork] [--unpatched]
+    .venv/bin/python bench/redis_restarts.py [--cycles 10] [--down-seconds 3]
+                                             [--pool threads|prefork] [--unpatched]
+
+Each cycle takes about 11 s after 12 s of warm-up (``--cycles 2`` is a smoke run). It needs
+``redis-server`` on the PATH and leaves the workers' logs in a temporary folder it names.
 """
 
 from __future__ import annotations
@@ -74,7 +78,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cycles", type=int, default=10)
     parser.add_argument("--down-seconds", type=float, default=3.0)
     parser.add_argument("--pool", choices=["threads", "prefork"], default="threads")

@@ -8,6 +8,9 @@ roster in one transaction. Target: under 5 s.
 
     .venv/bin/python bench/roster.py [--members 10000] [--page-size 100] [--latency-ms 20]
                                      [--runs 3] [--flavour canvas] [--postgresql]
+    .venv/bin/python bench/roster.py --members 200 --runs 1      # a smoke run
+
+Prints each run's members, learners and seconds, then the median against the target.
 
 Uses its own SQLite file under .bench/, or with --postgresql its own PostgreSQL database
 (microbridge_bench_roster, bench/_own.py): it never empties a database it did not create.
@@ -140,7 +143,8 @@ def placed(session: Any, lms: dict[str, Any]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=20)
