@@ -37,6 +37,13 @@ class KeyValueStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def delete_if(self, key: str, value: str) -> bool:
+        """Delete ``key`` only while it still holds ``value``, in one step; True if deleted.
+
+        A holder gives back what it took this way, never a successor's after its own expired.
+        """
+        ...
+
     def incr(self, key: str, ttl: int) -> int:
         """Count up; the window starts with the first count and lasts ``ttl`` seconds."""
         ...
@@ -120,6 +127,12 @@ class DatabaseStore:
         with self._engine.begin() as conn:
             conn.execute(delete(StoreEntry).where(StoreEntry.key == key))
 
+    def delete_if(self, key: str, value: str) -> bool:
+        with self._engine.begin() as conn:
+            result = conn.execute(delete(StoreEntry).where(
+                StoreEntry.key == key, StoreEntry.value == value, StoreEntry.expires_at > utcnow()))
+        return bool(result.rowcount)
+
     def incr(self, key: str, ttl: int) -> int:
         now = utcnow()
         with self._engine.begin() as conn:
@@ -167,6 +180,13 @@ if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
 end
 return {taken, 0}
 """
+# KEYS: key; ARGV: value.
+_DELETE_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 # KEYS: marker, key; ARGV: marker ttl, value, ttl.
 _ADD_THEN_PUT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -182,6 +202,7 @@ class RedisStore:
         self._redis = client
         self._add_then_put = client.register_script(_ADD_THEN_PUT)
         self._take_then_add_then_put = client.register_script(_TAKE_THEN_ADD_THEN_PUT)
+        self._delete_if = client.register_script(_DELETE_IF)
 
     @classmethod
     def from_url(cls, url: str) -> RedisStore:
@@ -208,6 +229,9 @@ class RedisStore:
 
     def delete(self, key: str) -> None:
         self._redis.delete(key)
+
+    def delete_if(self, key: str, value: str) -> bool:
+        return bool(self._delete_if(keys=[key], args=[value]))
 
     def incr(self, key: str, ttl: int) -> int:
         pipe = self._redis.pipeline()

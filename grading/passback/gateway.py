@@ -66,7 +66,6 @@ def _take(
 
 def _release(store: KeyValueStore, key: str, token: str) -> None:
     try:
-        if store.get(key) == token:  # not a slot that expired and was taken by another
-            store.delete(key)
+        store.delete_if(key, token)  # not a slot that expired and was taken by another
     except Exception:  # it expires on its own
         log.warning("could not release passback slot %s", key, exc_info=True)

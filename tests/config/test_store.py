@@ -39,6 +39,19 @@ def test_add_refuses_a_key_that_is_already_there(app: Flask) -> None:
     assert store.get("k") == "1"
 
 
+def test_delete_if_deletes_only_while_the_key_holds_that_value(app: Flask) -> None:
+    store = _store(app)
+    store.put("slot:1", "mine", 60)
+    assert store.delete_if("slot:1", "theirs") is False
+    assert store.get("slot:1") == "mine"
+    assert store.delete_if("slot:1", "mine") is True
+    assert store.get("slot:1") is None
+    assert store.delete_if("slot:1", "mine") is False
+    store.put("slot:2", "old", -1)  # expired: gone, whatever the value
+    assert store.delete_if("slot:2", "old") is False
+    assert store.add("slot:2", "new", 60) is True
+
+
 def test_expired_entries_are_gone(app: Flask) -> None:
     store = _store(app)
     store.put("short", "x", -1)
