@@ -18,6 +18,7 @@ from config.logs import install_log_hygiene
 from config.migrate import check_migrated
 from config.runtime import EXTENSION
 from config.settings import Settings, load_settings
+from config.url_rules import shared_builders
 from config.web import (
     PLATFORM_ACTIVE,
     BigintId,
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
         static_folder=str(WEB_ASSETS / "static"),
         instance_path=str(settings.instance_path),
     )
+    shared_builders(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,
