@@ -52,7 +52,7 @@ USES_SERVICES = bool(TEST_DATABASE_URL.startswith("postgresql") and TEST_REDIS_U
 
 
 # Files that take longest, started first so that `make test`'s workers finish together (xdist
-# hands out whole files in collection order: `--no-loadscope-reorder` in the Makefile).
+# hands out groups in collection order: `--no-loadscope-reorder` in the Makefile).
 SLOW_FIRST = (
     "tests/browser/",
     "tests/security/test_csrf_crawler.py",
@@ -69,8 +69,15 @@ def _slowness_rank(item: pytest.Item) -> int:
                 len(SLOW_FIRST))
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items.sort(key=_slowness_rank)  # stable: files keep their tests together and in order
+    # `make test` hands out groups (`--dist loadgroup`): a file is a group (its module fixtures
+    # are built once), except that every browser test is in one group, so only one Chromium
+    # runs at a time: several at once on two cores starved each other past their timeouts.
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group("browser" if path.startswith("tests/browser/") else path))
     if USES_SERVICES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL, Redis and a Celery worker (.ci/run pass 2)")
