@@ -77,7 +77,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # runs at a time: several at once on two cores starved each other past their timeouts.
     for item in items:
         path = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group("browser" if path.startswith("tests/browser/") else path))
+        browser = path.startswith("tests/browser/")
+        item.add_marker(pytest.mark.xdist_group("browser" if browser else path))
+        if browser:
+            # A browser test that fails is run once more, from fresh fixtures, and the summary
+            # counts it as rerun: on two busy cores Chromium has missed a 15 s wait in about one
+            # full run in three, each time at a different step, and passes alone. A real fault
+            # fails both times.
+            item.add_marker(pytest.mark.flaky(reruns=1))
     if USES_SERVICES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL, Redis and a Celery worker (.ci/run pass 2)")
