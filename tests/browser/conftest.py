@@ -43,6 +43,33 @@ def _missing_tools() -> str:
     return ""
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    launch = getattr(item, "funcargs", {}).get("chromium")
+    if report.when == "call" and report.failed and launch is not None:
+        # Next to the traceback, where a CI excerpt still shows it (the captured logs that
+        # follow are long).
+        report.longrepr = (f"{report.longrepr}\n\nWhat the browser showed when the test "
+                           f"failed:\n{_what_pages_show(launch.contexts)}")
+    return report
+
+
+def _what_pages_show(contexts: list[Any]) -> str:
+    """Each page and frame's address and the start of its text: a timeout says only what it
+    waited for, not what the person was looking at instead."""
+    lines = []
+    for context in contexts:
+        for page in context.pages:
+            for frame in page.frames:
+                try:
+                    text = frame.evaluate("() => document.body ? document.body.innerText : ''")
+                except Exception as error:  # a closed or navigating frame
+                    text = f"(unreadable: {error})"
+                lines.append(f"--- {frame.name or 'top'}: {frame.url}\n{text[:1500]}")
+    return "\n".join(lines)
+
+
 @pytest.fixture
 def chromium(tmp_path: Path) -> Iterator[Callable[..., Any]]:
     from playwright.sync_api import sync_playwright
@@ -63,6 +90,7 @@ def chromium(tmp_path: Path) -> Iterator[Callable[..., Any]]:
             contexts.append(context)
             return context
 
+        launch.contexts = contexts  # type: ignore[attr-defined]  # read by the failure report
         yield launch
         for context in contexts:
             context.close()

@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy.orm import Session
 
 from catalog.institutions.service import get_or_create
@@ -104,6 +105,10 @@ def no_horizontal_scroll(frame: Any, name: str) -> None:
     assert overflow is None, f"{name} scrolls sideways at {NARROW}px: {overflow}"
 
 
+_DOCUMENT_HEIGHT = "() => Math.ceil(document.documentElement.getBoundingClientRect().height)"
+_FRAME_HEIGHT = "() => document.querySelector('iframe[name=tool]').clientHeight"
+
+
 @dataclass
 class Lms:
     """The demo LMS in one browser tab, with the tool in its `tool` iframe."""
@@ -160,6 +165,25 @@ class Lms:
 
     def wait_heading(self, name: str | re.Pattern[str], *, level: int = 1) -> None:
         self.frame.get_by_role("heading", name=name, level=level).first.wait_for()
+        self.wait_fitted()
+
+    def wait_fitted(self, *, within_ms: int = 3000) -> None:
+        """Wait until the LMS has fitted its iframe to the page now shown (frame_resize.js sends
+        the height 150 ms after layout settles). Before that, a click aims where a button was:
+        the frame then shrinks, the LMS page's scroll is clamped, the button moves and the click
+        lands on the LMS page instead. A page that never asks to be fitted just costs the wait."""
+        frame = self.page.frame(name="tool")
+        if frame is None:
+            return
+        for _ in range(within_ms // 50):
+            try:
+                wanted = frame.evaluate(_DOCUMENT_HEIGHT)
+            except PlaywrightError:  # the frame is navigating again
+                wanted = 0
+            shown = self.page.evaluate(_FRAME_HEIGHT)
+            if wanted and abs(shown - min(max(wanted, 150), 20000)) <= 3:
+                return
+            self.page.wait_for_timeout(50)
 
     def check(self, name: str, frame: Any = None) -> None:
         """axe-core on the tool page now shown (and reflow when narrow)."""
