@@ -76,7 +76,8 @@ def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
     args = [
         "gunicorn", "--bind", f"{host}:{port}", "--workers", str(count),
         "--worker-class", "gthread", "--threads", str(max(1, threads)),
-        "--access-logfile", "-", "--forwarded-allow-ips", rt.settings.forwarded_allow_ips,
+        "--access-logfile", "-", "--logger-class", "config.access_log.AccessLogger",
+        "--forwarded-allow-ips", rt.settings.forwarded_allow_ips,
         *control_socket_args(rt.settings.instance_path), "lti_tool.wsgi:app",
     ]
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606

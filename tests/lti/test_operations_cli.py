@@ -84,3 +84,23 @@ def test_serve_keeps_a_database_connection_open_per_thread_unless_told_otherwise
     assert result.exit_code == 0, result.output
     # What a gunicorn worker reads when it builds its engine.
     assert load_settings().db_pool_size == expected
+
+
+def test_serve_writes_its_access_log_through_the_lean_logger(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from gunicorn.util import load_class
+
+    from config.access_log import AccessLogger
+
+    assert upgrade(monkeypatch, tmp_path).exit_code == 0
+    started: list[list[str]] = []
+    monkeypatch.setattr(os, "execvp", lambda _file, argv: started.append(argv))
+    monkeypatch.setenv("MICROBRIDGE_SMTP_URL", "smtp://127.0.0.1:2525")
+    monkeypatch.setenv("MICROBRIDGE_DB_POOL_SIZE", "8")  # serve sets it when unset
+    result = CliRunner().invoke(main, ["serve", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    argv = started[0]
+    assert argv[argv.index("--access-logfile") + 1] == "-"
+    # As gunicorn's master loads it (its config names classes by dotted path).
+    assert load_class(argv[argv.index("--logger-class") + 1]) is AccessLogger

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from html import unescape
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -54,13 +55,22 @@ def _register_over_http(base: str, db: Session, school: School) -> tuple[str, st
 
 
 def _gunicorn_access_line(tmp_path: Path, query: str, referer: str) -> str:
-    """What gunicorn's own access logger writes for a request with these secrets."""
+    """What gunicorn's own access logger, and the lean one serve runs it with, write for a
+    request with these secrets."""
     from gunicorn.config import Config
     from gunicorn.glogging import Logger
 
-    config = Config()
-    config.set("accesslog", str(tmp_path / "access.log"))
-    logger = Logger(config)
+    from config.access_log import AccessLogger
+
+    return "".join(_access_line(logger_class, Config, tmp_path, query, referer)
+                   for logger_class in (Logger, AccessLogger))
+
+
+def _access_line(logger_class: Any, config_class: Any, tmp_path: Path, query: str, referer: str
+                 ) -> str:
+    config = config_class()
+    config.set("accesslog", str(tmp_path / f"{logger_class.__name__}.log"))
+    logger = logger_class(config)
 
     class Answer:
         status = "200 OK"
@@ -76,7 +86,7 @@ def _gunicorn_access_line(tmp_path: Path, query: str, referer: str) -> str:
     logger.access(Answer(), Request(), environ, timedelta(seconds=0.01))
     for handler in logger.access_log.handlers:
         handler.flush()
-    return (tmp_path / "access.log").read_text()
+    return (tmp_path / f"{logger_class.__name__}.log").read_text()
 
 
 def test_no_secret_reaches_a_log_line(app: Flask, db: Session, canvas_course: School,
