@@ -51,7 +51,7 @@ THREADS = 8
 @main.command(help="Serve the tool with gunicorn (production settings).")
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=0, type=int, help="Default: one per CPU core.")
+@click.option("--workers", default=0, type=int, help="Default: one per CPU core but one (at least one).")
 @click.option("--threads", default=THREADS, show_default=True, type=int,
               help="Requests each worker serves at once (gthread): a stalled upload holds one.")
 @click.option(
@@ -84,15 +84,17 @@ def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
 
 
 def default_workers() -> int:
-    """One gunicorn worker per core this process may use.
+    """One gunicorn worker per core this process may use, but one: at least one.
 
-    A launch is CPU work (the database and Redis answer in well under a millisecond), so
-    workers beyond the cores only add context switches: bench/launch.py on 2 busy shared cores
-    put gunicorn's usual 2 x cores + 1 at 9 to 21 % more CPU per launch than the best count,
-    one per core within 6 % of it, with more launches per second than a single worker.
+    A launch is CPU work in Python (the database and Redis answer in well under a
+    millisecond), and the tool rarely has the machine to itself: PostgreSQL, Redis, the
+    Celery worker and the proxy run beside it, as the emulated LMS and the load generator do
+    in bench/launch.py. On 2 busy shared cores one worker per core cost 7 to 23 % more CPU
+    per launch than a single worker, which also served more launches per second; a worker's
+    8 threads already keep a core busy.
     """
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return max(1, len(cores))
+    return max(1, len(cores) - 1)
 
 
 # A Unix socket's path must fit in sun_path (108 bytes on Linux, with its terminating NUL).

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import make_url
 
 from config.settings import load_settings
-from lti_tool.cli import control_socket_args, main
+from lti_tool.cli import control_socket_args, default_workers, main
 from tests.conftest import TEST_DATABASE_URL
 from tests.support.live import free_port
 
@@ -104,3 +104,13 @@ def test_serve_writes_its_access_log_through_the_lean_logger(
     assert argv[argv.index("--access-logfile") + 1] == "-"
     # As gunicorn's master loads it (its config names classes by dotted path).
     assert load_class(argv[argv.index("--logger-class") + 1]) is AccessLogger
+
+
+@pytest.mark.parametrize(("cores", "expected"), [(1, 1), (2, 1), (4, 3), (16, 15)])
+def test_serve_leaves_a_core_to_what_runs_beside_it(
+    monkeypatch: pytest.MonkeyPatch, cores: int, expected: int
+) -> None:
+    """The cores this process may use (a container's or taskset's share), not the machine's."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
+    assert default_workers() == expected
