@@ -6,10 +6,15 @@ for a fresh generation (about 100 ms of CPU each) in nearly every test."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto.jwk import JWK
 
 KEY_BITS = 2048
 
@@ -38,3 +43,32 @@ def made_by(maker: KeyMaker) -> Iterator[None]:
         yield
     finally:
         _maker = previous
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """A new key as it is stored: the private PEM, its thumbprint (kid) and public JWK."""
+
+    kid: str
+    private_pem: str
+    public_jwk: str
+
+
+def stored(private: rsa.RSAPrivateKey) -> StoredKey:
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    jwk = JWK.from_pyca(private)  # from the key object: re-reading the PEM costs ~60 ms
+    kid = jwk.thumbprint()
+    public = jwk.export_public(as_dict=True)
+    public.update({"kid": kid, "alg": "RS256", "use": "sig"})
+    return StoredKey(kid=kid, private_pem=pem, public_jwk=json.dumps(public, sort_keys=True))
+
+
+@lru_cache(maxsize=16)
+def private_key(pem: str) -> rsa.RSAPrivateKey:
+    """A stored key, parsed once per process: reading a PEM (with the RSA consistency check)
+    costs far more than a signature, and signing keys change only on rotation."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("a stored signing key is not an RSA private key")
+    return key

@@ -13,6 +13,7 @@ from jwt.api_jws import PyJWS
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config.keypairs import private_key
 from grading.credentials import keys
 from grading.credentials.models import IssuerKey
 
@@ -41,12 +42,12 @@ class Signer:
         if vc.get("validUntil"):
             claims["exp"] = int(datetime.fromisoformat(
                 vc["validUntil"].replace("Z", "+00:00")).timestamp())
-        return jwt.encode(claims, keys.private_key(self.key.private_pem), algorithm="RS256",
+        return jwt.encode(claims, private_key(self.key.private_pem), algorithm="RS256",
                           headers={"kid": self.kid, "typ": "JWT"})
 
     def detached(self, payload: bytes) -> str:
         """``header..signature``: the payload travels separately (the packet's JSON)."""
-        return PyJWS().encode(payload, keys.private_key(self.key.private_pem), algorithm="RS256",
+        return PyJWS().encode(payload, private_key(self.key.private_pem), algorithm="RS256",
                               headers={"kid": self.kid}, is_payload_detached=True)
 
 

@@ -15,19 +15,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
-from config.keypairs import new_rsa_key
+from config.keypairs import new_rsa_key, stored
 from grading.credentials.models import IssuerKey
 
 
 def _new_key() -> IssuerKey:
-    private = new_rsa_key("issuer")
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    jwk = JWK.from_pem(pem.encode())
-    kid = jwk.thumbprint()
-    public = jwk.export_public(as_dict=True)
-    public.update({"kid": kid, "alg": "RS256", "use": "sig"})
-    return IssuerKey(kid=kid, private_pem=pem, public_jwk=json.dumps(public, sort_keys=True))
+    key = stored(new_rsa_key("issuer"))
+    return IssuerKey(kid=key.kid, private_pem=key.private_pem, public_jwk=key.public_jwk)
 
 
 def current(session: Session) -> IssuerKey | None:
@@ -65,14 +59,6 @@ def published(session: Session) -> list[dict[str, Any]]:
         or_(IssuerKey.retired_at.is_(None), IssuerKey.publish_until > now)
     ).order_by(IssuerKey.id.desc()))
     return [json.loads(row.public_jwk) for row in rows]
-
-
-@lru_cache(maxsize=8)
-def private_key(pem: str) -> rsa.RSAPrivateKey:
-    """The parsed key, cached: parsing a PEM costs more than the signature."""
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
 
 
 @lru_cache(maxsize=32)

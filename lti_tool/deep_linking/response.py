@@ -23,6 +23,7 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
+from config.keypairs import private_key
 from grading.placements.models import Placement
 from grading.placements.service import LINE_ITEM_TAG
 from lti_tool.deep_linking.settings import DeepLinkSettings
@@ -107,4 +108,5 @@ def signed_response(
         claims[DL + "msg"] = message
     now = int(time.time())
     claims.update(iat=now, exp=now + RESPONSE_TTL)
-    return jwt.encode(claims, key.private_pem, algorithm="RS256", headers={"kid": key.kid})
+    return jwt.encode(claims, private_key(key.private_pem), algorithm="RS256",
+                      headers={"kid": key.kid})

@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from jwcrypto.jwk import JWK
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
-from config.keypairs import new_rsa_key
+from config.keypairs import new_rsa_key, stored
 from lti_tool.keys.models import ToolKey
 
 
@@ -28,17 +26,8 @@ class SigningKey:
 
 
 def _new_key() -> ToolKey:
-    private = new_rsa_key("tool")
-    pem = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    jwk = JWK.from_pem(pem.encode())
-    kid = jwk.thumbprint()
-    public = jwk.export_public(as_dict=True)
-    public.update({"kid": kid, "alg": "RS256", "use": "sig"})
-    return ToolKey(kid=kid, private_pem=pem, public_jwk=json.dumps(public, sort_keys=True))
+    key = stored(new_rsa_key("tool"))
+    return ToolKey(kid=key.kid, private_pem=key.private_pem, public_jwk=key.public_jwk)
 
 
 def current_key(session: Session) -> ToolKey | None:

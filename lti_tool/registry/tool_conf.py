@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pylti1p3.registration import Registration
 
+from config.keypairs import private_key
 from lti_tool.keys.service import SigningKey
 from lti_tool.registry.cache import PlatformInfo
 from lti_tool.registry.models import Platform
@@ -22,5 +23,7 @@ def registration_for(
     if platform.token_audience:
         registration.set_auth_audience(platform.token_audience)
     if signing is not None:
-        registration.set_tool_private_key(signing.private_pem)
+        # pylti1p3 hands the key to PyJWT, which takes a parsed key as well as a PEM (typed
+        # str here): parsed once per process, not once per access token.
+        registration.set_tool_private_key(private_key(signing.private_pem))  # type: ignore[arg-type]
     return registration
