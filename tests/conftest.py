@@ -19,6 +19,7 @@ from config import keypairs, runtime
 from config.database import make_engine
 from config.migrate import upgrade
 from config.settings import Settings, load_settings
+from config.url_rules import SharedBuilderRule
 from lti_tool.app import create_app
 from lti_tool.demo_lms import keys as demo_lms_keys
 from lti_tool.models_index import metadata
@@ -141,9 +142,12 @@ def _reused_engine(database_url: str, *, pool: bool = True, pool_size: int = 5) 
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _engines_reused() -> Iterator[None]:
+def _work_reused() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(runtime, "make_engine", _reused_engine)
+        # Every Flask app the tests build, the demo LMS's too, parses each route once per
+        # worker (the tool's own app does so everywhere: config/url_rules.py).
+        patch.setattr(Flask, "url_rule_class", SharedBuilderRule)
         yield
 
 
