@@ -14,6 +14,7 @@ import time
 import kombu.pools
 from celery import Celery
 
+from config.broker_client import TRANSPORT
 from config.runtime import Runtime, bound
 from config.settings import Settings
 
@@ -45,6 +46,8 @@ def configure_celery(settings: Settings, *, task_modules: list[str] | None = Non
         _forget_connections()
     celery_app.conf.update(
         broker_url=broker_url,
+        # Plain Redis: kombu's transport, with one Redis client per pool (config/broker_client.py).
+        broker_transport=TRANSPORT if broker_url.startswith("redis://") else None,
         result_backend=None,
         task_ignore_result=True,
         task_always_eager=eager,
