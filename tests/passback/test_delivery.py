@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -146,3 +148,77 @@ def test_a_newer_grade_in_the_lms_is_not_overwritten_silently(world: Gradebook, 
     assert failed.state == OutboxState.FAILED
     assert failed.last_status in (400, 409) and "timestamp" in failed.last_error.lower()
     assert failed.restamped and "new timestamp" in failed.note
+
+
+def _written_not_sent(db: Session, write: Callable[[], ScoreOutbox]) -> ScoreOutbox:
+    """A row committed while its message goes nowhere, to be delivered when the test says."""
+    calls: list[int] = []
+    outbox.register(CHANNEL, calls.append)
+    try:
+        row = write()
+    finally:
+        outbox.register(CHANNEL, tasks.enqueue)
+    assert calls == [row.id]
+    return row
+
+
+def _submitted(db: Session, world: Gradebook, work: Submission) -> ScoreOutbox:
+    from config.database import utcnow
+    from grading.passback import service
+
+    row = service.enqueue_submitted(
+        db, placement=world.placed.placement, person=world.student, submission_id=work.id,
+        submitted_at=utcnow(), review_url="https://tool.example/review",
+    )
+    assert row is not None
+    db.commit()
+    return row
+
+
+def test_an_older_grade_after_a_newer_one_was_sent_is_superseded(world: Gradebook, db: Session) -> None:
+    older = _written_not_sent(db, lambda: release_grade(db, world.placed.placement, world.student, 40))
+    work = db.get(Submission, older.submission_id)
+    newer = release_grade(db, world.placed.placement, world.student, 70, submission=work)
+    assert _row(db, newer.id).state == OutboxState.SENT
+
+    assert deliver_row(older.id).outcome == DeliveryOutcome.SUPERSEDED
+
+    assert _row(db, older.id).state == OutboxState.SUPERSEDED
+    [post] = world.lms.score_posts(world.item, accepted_only=False)  # the older one never went
+    assert post.body["scoreGiven"] == 70
+
+
+def test_an_older_grade_after_a_newer_submission_lands_with_a_new_timestamp(
+    world: Gradebook, db: Session
+) -> None:
+    grade = _written_not_sent(db, lambda: release_grade(db, world.placed.placement, world.student, 65))
+    work = db.get(Submission, grade.submission_id)
+    assert work is not None
+    handed_in = _submitted(db, world, work)
+    assert _row(db, handed_in.id).state == OutboxState.SENT
+
+    assert deliver_row(grade.id).outcome == DeliveryOutcome.SENT
+
+    sent = _row(db, grade.id)
+    assert sent.restamped and sent.timestamp > handed_in.timestamp
+    result = world.lms.result(world.item, world.installed.student)
+    assert result is not None and result.score == 65
+    refused = [p for p in world.lms.score_posts(world.item, accepted_only=False) if p.status >= 300]
+    assert refused == []  # restamped before it was posted, not after the LMS refused it
+
+
+def test_an_older_submission_after_a_newer_grade_was_sent_is_superseded(
+    world: Gradebook, db: Session
+) -> None:
+    first = release_grade(db, world.placed.placement, world.student, 30)
+    work = db.get(Submission, first.submission_id)
+    assert work is not None
+    handed_in = _written_not_sent(db, lambda: _submitted(db, world, work))
+    grade = release_grade(db, world.placed.placement, world.student, 80, submission=work)
+    assert _row(db, grade.id).state == OutboxState.SENT and grade.timestamp > handed_in.timestamp
+
+    assert deliver_row(handed_in.id).outcome == DeliveryOutcome.SUPERSEDED
+
+    result = world.lms.result(world.item, world.installed.student)
+    assert result is not None and result.score == 80
+    assert len(world.lms.score_posts(world.item, accepted_only=False)) == 2  # the two grades
