@@ -14,7 +14,17 @@ import enum
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.database import Base, CreatedMixin, UTCDateTime
@@ -52,6 +62,9 @@ CHANNEL = "grading.passback.scores"
 """The after-commit outbox channel (config.outbox) rows are queued on."""
 
 
+_OPEN = text("state IN ('pending', 'sending')")
+
+
 def stream_key(line_item_url: str, user_sub: str) -> str:
     """One gradebook cell: the line item and the user, hashed to a short indexable key."""
     return hashlib.sha256(f"{line_item_url}\n{user_sub}".encode()).hexdigest()
@@ -62,7 +75,9 @@ class ScoreOutbox(CreatedMixin, Base):
     __table_args__ = (
         # Two scores for one gradebook cell never share a timestamp (Moodle: whole seconds).
         UniqueConstraint("stream_key", "timestamp", name="uq__score_outbox__stream_timestamp"),
-        Index("ix__score_outbox__state_next", "state", "next_attempt_at"),
+        # Open rows by id (migration 0018): claims and outcomes find their row by id in any
+        # plan; indexed by state, a generic plan read every open row for each one.
+        Index("ix__score_outbox__open", "id", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix__score_outbox__placement_person", "placement_id", "person_id"),
     )
 
