@@ -12,7 +12,17 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.database import Base, CreatedMixin, UTCDateTime, utcnow
@@ -65,11 +75,14 @@ class GradeRelease(CreatedMixin, Base):
     """A grade made visible to the student and sent to the gradebook."""
 
     __tablename__ = "grade_release"
+    __table_args__ = (
+        # A submission's releases in order (migration 0019): the latest is the index's last
+        # entry for the submission, whatever PostgreSQL's statistics say.
+        Index("ix__grade_release__submission_release", "submission_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submission.id", ondelete="CASCADE"), index=True
-    )
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
     placement_id: Mapped[int] = mapped_column(
         ForeignKey("placement.id", ondelete="CASCADE"), index=True
     )
