@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 import templates
 from config.celery_app import configure_celery, start_in_process_beat
+from config.compiled_templates import shared_templates
 from config.compression import compress
 from config.logs import install_log_hygiene
 from config.migrate import check_migrated
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.teardown_appcontext(close_db)
     # Flask autoescapes only *.html names; ours end in .html.jinja2, so switch it on for all.
     app.jinja_env.autoescape = True
+    shared_templates(app)
     app.jinja_env.globals["url"] = url
     # Forms inside the LMS iframe carry the launch session: {{ launch_field() }}.
     app.jinja_env.globals["launch_field"] = launch_field

@@ -23,7 +23,6 @@ from config.url_rules import SharedBuilderRule
 from lti_tool.app import create_app
 from lti_tool.demo_lms import keys as demo_lms_keys
 from lti_tool.models_index import metadata
-from tests.support.templates import SHARED_TEMPLATES
 
 # Under pytest-xdist (`make test` runs two workers) each worker gets a database and a Redis
 # database number of its own, derived from the ones given: gw0 keeps them, gw1 takes `<db>_gw1`
@@ -185,12 +184,9 @@ def settings(instance_dir: Path, database_url: str) -> Settings:
     )
 
 
-
-
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
     application = create_app(settings)
-    application.jinja_env.bytecode_cache = SHARED_TEMPLATES
     # What tests run outside a request (tasks, sweeps) uses this app's runtime, as a worker would.
     with runtime.bound(runtime.of_app(application)):
         yield application

@@ -150,7 +150,7 @@ def test_a_newer_grade_in_the_lms_is_not_overwritten_silently(world: Gradebook, 
     assert failed.restamped and "new timestamp" in failed.note
 
 
-def _written_not_sent(db: Session, write: Callable[[], ScoreOutbox]) -> ScoreOutbox:
+def _written_not_sent(write: Callable[[], ScoreOutbox]) -> ScoreOutbox:
     """A row committed while its message goes nowhere, to be delivered when the test says."""
     calls: list[int] = []
     outbox.register(CHANNEL, calls.append)
@@ -176,7 +176,7 @@ def _submitted(db: Session, world: Gradebook, work: Submission) -> ScoreOutbox:
 
 
 def test_an_older_grade_after_a_newer_one_was_sent_is_superseded(world: Gradebook, db: Session) -> None:
-    older = _written_not_sent(db, lambda: release_grade(db, world.placed.placement, world.student, 40))
+    older = _written_not_sent(lambda: release_grade(db, world.placed.placement, world.student, 40))
     work = db.get(Submission, older.submission_id)
     newer = release_grade(db, world.placed.placement, world.student, 70, submission=work)
     assert _row(db, newer.id).state == OutboxState.SENT
@@ -191,7 +191,7 @@ def test_an_older_grade_after_a_newer_one_was_sent_is_superseded(world: Gradeboo
 def test_an_older_grade_after_a_newer_submission_lands_with_a_new_timestamp(
     world: Gradebook, db: Session
 ) -> None:
-    grade = _written_not_sent(db, lambda: release_grade(db, world.placed.placement, world.student, 65))
+    grade = _written_not_sent(lambda: release_grade(db, world.placed.placement, world.student, 65))
     work = db.get(Submission, grade.submission_id)
     assert work is not None
     handed_in = _submitted(db, world, work)
@@ -213,7 +213,7 @@ def test_an_older_submission_after_a_newer_grade_was_sent_is_superseded(
     first = release_grade(db, world.placed.placement, world.student, 30)
     work = db.get(Submission, first.submission_id)
     assert work is not None
-    handed_in = _written_not_sent(db, lambda: _submitted(db, world, work))
+    handed_in = _written_not_sent(lambda: _submitted(db, world, work))
     grade = release_grade(db, world.placed.placement, world.student, 80, submission=work)
     assert _row(db, grade.id).state == OutboxState.SENT and grade.timestamp > handed_in.timestamp
 

@@ -57,18 +57,18 @@ def _register_over_http(base: str, db: Session, school: School) -> tuple[str, st
 def _gunicorn_access_line(tmp_path: Path, query: str, referer: str) -> str:
     """What gunicorn's own access logger, and the lean one serve runs it with, write for a
     request with these secrets."""
-    from gunicorn.config import Config
     from gunicorn.glogging import Logger
 
     from config.access_log import AccessLogger
 
-    return "".join(_access_line(logger_class, Config, tmp_path, query, referer)
+    return "".join(_access_line(logger_class, tmp_path, query, referer)
                    for logger_class in (Logger, AccessLogger))
 
 
-def _access_line(logger_class: Any, config_class: Any, tmp_path: Path, query: str, referer: str
-                 ) -> str:
-    config = config_class()
+def _access_line(logger_class: Any, tmp_path: Path, query: str, referer: str) -> str:
+    from gunicorn.config import Config
+
+    config = Config()
     config.set("accesslog", str(tmp_path / f"{logger_class.__name__}.log"))
     logger = logger_class(config)
 

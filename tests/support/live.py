@@ -15,7 +15,6 @@ from werkzeug.serving import make_server
 from config import runtime
 from config.settings import Settings
 from lti_tool.app import create_app
-from tests.support.templates import SHARED_TEMPLATES
 
 
 def free_port() -> int:
@@ -40,7 +39,6 @@ def live_tool(settings: Settings) -> Iterator[LiveTool]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     app = create_app(settings.with_overrides(base_url=base_url))
-    app.jinja_env.bytecode_cache = SHARED_TEMPLATES
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
