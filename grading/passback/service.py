@@ -10,14 +10,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    String,
+    Table,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from config import outbox, runtime
-from config.database import utcnow
+from config.database import UTCDateTime, utcnow
 from config.web import NotFound, UserFacingError
 from grading.passback.models import (
     CHANNEL,
@@ -27,7 +38,7 @@ from grading.passback.models import (
     ScoreOutbox,
     stream_key,
 )
-from grading.passback.timestamps import next_timestamp
+from grading.passback.timestamps import next_timestamp_sql
 from grading.people.models import Person
 from grading.placements.models import Placement
 
@@ -102,22 +113,21 @@ def enqueue(
             return existing
     if not placement.line_item_url:
         return None
-    key = stream_key(placement.line_item_url, person.sub)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {
+        "placement_id": placement.id, "person_id": person.id,
+        "platform_id": person.platform_id, "kind": kind.value,
+        "submission_id": submission_id, "release_id": release_id,
+        "line_item_url": placement.line_item_url, "user_sub": person.sub,
+        "stream_key": stream_key(placement.line_item_url, person.sub),
+        "score_given": score_given, "score_maximum": score_maximum, "comment": comment,
+        "review_url": review_url, "submitted_at": submitted_at,
+        "keep_existing_grade": keep_existing_grade, "idempotency_key": idempotency_key,
+        "state": OutboxState.PENDING.value,
+    }
+    statement = _insert_statement(session.get_bind().dialect.name, entity=True)
     for _ in range(_TIMESTAMP_TRIES):
-        values = {
-            "placement_id": placement.id, "person_id": person.id,
-            "platform_id": person.platform_id, "kind": kind.value,
-            "submission_id": submission_id, "release_id": release_id,
-            "line_item_url": placement.line_item_url, "user_sub": person.sub, "stream_key": key,
-            "score_given": score_given, "score_maximum": score_maximum, "comment": comment,
-            "review_url": review_url, "submitted_at": submitted_at,
-            "keep_existing_grade": keep_existing_grade,
-            "timestamp": next_timestamp(session, key), "idempotency_key": idempotency_key,
-            "state": OutboxState.PENDING.value,
-        }
-        row = session.scalars(
-            insert(ScoreOutbox).on_conflict_do_nothing().returning(ScoreOutbox), [values]
+        row: ScoreOutbox | None = session.scalars(
+            statement, {**values, "now": utcnow().replace(microsecond=0)}
         ).first()
         if row is None:
             # Another transaction took this second (or wrote this very decision): look again.
@@ -130,6 +140,84 @@ def enqueue(
         outbox.queue_after_commit(session, CHANNEL, row.id)
         return row
     raise UserFacingError("The grade could not be queued for the LMS just now; please try again.")
+
+
+def enqueue_release(
+    session: Session, *, placement: Placement, person_id: int, platform_id: int, user_sub: str,
+    release_id: int, score_given: float, score_maximum: float, comment: str,
+    submission_id: int,
+) -> int | None:
+    """``enqueue_grade`` for a release written in this very transaction (its key cannot exist
+    yet, so it is not looked up), as releasing needs it: the row's id, no entity (this runs
+    for every grade released). None if the link has no gradebook column."""
+    if not placement.line_item_url:
+        return None
+    return _insert(session, {
+        "placement_id": placement.id, "person_id": person_id, "platform_id": platform_id,
+        "kind": OutboxKind.GRADE.value, "submission_id": submission_id, "release_id": release_id,
+        "line_item_url": placement.line_item_url, "user_sub": user_sub,
+        "stream_key": stream_key(placement.line_item_url, user_sub),
+        "score_given": score_given, "score_maximum": score_maximum, "comment": comment,
+        "review_url": None, "submitted_at": None, "keep_existing_grade": False,
+        "idempotency_key": f"release:{release_id}:person:{person_id}",
+        "state": OutboxState.PENDING.value,
+    })
+
+
+def _insert(session: Session, values: dict[str, Any]) -> int:
+    """``enqueue``'s insert and retries, on the session's connection (Core, no entity),
+    queueing the row's delivery: the row's id."""
+    statement = _insert_statement(session.get_bind().dialect.name, entity=False)
+    connection = session.connection()
+    for _ in range(_TIMESTAMP_TRIES):
+        row_id = connection.execute(
+            statement, {**values, "now": utcnow().replace(microsecond=0)}
+        ).scalar()
+        if row_id is None:
+            again = connection.execute(_ID_BY_KEY, {"key": values["idempotency_key"]}).scalar()
+            if again is not None:
+                return int(again)
+            continue
+        outbox.queue_after_commit(session, CHANNEL, row_id)
+        return int(row_id)
+    raise UserFacingError("The grade could not be queued for the LMS just now; please try again.")
+
+
+_INSERT_COLUMNS = (
+    "placement_id", "person_id", "platform_id", "kind", "submission_id", "release_id",
+    "line_item_url", "user_sub", "stream_key", "score_given", "score_maximum", "comment",
+    "review_url", "submitted_at", "keep_existing_grade", "idempotency_key", "state",
+)
+_inserts: dict[tuple[str, bool], Insert] = {}
+_ID_BY_KEY = select(ScoreOutbox.__table__.c.id).where(
+    ScoreOutbox.__table__.c.idempotency_key == bindparam("key")
+)
+
+
+def _insert_statement(dialect: str, *, entity: bool) -> Insert:
+    """The outbox row's insert, built once per dialect and answer (building and keying a
+    statement of this size costs more than running it): every value a parameter, the
+    timestamp computed by the insert from the cell's last one, nothing written on a clash;
+    it answers the row (``entity``) or its id only (Core)."""
+    statement = _inserts.get((dialect, entity))
+    if statement is None:
+        table = ScoreOutbox.__table__
+        assert isinstance(table, Table)
+        values: dict[str, ColumnElement[Any]] = {
+            name: bindparam(name, type_=table.c[name].type) for name in _INSERT_COLUMNS
+        }
+        values["timestamp"] = next_timestamp_sql(
+            dialect, bindparam("stream_key", type_=String()), bindparam("now", type_=UTCDateTime())
+        )
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        if entity:
+            statement = insert(ScoreOutbox).values(values).on_conflict_do_nothing() \
+                .returning(ScoreOutbox)
+        else:
+            statement = insert(table).values(values).on_conflict_do_nothing() \
+                .returning(table.c.id)
+        _inserts[(dialect, entity)] = statement
+    return statement
 
 
 # -- the instructor's levers ---------------------------------------------------------------

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from config.database import utcnow
+from config.database import UTCDateTime, utcnow
 from grading.passback.models import ScoreOutbox
 
 
@@ -22,3 +22,25 @@ def next_timestamp(session: Session, key: str, *, now: datetime | None = None) -
     if last is not None and candidate <= last:
         candidate = last.replace(microsecond=0) + timedelta(seconds=1)
     return candidate
+
+
+
+def next_timestamp_sql(
+    dialect: str, key: ColumnElement[str], candidate: ColumnElement[datetime]
+) -> ColumnElement[datetime]:
+    """``next_timestamp`` as SQL, for the insert that writes the row: one statement instead of
+    a read and then a write (a row is written per grade released). ``candidate`` is the
+    current time cut to the whole second."""
+    last = (
+        select(func.max(ScoreOutbox.timestamp))
+        .where(ScoreOutbox.stream_key == key)
+        .scalar_subquery()
+    )
+    if dialect == "postgresql":
+        # GREATEST skips NULL: a cell's first score takes the candidate.
+        later = func.date_trunc("second", last) + literal_column("interval '1 second'")
+        return func.greatest(candidate, later, type_=UTCDateTime())
+    # SQLite keeps datetimes as text in SQLAlchemy's "YYYY-MM-DD HH:MM:SS.ffffff", which
+    # sorts as time does: the next whole second is written in that form and compared as text.
+    later = func.strftime("%Y-%m-%d %H:%M:%S", last, "+1 second", type_=String).concat(".000000")
+    return func.coalesce(func.max(candidate, later), candidate, type_=UTCDateTime())
