@@ -83,8 +83,7 @@ def action(*, badges_on: bool, earns: bool, badge_grade: Decimal | None,
 
 
 def badges_on(session: Session, placement_id: int) -> bool:
-    settings = credit.settings_of(session, placement_id=placement_id)
-    return settings is not None and settings.badge_on_completion and not settings.credit_bearing
+    return credit.badges_on_completion(session, placement_id=placement_id)
 
 
 def after_release(session: Session, release: GradeRelease, person: Person, *,

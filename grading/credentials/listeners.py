@@ -43,8 +43,10 @@ def revoke_on_reopen(session: Session, event: events.CreditReopened) -> None:
 def badge_on_completion(session: Session, event: review_events.GradeReleased) -> None:
     """A placement without credit, with badges on: a released grade that completes the work
     issues a badge (grading.credentials.completion says what completes it)."""
+    if not completion.badges_on(session, event.placement_id):
+        return
     release = session.get(GradeRelease, event.release_id)
-    if release is None or not completion.badges_on(session, event.placement_id):
+    if release is None:
         return
     for person_id in event.person_ids:
         person = session.get(Person, person_id)

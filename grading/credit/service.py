@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from catalog.credit_office.service import Policy
@@ -54,6 +54,18 @@ class CreditRefused(UserFacingError):
 
 def settings_of(session: Session, *, placement_id: int) -> PlacementCredit | None:
     return session.scalar(select(PlacementCredit).where(PlacementCredit.placement_id == placement_id))
+
+
+_BADGE_SWITCHES = select(PlacementCredit.badge_on_completion, PlacementCredit.credit_bearing).where(
+    PlacementCredit.placement_id == bindparam("placement_id")
+)
+
+
+def badges_on_completion(session: Session, *, placement_id: int) -> bool:
+    """The instructor turned completion badges on, for a placement without credit (asked on
+    every release: two columns, no entity, a statement built once)."""
+    found = session.execute(_BADGE_SWITCHES, {"placement_id": placement_id}).first()
+    return found is not None and found.badge_on_completion and not found.credit_bearing
 
 
 def parse_credits(raw: str) -> Decimal | None:

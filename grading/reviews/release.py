@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from catalog.markdown import plain_text
 from config.database import utcnow
@@ -29,7 +29,6 @@ from grading.placements.models import Placement, ReleaseMode
 from grading.reviews import events, notices
 from grading.reviews.models import GradeRelease, ReleaseSource, Review
 from grading.reviews.records import (
-    latest_release,
     latest_releases,
     review_due_at,
     review_of,
@@ -45,6 +44,21 @@ COMMENT_TEXT_LIMIT = 800
 SCORE_DECIMALS = 2
 UNSHARED_STATUS = "You grade this one: the student did not share it with the employer"
 UNSHARED_TEAM_STATUS = "You grade this one: a team member did not share it with the employer"
+
+
+# What a release compares with the submission's latest one: only those columns (no entity is
+# loaded, a new grade being the common case), in a statement built once.
+_LATEST_TERMS = (
+    select(GradeRelease.id, GradeRelease.score_given, GradeRelease.comment,
+           GradeRelease.adjustment_reason)
+    .where(GradeRelease.submission_id == bindparam("submission_id"))
+    .order_by(GradeRelease.id.desc())
+    .limit(1)
+)
+
+_RELEASES = GradeRelease.__table__
+assert isinstance(_RELEASES, Table)
+_INSERT_RELEASE = insert(_RELEASES).returning(_RELEASES.c.id)
 
 
 def grade_points(score: float) -> float:
@@ -84,34 +98,41 @@ def release(
     """Make a grade visible and queue it for the gradebook; the same grade twice sends nothing."""
     score_given = grade_points(score_given)
     comment = ags_comment(feedback_md, placement.title)
-    latest = latest_release(session, submission_id=submission.id)
+    latest = session.execute(_LATEST_TERMS, {"submission_id": submission.id}).first()
     if (
         latest is not None and abs(latest.score_given - score_given) < 1e-9
         and latest.comment == comment and latest.adjustment_reason == adjustment_reason
     ):
-        return latest
-    grade = GradeRelease(
-        submission_id=submission.id, placement_id=placement.id, review_id=review_id,
-        source=source.value, score_given=score_given, score_maximum=placement.score_maximum,
-        rubric_score=rubric_score, adjustment_reason=adjustment_reason.strip(),
-        feedback_md=feedback_md, comment=comment, released_by_id=released_by_id,
-        released_at=utcnow(),
-    )
+        same = session.get(GradeRelease, latest.id)
+        assert same is not None
+        return same
+    now = utcnow()
+    values = {
+        "submission_id": submission.id, "placement_id": placement.id, "review_id": review_id,
+        "source": source.value, "score_given": score_given,
+        "score_maximum": placement.score_maximum, "rubric_score": rubric_score,
+        "adjustment_reason": adjustment_reason.strip(), "feedback_md": feedback_md,
+        "comment": comment, "released_by_id": released_by_id, "released_at": now,
+        "created_at": now,
+    }
+    # Written by a Core insert (a flush of one new object costs several times as much), then
+    # the entity is put in the session as the row now stands: every column known, no reload.
+    grade = GradeRelease(id=session.execute(_INSERT_RELEASE, values).scalar_one(), **values)
+    make_transient_to_detached(grade)
     session.add(grade)
-    session.flush()
-    members = session.scalars(
-        select(Person).where(Person.id.in_(member_ids(session, submission)))
-    ).all()
-    for person in members:
-        passback.enqueue_grade(
-            session, placement=placement, person=person, release_id=grade.id,
+    members = notices.addressees(session, placement=placement,
+                                 person_ids=member_ids(session, submission))
+    for member in members:
+        passback.enqueue_release(
+            session, placement=placement, person_id=member.person_id,
+            platform_id=member.platform_id, user_sub=member.sub, release_id=grade.id,
             score_given=score_given, score_maximum=placement.score_maximum, comment=comment,
-            submission_id=submission.id, new_release=True,
+            submission_id=submission.id,
         )
     notices.feedback_released(session, placement=placement, release_id=grade.id,
-                              members=list(members))
+                              members=members)
     events.grade_released(session, events.GradeReleased(
-        release_id=grade.id, placement_id=placement.id, person_ids=[p.id for p in members],
+        release_id=grade.id, placement_id=placement.id, person_ids=[m.person_id for m in members],
         score_given=score_given, score_maximum=placement.score_maximum,
         released_at=grade.released_at))
     return grade
