@@ -56,14 +56,16 @@ def settings_of(session: Session, *, placement_id: int) -> PlacementCredit | Non
     return session.scalar(select(PlacementCredit).where(PlacementCredit.placement_id == placement_id))
 
 
-_BADGE_SWITCHES = select(PlacementCredit.badge_on_completion, PlacementCredit.credit_bearing).where(
-    PlacementCredit.placement_id == bindparam("placement_id")
+_PC = PlacementCredit.__table__
+_BADGE_SWITCHES = select(_PC.c.badge_on_completion, _PC.c.credit_bearing).where(
+    _PC.c.placement_id == bindparam("placement_id")
 )
 
 
 def badges_on_completion(session: Session, *, placement_id: int) -> bool:
     """The instructor turned completion badges on, for a placement without credit (asked on
-    every release: two columns, no entity, a statement built once)."""
+    every release: two columns of the table, plain SQL, a statement built once)."""
+    session.flush()  # what an ORM query would do first: the read below is plain SQL
     found = session.execute(_BADGE_SWITCHES, {"placement_id": placement_id}).first()
     return found is not None and found.badge_on_completion and not found.credit_bearing
 

@@ -46,18 +46,18 @@ UNSHARED_STATUS = "You grade this one: the student did not share it with the emp
 UNSHARED_TEAM_STATUS = "You grade this one: a team member did not share it with the employer"
 
 
-# What a release compares with the submission's latest one: only those columns (no entity is
-# loaded, a new grade being the common case), in a statement built once.
-_LATEST_TERMS = (
-    select(GradeRelease.id, GradeRelease.score_given, GradeRelease.comment,
-           GradeRelease.adjustment_reason)
-    .where(GradeRelease.submission_id == bindparam("submission_id"))
-    .order_by(GradeRelease.id.desc())
-    .limit(1)
-)
-
+# What a release compares with the submission's latest one: only those columns, of the table
+# (plain SQL, without the ORM's work per statement: a new grade is the common case), in a
+# statement built once.
 _RELEASES = GradeRelease.__table__
 assert isinstance(_RELEASES, Table)
+_LATEST_TERMS = (
+    select(_RELEASES.c.id, _RELEASES.c.score_given, _RELEASES.c.comment,
+           _RELEASES.c.adjustment_reason)
+    .where(_RELEASES.c.submission_id == bindparam("submission_id"))
+    .order_by(_RELEASES.c.id.desc())
+    .limit(1)
+)
 _INSERT_RELEASE = insert(_RELEASES).returning(_RELEASES.c.id)
 
 
@@ -98,6 +98,7 @@ def release(
     """Make a grade visible and queue it for the gradebook; the same grade twice sends nothing."""
     score_given = grade_points(score_given)
     comment = ags_comment(feedback_md, placement.title)
+    session.flush()  # what an ORM query would do first: the read below is plain SQL
     latest = session.execute(_LATEST_TERMS, {"submission_id": submission.id}).first()
     if (
         latest is not None and abs(latest.score_given - score_given) < 1e-9
