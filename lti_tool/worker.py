@@ -6,13 +6,18 @@ worker runs (tasks run outside any Flask request).
 
 from __future__ import annotations
 
+from typing import Any
+
+from celery import bootsteps
 from celery.signals import task_prerun, worker_process_init
 
 from config import runtime
 from config.broker_fixes import survive_restore_without_client
-from config.celery_app import configure_celery
+from config.celery_app import PASSBACK_QUEUE, configure_celery
 from config.logs import install_log_hygiene
 from config.settings import load_settings
+from grading.passback.pump import ScorePump
+from grading.passback.tasks import deliver_later
 from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
 from lti_tool.runtime import build_tool_runtime, prepare
 
@@ -36,3 +41,23 @@ def _fresh_connections(**_kwargs: object) -> None:
 def _bind_runtime(**_kwargs: object) -> None:
     # Whatever thread the pool runs a task on, the task finds this worker's runtime.
     runtime.bind(worker_runtime)
+
+
+class ScorePumpStep(bootsteps.StartStopStep):  # type: ignore[misc]
+    """The score pump (grading/passback/pump.py) beside a worker that takes grade deliveries:
+    started with the worker, stopped with it (deliveries under way finish first)."""
+
+    requires = {"celery.worker.components:Pool"}
+
+    def create(self, worker: Any) -> ScorePump | None:
+        consumed = worker.app.amqp.queues.consume_from  # None: every queue
+        broker = str(worker.app.conf.broker_url or "")
+        if consumed is not None and PASSBACK_QUEUE not in consumed:
+            return None
+        if not broker.startswith(("redis://", "rediss://")):
+            return None
+        return ScorePump(worker_runtime, redis_url=broker, threads=int(worker.concurrency),
+                         schedule=deliver_later)
+
+
+celery_app.steps["worker"].add(ScorePumpStep)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Row, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -40,8 +40,8 @@ from config import runtime
 from config.database import transaction, utcnow
 from config.settings import Settings
 from grading import runtime as grading_runtime
-from grading.passback import gateway
-from grading.passback.models import OPEN_STATES, OutboxKind, OutboxState, ScoreOutbox
+from grading.passback import gateway, rows
+from grading.passback.models import OutboxKind, OutboxState, ScoreOutbox
 from grading.passback.timestamps import next_timestamp
 from grading.ports import (
     Gradebook,
@@ -125,15 +125,6 @@ def _slot_held(_platform_id: int) -> bool:
     return True
 
 
-def _open_row_platform(session: Session, outbox_id: int) -> int | None:
-    """The row's LMS, if the row is still to be delivered (read before any write, so on
-    SQLite the store's slot can be written without waiting on this session)."""
-    found = session.execute(
-        select(ScoreOutbox.platform_id, ScoreOutbox.state).where(ScoreOutbox.id == outbox_id)
-    ).first()
-    return found.platform_id if found is not None and found.state in OPEN_STATES else None
-
-
 def _deliver(
     outbox_id: int, *, settings: Settings, book: Gradebook, eager: bool,
     take_slot: Callable[[int], bool],
@@ -141,23 +132,27 @@ def _deliver(
     # One transaction finds the row's LMS, takes one of its slots, claims the row and checks
     # its order; the slot is held from before the claim until the outcome is written.
     with transaction(runtime.current().session_factory) as session:
-        platform_id = _open_row_platform(session, outbox_id)
+        platform_id = rows.open_row_platform(session, outbox_id)
         if platform_id is None:
             return Tried(DeliveryOutcome.NOT_CLAIMED)
         if not take_slot(platform_id):
             # In-process runs cannot wait without holding up a web request: the sweep will.
             return Tried(DeliveryOutcome.BUSY,
                          retry_in=None if eager else round(random.uniform(*BUSY_RETRY_SECONDS), 3))
-        row = _claim(session, outbox_id, now=utcnow(), settings=settings)
+        now = utcnow()
+        row: ScoreOutbox | Row[Any] | None = rows.claim(
+            session, outbox_id, now=now, due_by=now + EARLY_TOLERANCE,
+            stale_before=now - timedelta(seconds=settings.passback_claim_seconds))
         if row is None:
             return Tried(DeliveryOutcome.NOT_CLAIMED)
         order = _order_check(session, row)
-        if order is Order.SUPERSEDED:
-            _set(session, row, OutboxState.SUPERSEDED, note="a newer score was already sent")
-            return Tried(DeliveryOutcome.SUPERSEDED)
-        if order is Order.RESTAMP:
+        if order is not Order.SEND:
+            row = _entity(session, outbox_id)
+            if order is Order.SUPERSEDED:
+                _set(session, row, OutboxState.SUPERSEDED, note="a newer score was already sent")
+                return Tried(DeliveryOutcome.SUPERSEDED)
             _restamp(session, row)
-        attempt = Attempt(outbox_id, row.attempts, row.first_attempt_at or utcnow(),
+        attempt = Attempt(outbox_id, row.attempts, row.first_attempt_at or now,
                           row.outcome_unknown)
         post, platform_id = to_post(row), row.platform_id
     if attempt.unknown:
@@ -200,7 +195,7 @@ def _retry_after(error: Exception) -> float | None:
     return error.retry_after if isinstance(error, GradebookUnavailable) else None
 
 
-def to_post(row: ScoreOutbox) -> ScorePost:
+def to_post(row: ScoreOutbox | Row[Any]) -> ScorePost:
     return ScorePost(
         line_item_url=row.line_item_url,
         user_id=row.user_sub,
@@ -231,44 +226,7 @@ def _run(session: Session, statement: Any) -> CursorResult[Any]:
 # -- claiming and ordering -----------------------------------------------------------------
 
 
-def _claim(
-    session: Session, outbox_id: int, *, now: datetime, settings: Settings
-) -> ScoreOutbox | None:
-    """Take the row for this worker. Taking over a dead worker's claim marks the outcome
-    unknown: its post may have landed."""
-    values: dict[str, Any] = {
-        "state": OutboxState.SENDING.value, "claimed_at": now,
-        "attempts": ScoreOutbox.attempts + 1,
-        "first_attempt_at": func.coalesce(ScoreOutbox.first_attempt_at, now),
-    }
-    fresh = session.scalars(
-        update(ScoreOutbox)
-        .where(
-            ScoreOutbox.id == outbox_id,
-            ScoreOutbox.state == OutboxState.PENDING.value,
-            (ScoreOutbox.next_attempt_at.is_(None))
-            | (ScoreOutbox.next_attempt_at <= now + EARLY_TOLERANCE),
-        )
-        .values(**values)
-        .returning(ScoreOutbox)
-        .execution_options(populate_existing=True)
-    ).first()
-    if fresh is not None:
-        return fresh
-    return session.scalars(
-        update(ScoreOutbox)
-        .where(
-            ScoreOutbox.id == outbox_id,
-            ScoreOutbox.state == OutboxState.SENDING.value,
-            ScoreOutbox.claimed_at < now - timedelta(seconds=settings.passback_claim_seconds),
-        )
-        .values(**values, outcome_unknown=True)
-        .returning(ScoreOutbox)
-        .execution_options(populate_existing=True)
-    ).first()
-
-
-def _order_check(session: Session, row: ScoreOutbox) -> Order:
+def _order_check(session: Session, row: ScoreOutbox | Row[Any]) -> Order:
     """Whether to send, restamp or drop the row, given the newer scores already sent.
 
     A newer grade replaces anything older; a newer "submitted" replaces an older "submitted".
@@ -276,18 +234,19 @@ def _order_check(session: Session, row: ScoreOutbox) -> Order:
     gets a fresh timestamp. An older "submitted" after a grade is dropped: Moodle would clear
     the grade on a post without FullyGraded.
     """
-    newer = session.scalars(
-        select(ScoreOutbox.kind).where(
-            ScoreOutbox.stream_key == row.stream_key,
-            ScoreOutbox.timestamp > row.timestamp,
-            ScoreOutbox.state == OutboxState.SENT.value,
-        )
-    ).all()
+    newer = rows.newer_sent_kinds(session, stream_key=row.stream_key, timestamp=row.timestamp)
     if not newer:
         return Order.SEND
     if OutboxKind.GRADE.value in newer or row.kind in newer:
         return Order.SUPERSEDED
     return Order.RESTAMP
+
+
+def _entity(session: Session, outbox_id: int) -> ScoreOutbox:
+    """The claimed row as an entity, for the rare paths that change more than its state."""
+    row = session.get(ScoreOutbox, outbox_id)
+    assert row is not None  # claimed in this very transaction
+    return row
 
 
 def _restamp(session: Session, row: ScoreOutbox) -> None:
@@ -318,6 +277,8 @@ def _record(
     The LMS has answered by now, so a database that is briefly away is waited for (up to
     DB_RETRY_SECONDS) rather than leaving the row "sending" until the sweep reads it back.
     """
+    if state == OutboxState.SENT and not error and not note and unknown is None:
+        return with_db_retries(lambda: _write_sent(attempt, status))
     values: dict[str, object] = {
         "state": state.value, "claimed_at": None, "last_status": status,
         "next_attempt_at": next_attempt_at,
@@ -347,6 +308,12 @@ def _record(
         return bool(result.rowcount)
 
     return with_db_retries(write)
+
+
+def _write_sent(attempt: Attempt, status: int | None) -> bool:
+    with transaction(runtime.current().session_factory) as session:
+        return rows.record_sent(session, outbox_id=attempt.outbox_id, attempt=attempt.number,
+                                status=status, now=utcnow())
 
 
 def with_db_retries(work: Callable[[], T], *, seconds: float = DB_RETRY_SECONDS) -> T:

@@ -1,5 +1,9 @@
 """Celery tasks of grade passback: deliver one score, and the sweep that re-queues lost ones.
 
+With workers over Redis, a score's first try (and a row the sweep queues again) reaches a
+worker through the score pump's list (grading/passback/pump.py), not as a task; a try that
+must wait is retried as a delayed task, as before.
+
 Both take ids only and are safe to run twice: the outbox row is the truth and its claim
 stops a second sender (hence ``acks_late``: a worker killed mid-task leaves its message, or
 the sweep, to try again). A database error is retried with backoff, not acknowledged and
@@ -18,7 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from config import outbox, runtime
 from config.celery_app import celery_app
 from config.database import transaction, utcnow
-from grading.passback import delivery, service
+from grading.passback import delivery, pump, service
 from grading.passback.models import CHANNEL
 
 log = logging.getLogger(__name__)
@@ -62,13 +66,24 @@ def sweep() -> int:
 
 
 def enqueue(outbox_id: int) -> bool:
-    """Queue one delivery now; False (and a log line) when the broker cannot be reached."""
+    """Queue one delivery now; False (and a log line) when the broker cannot be reached.
+
+    With workers over Redis the id goes to the score pump's list (grading/passback/pump.py);
+    in-process (the embedded default) and on any other broker, to the task itself."""
+    broker = str(celery_app.conf.broker_url or "")
+    if not celery_app.conf.task_always_eager and broker.startswith(("redis://", "rediss://")):
+        return pump.push(broker, outbox_id)
     try:
         deliver_score.delay(outbox_id=outbox_id)
     except Exception:  # the row stays pending: the sweep will queue it
         log.warning("could not queue score %s; the sweep will retry", outbox_id, exc_info=True)
         return False
     return True
+
+
+def deliver_later(outbox_id: int, seconds: float) -> None:
+    """A later try of one row, as the task's own retry would queue it."""
+    deliver_score.apply_async(kwargs={"outbox_id": outbox_id}, countdown=seconds)
 
 
 outbox.register(CHANNEL, enqueue)
