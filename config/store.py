@@ -8,6 +8,7 @@ request's session before writing to the store, or the two writers wait on each o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -27,6 +28,11 @@ class KeyValueStore(Protocol):
 
     def add(self, key: str, value: str, ttl: int) -> bool:
         """Store only if absent; True when this call stored it."""
+        ...
+
+    def add_first(self, keys: Sequence[str], value: str, ttl: int) -> str | None:
+        """``add`` to the first of ``keys`` that is absent, in one step; that key, or None
+        when every one is taken (a slot of a limited resource, say)."""
         ...
 
     def get(self, key: str) -> str | None: ...
@@ -105,6 +111,9 @@ class DatabaseStore:
         except IntegrityError:
             return False
         return True
+
+    def add_first(self, keys: Sequence[str], value: str, ttl: int) -> str | None:
+        return next((key for key in keys if self.add(key, value, ttl)), None)
 
     def get(self, key: str) -> str | None:
         with self._engine.connect() as conn:
@@ -187,6 +196,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+# KEYS: the candidates, in order; ARGV: value, ttl. Returns the key set, or nil.
+_ADD_FIRST = """
+for _, key in ipairs(KEYS) do
+  if redis.call('SET', key, ARGV[1], 'NX', 'EX', ARGV[2]) then
+    return key
+  end
+end
+return nil
+"""
 # KEYS: marker, key; ARGV: marker ttl, value, ttl.
 _ADD_THEN_PUT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -203,6 +221,7 @@ class RedisStore:
         self._add_then_put = client.register_script(_ADD_THEN_PUT)
         self._take_then_add_then_put = client.register_script(_TAKE_THEN_ADD_THEN_PUT)
         self._delete_if = client.register_script(_DELETE_IF)
+        self._add_first = client.register_script(_ADD_FIRST)
 
     @classmethod
     def from_url(cls, url: str) -> RedisStore:
@@ -218,6 +237,10 @@ class RedisStore:
 
     def add(self, key: str, value: str, ttl: int) -> bool:
         return bool(self._redis.set(key, value, ex=ttl, nx=True))
+
+    def add_first(self, keys: Sequence[str], value: str, ttl: int) -> str | None:
+        found = self._add_first(keys=list(keys), args=[value, ttl])
+        return None if found is None else str(found)
 
     def get(self, key: str) -> str | None:
         value = self._redis.get(key)

@@ -57,11 +57,8 @@ def _take(
     store: KeyValueStore, platform_id: int, token: str, *, limit: int, hold_seconds: int
 ) -> str | None:
     first = random.randrange(limit)  # spread the takers over the slots
-    for number in range(limit):
-        key = f"passback-slot:{platform_id}:{(first + number) % limit}"
-        if store.add(key, token, hold_seconds):
-            return key
-    return None
+    keys = [f"passback-slot:{platform_id}:{(first + number) % limit}" for number in range(limit)]
+    return store.add_first(keys, token, hold_seconds)  # one round trip on Redis
 
 
 def _release(store: KeyValueStore, key: str, token: str) -> None:

@@ -11,7 +11,7 @@ a claim left by a killed worker is taken over after ``passback_claim_seconds``, 
 So the after-commit hook pushes each id onto one Redis list (RPUSH, a single round trip),
 and every worker that consumes the passback queue runs a pump beside its Celery consumer
 (a worker bootstep, lti_tool/worker.py): it takes ids only while it has a free thread
-(LPOP of up to that many, BLPOP when the list is empty) and runs ``deliver_row`` for each,
+(BLMPOP of up to that many, waiting a second at most) and runs ``deliver_row`` for each,
 exactly as the task does. Retries keep going through Celery: a try that must wait
 (``Tried.retry_in``) or a database error becomes a delayed ``deliver_score`` task.
 """
@@ -34,10 +34,10 @@ from grading.passback import delivery
 log = logging.getLogger(__name__)
 
 DUE_KEY = "microbridge:passback:due"
-"""The Redis list of outbox ids whose first try is due (RPUSH by writers, LPOP by pumps)."""
+"""The Redis list of outbox ids whose first try is due (RPUSH by writers, BLMPOP by pumps)."""
 CONNECT_SECONDS = 2.0
 WAIT_SECONDS = 1.0
-"""How long one BLPOP waits: also how soon a stopping pump notices."""
+"""How long one BLMPOP waits: also how soon a stopping pump notices."""
 OUTAGE_LOG_SECONDS = 60.0
 
 Schedule = Callable[[int, float], object]
@@ -120,12 +120,9 @@ class ScorePump:
             self._pool.submit(self._deliver, outbox_id)
 
     def _take(self, count: int) -> list[int]:
-        """Up to ``count`` ids: at once if the list has any, else wait a little for one."""
-        taken = self.client.lpop(DUE_KEY, count)
-        if not taken:
-            found = self.client.blpop([DUE_KEY], timeout=WAIT_SECONDS)
-            taken = [found[1]] if found else []
-        return [int(value) for value in taken]
+        """Up to ``count`` ids, waiting a little for the first (BLMPOP: one round trip)."""
+        found = self.client.blmpop(WAIT_SECONDS, 1, DUE_KEY, direction="LEFT", count=count)
+        return [int(value) for value in found[1]] if found else []
 
     def _give_back(self, count: int) -> None:
         for _ in range(count):

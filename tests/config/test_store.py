@@ -94,3 +94,32 @@ def test_take_then_add_then_put_takes_marks_and_keeps_once(app: Flask) -> None:
         "record 2", False,
     )
     assert store.get("data:2") is None
+
+
+def test_add_first_takes_the_first_free_key_once_and_none_when_all_are_taken(app: Flask) -> None:
+    store = _store(app)
+    keys = ["slot:0", "slot:1", "slot:2"]
+    store.put("slot:0", "someone", 60)
+    assert store.add_first(keys, "a", 60) == "slot:1"
+    assert store.add_first(keys, "b", 60) == "slot:2"
+    assert store.add_first(keys, "c", 60) is None
+    assert [store.get(key) for key in keys] == ["someone", "a", "b"]
+
+
+def test_add_first_gives_each_free_key_to_exactly_one_of_many_racing_callers(app: Flask) -> None:
+    store = _store(app)
+    keys = [f"race-slot:{n}" for n in range(3)]
+    taken: list[str | None] = []
+    barrier = threading.Barrier(8)
+
+    def racer(name: str) -> None:
+        barrier.wait()
+        taken.append(store.add_first(keys, name, 60))
+
+    threads = [threading.Thread(target=racer, args=(f"r{n}",)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(key for key in taken if key is not None) == keys
+    assert taken.count(None) == 5
