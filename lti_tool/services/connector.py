@@ -41,6 +41,9 @@ from lti_tool.registry.tool_conf import registration_for
 
 TIMEOUT = (5, 20)
 TOKEN_EARLY_EXPIRY = 60
+TOKEN_MEMO_SECONDS = TOKEN_EARLY_EXPIRY / 2
+"""How long a connector keeps a token it read from the store before asking the store again:
+a Redis round trip per score saved, and still well before the margin above runs out."""
 SHOWN_REASON_CHARS = 200
 _NEXT_LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?next"?', re.IGNORECASE)
 
@@ -118,6 +121,7 @@ class PlatformConnector(ServiceConnector):
         )
         self._key = key
         self._store = store
+        self._tokens: dict[str, tuple[float, str]] = {}
         self.tokens_fetched = 0
 
     # -- access tokens -------------------------------------------------------------------
@@ -129,13 +133,25 @@ class PlatformConnector(ServiceConnector):
         return "lti-token:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def _get_cached_access_token(self, scope_key: str) -> str | None:
-        return self._store.get(scope_key)
+        now = time.monotonic()
+        memo = self._tokens.get(scope_key)
+        if memo is not None and memo[0] > now:
+            return memo[1]
+        token = self._store.get(scope_key)
+        if token is not None:
+            self._tokens[scope_key] = (now + TOKEN_MEMO_SECONDS, token)
+        return token
+
+    def _forget_access_token(self, scope_key: str) -> None:
+        self._tokens.pop(scope_key, None)
+        self._store.delete(scope_key)
 
     def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
         self.tokens_fetched += 1
         ttl = int(float(expires_in or 0)) - TOKEN_EARLY_EXPIRY
         if ttl > 0:
             self._store.put(scope_key, access_token, ttl)
+            self._tokens[scope_key] = (time.monotonic() + min(TOKEN_MEMO_SECONDS, ttl), access_token)
 
     def encode_jwt(
         self, message: dict[str, str | int], private_key: str, headers: dict[str, str]
@@ -207,7 +223,7 @@ class PlatformConnector(ServiceConnector):
             if response.status_code == 401:
                 # A cached token the platform no longer honours: fetch a new one once. A fresh
                 # token refused too is trouble with tokens, not with the score: try later.
-                self._store.delete(self._scope_key(scopes))
+                self._forget_access_token(self._scope_key(scopes))
                 if attempt == 1:
                     continue
                 raise _transient(response, f"{method} with a fresh access token")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from grading.passback.delivery import DeliveryOutcome, deliver_row
 from grading.passback.models import OutboxState, ScoreOutbox
+from grading.submissions.models import Submission
 from tests.passback.conftest import Gradebook
 from tests.passback.helpers import release_grade
 
@@ -68,3 +69,22 @@ def test_a_token_answer_without_a_token_waits_too(world: Gradebook, db: Session)
     assert _row(db, row.id).state == OutboxState.PENDING
     _due_now(db)
     assert deliver_row(row.id).outcome == DeliveryOutcome.SENT
+
+
+def test_a_token_the_lms_forgot_is_renewed_once_and_the_grade_delivered(
+    world: Gradebook, db: Session
+) -> None:
+    first = release_grade(db, world.placed.placement, world.student, 70)
+    assert _row(db, first.id).state == OutboxState.SENT
+    assert world.lms.stats.tokens_issued == 1
+
+    # The tool still holds the token (in the store, and its connector for a while); the LMS
+    # answers 401 to it, so the tool asks for a new one and sends again, once.
+    world.lms.expire_tokens()
+    second = release_grade(db, world.placed.placement, world.student, 71,
+                           submission=db.get(Submission, first.submission_id))
+
+    assert _row(db, second.id).state == OutboxState.SENT
+    assert world.lms.stats.tokens_issued == 2
+    assert [p.body["scoreGiven"] for p in world.lms.score_posts(world.item, world.installed.student)] \
+        == [70, 71]
