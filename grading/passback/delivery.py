@@ -140,12 +140,13 @@ def _deliver(
             return Tried(DeliveryOutcome.BUSY,
                          retry_in=None if eager else round(random.uniform(*BUSY_RETRY_SECONDS), 3))
         now = utcnow()
-        row: ScoreOutbox | Row[Any] | None = rows.claim(
+        claimed = rows.claim(
             session, outbox_id, now=now, due_by=now + EARLY_TOLERANCE,
             stale_before=now - timedelta(seconds=settings.passback_claim_seconds))
-        if row is None:
+        if claimed is None:
             return Tried(DeliveryOutcome.NOT_CLAIMED)
-        order = _order_check(session, row)
+        row: ScoreOutbox | Row[Any] = claimed
+        order = _order_from(claimed.newer_sent)
         if order is not Order.SEND:
             row = _entity(session, outbox_id)
             if order is Order.SUPERSEDED:
@@ -247,6 +248,13 @@ def _entity(session: Session, outbox_id: int) -> ScoreOutbox:
     row = session.get(ScoreOutbox, outbox_id)
     assert row is not None  # claimed in this very transaction
     return row
+
+
+def _order_from(newer_sent: int | None) -> Order:
+    """The order check as the claim folded it in (grading/passback/rows.py)."""
+    if newer_sent == rows.NEWER_REPLACES:
+        return Order.SUPERSEDED
+    return Order.RESTAMP if newer_sent == rows.NEWER_OTHER_KIND else Order.SEND
 
 
 def _restamp(session: Session, row: ScoreOutbox) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, func, or_, select, update
+from sqlalchemy import Row, Table, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import Label
 
 from grading.passback.models import OPEN_STATES, OutboxState, ScoreOutbox
 
@@ -23,6 +24,17 @@ _T: Table = ScoreOutbox.__table__  # type: ignore[assignment]
 _WHEN = ScoreOutbox.claimed_at.type  # UTCDateTime: the bound datetimes need its conversion
 
 _PLATFORM = select(_T.c.platform_id, _T.c.state).where(_T.c.id == bindparam("row_id"))
+
+# Whether newer scores of the same gradebook cell were sent, folded into the claim (one round
+# trip fewer): NULL none, 1 only other kinds (the row is sent with a new timestamp), 2 a grade
+# or one of the row's own kind (the row is superseded). Written out, as SQLAlchemy renders
+# SQLite's RETURNING with bare column names, which would lose the correlation.
+NEWER_NONE, NEWER_OTHER_KIND, NEWER_REPLACES = None, 1, 2
+_NEWER_SENT_IN_CELL: Label[Any] = literal_column(
+    "(SELECT max(CASE WHEN newer.kind = 'grade' OR newer.kind = score_outbox.kind THEN 2 ELSE 1 END)"
+    " FROM score_outbox AS newer WHERE newer.stream_key = score_outbox.stream_key"
+    " AND newer.timestamp > score_outbox.timestamp AND newer.state = 'sent')"
+).label("newer_sent")
 
 _CLAIMED = {
     "state": OutboxState.SENDING.value,
@@ -39,7 +51,7 @@ _CLAIM_PENDING = (
             _T.c.next_attempt_at <= bindparam("due_by", type_=_WHEN)),
     )
     .values(**_CLAIMED)
-    .returning(*_T.c)
+    .returning(*_T.c, _NEWER_SENT_IN_CELL)
 )
 _CLAIM_STALE = (
     update(_T)
@@ -49,7 +61,7 @@ _CLAIM_STALE = (
         _T.c.claimed_at < bindparam("stale_before", type_=_WHEN),
     )
     .values(**_CLAIMED, outcome_unknown=True)
-    .returning(*_T.c)
+    .returning(*_T.c, _NEWER_SENT_IN_CELL)
 )
 _NEWER_SENT = select(_T.c.kind).where(
     _T.c.stream_key == bindparam("stream_key"),
@@ -79,7 +91,8 @@ def claim(
     session: Session, outbox_id: int, *, now: datetime, due_by: datetime, stale_before: datetime
 ) -> Row[Any] | None:
     """The row, claimed: pending and due, or a dead worker's claim (older than
-    ``stale_before``, its outcome then unknown); None if neither."""
+    ``stale_before``, its outcome then unknown); None if neither. Its ``newer_sent`` says
+    what was sent for its gradebook cell since (NEWER_NONE, NEWER_OTHER_KIND, NEWER_REPLACES)."""
     connection = session.connection()
     fresh = connection.execute(
         _CLAIM_PENDING, {"row_id": outbox_id, "claimed_at": now, "due_by": due_by}).first()
