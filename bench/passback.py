@@ -3,7 +3,8 @@ over Redis, and the emulated LMS (AGS scores endpoint) over loopback HTTP, on Po
 
 Each grade is released in its own transaction (GradeRelease + outbox row, delivery queued
 after commit), as instructors release them. Workers are started as in production
-(``microbridge worker``: a threads pool on the delivery queue). The emulated LMS runs in its
+(``microbridge worker``: its score pump takes first tries from Redis, a threads pool runs
+the retries). The emulated LMS runs in its
 own process, threaded, and sleeps ``--lms-latency-ms`` in every AGS call.
 
 Per run it prints: scores/s and time from the first release commit to the last grade the LMS
