@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import secrets
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from . import ags, nrps, persistence, protocol, storage_frame, ui
 from .errors import PlatformError
@@ -19,6 +20,7 @@ def create_platform_app(platform: Platform) -> Flask:
     app.secret_key = secrets.token_hex(32)
     # Two flavours may share a host in the demo; keep their sessions apart.
     app.config["SESSION_COOKIE_NAME"] = f"demo_lms_{platform.flavour}"
+    app.session_interface = _CookieSessions()
     app.extensions["demo_lms"] = platform
     app.register_error_handler(PlatformError, _error_response)
     app.before_request(_injected_fault)
@@ -31,6 +33,17 @@ def create_platform_app(platform: Platform) -> Flask:
     return app
 
 
+class _CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signing serializer for a request
+    that carries no session cookie: every AGS and NRPS call (tools send a bearer token, never
+    a cookie), and the serializer cost more than the rest of a score POST's own work."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()  # what Flask answers then, too
+        return super().open_session(app, request)
+
+
 def _error_response(error: PlatformError) -> Response:
     if isinstance(error.body, str):
         response = Response(error.body, status=error.status, content_type="text/plain")
@@ -41,14 +54,18 @@ def _error_response(error: PlatformError) -> Response:
 
 
 def _injected_fault() -> Response | None:
-    fault = current_platform().faults.take(request.method, _path())
+    faults = current_platform().faults
+    if not faults.faults:  # none armed (the usual case): no path to build, no lock to take
+        return None
+    fault = faults.take(request.method, _path())
     return None if fault is None else _fault_response(fault)
 
 
 def _fault_after_applying(response: Response) -> Response:
-    if response.status_code >= 300:
+    faults = current_platform().faults
+    if response.status_code >= 300 or not faults.faults:
         return response
-    fault = current_platform().faults.take(request.method, _path(), after_applying=True)
+    fault = faults.take(request.method, _path(), after_applying=True)
     return response if fault is None else _fault_response(fault)
 
 
