@@ -121,6 +121,12 @@ def deliver_row(outbox_id: int, *, eager: bool = False, gradebook: Gradebook | N
         return _deliver(outbox_id, settings=settings, book=book, eager=eager, take_slot=take_slot)
 
 
+def _busy(eager: bool) -> Tried:
+    # In-process runs cannot wait without holding up a web request: the sweep will.
+    return Tried(DeliveryOutcome.BUSY,
+                 retry_in=None if eager else round(random.uniform(*BUSY_RETRY_SECONDS), 3))
+
+
 def _slot_held(_platform_id: int) -> bool:
     return True
 
@@ -129,22 +135,28 @@ def _deliver(
     outbox_id: int, *, settings: Settings, book: Gradebook, eager: bool,
     take_slot: Callable[[int], bool],
 ) -> Tried:
-    # One transaction finds the row's LMS, takes one of its slots, claims the row and checks
-    # its order; the slot is held from before the claim until the outcome is written.
+    # One transaction claims the row (checking its order) and takes one of its LMS's slots;
+    # the slot is held until the outcome is written. With the slots in Redis the claim comes
+    # first and is rolled back when no slot is free (the row's LMS then costs no read of its
+    # own). With them in the database, which on SQLite a claimed row would lock, the row's
+    # LMS is read and the slot taken before any write.
+    claim_first = bool(settings.redis_url)
     with transaction(runtime.current().session_factory) as session:
-        platform_id = rows.open_row_platform(session, outbox_id)
-        if platform_id is None:
-            return Tried(DeliveryOutcome.NOT_CLAIMED)
-        if not take_slot(platform_id):
-            # In-process runs cannot wait without holding up a web request: the sweep will.
-            return Tried(DeliveryOutcome.BUSY,
-                         retry_in=None if eager else round(random.uniform(*BUSY_RETRY_SECONDS), 3))
+        if not claim_first:
+            platform_id = rows.open_row_platform(session, outbox_id)
+            if platform_id is None:
+                return Tried(DeliveryOutcome.NOT_CLAIMED)
+            if not take_slot(platform_id):
+                return _busy(eager)
         now = utcnow()
         claimed = rows.claim(
             session, outbox_id, now=now, due_by=now + EARLY_TOLERANCE,
             stale_before=now - timedelta(seconds=settings.passback_claim_seconds))
         if claimed is None:
             return Tried(DeliveryOutcome.NOT_CLAIMED)
+        if claim_first and not take_slot(claimed.platform_id):
+            session.rollback()  # the row stays exactly as it was
+            return _busy(eager)
         row: ScoreOutbox | Row[Any] = claimed
         order = _order_from(claimed.newer_sent)
         if order is not Order.SEND:
