@@ -70,11 +70,9 @@ def enqueue_submitted(
 def enqueue_grade(
     session: Session, *, placement: Placement, person: Person, release_id: int,
     score_given: float, score_maximum: float, comment: str, submission_id: int | None = None,
-    idempotency_key: str = "", new_release: bool = False,
+    idempotency_key: str = "",
 ) -> ScoreOutbox | None:
-    """Send a released grade, exactly as released: score, maximum and comment.
-
-    ``new_release``: the release was written in this transaction (its key cannot exist yet)."""
+    """Send a released grade, exactly as released: score, maximum and comment."""
     return enqueue(
         session,
         placement=placement,
@@ -86,7 +84,6 @@ def enqueue_grade(
         comment=comment,
         submission_id=submission_id,
         release_id=release_id,
-        new_key=new_release and not idempotency_key,
     )
 
 
@@ -95,51 +92,25 @@ def enqueue(
     idempotency_key: str, score_given: float | None = None, score_maximum: float | None = None,
     comment: str | None = None, review_url: str | None = None,
     submitted_at: datetime | None = None, keep_existing_grade: bool = False,
-    submission_id: int | None = None, release_id: int | None = None, new_key: bool = False,
+    submission_id: int | None = None, release_id: int | None = None,
 ) -> ScoreOutbox | None:
-    """Write one outbox row (once per idempotency key); None if the link has no gradebook column.
-
-    ``new_key``: the key names something written in this very transaction (a new release),
-    so no row can hold it yet and it is not looked up first; the unique key still guards it.
-    The insert does nothing on a clash (no savepoint, one round trip): the clash is this key
-    (written meanwhile by another transaction: that row is returned) or this cell's second
-    (another score took it: the next second is tried).
-    """
-    if not new_key:
-        existing = session.scalar(
-            select(ScoreOutbox).where(ScoreOutbox.idempotency_key == idempotency_key)
-        )
-        if existing is not None:
-            return existing
+    """Write one outbox row (once per idempotency key); None if the link has no gradebook column."""
+    existing = session.scalar(
+        select(ScoreOutbox).where(ScoreOutbox.idempotency_key == idempotency_key)
+    )
+    if existing is not None:
+        return existing
     if not placement.line_item_url:
         return None
-    values = {
-        "placement_id": placement.id, "person_id": person.id,
-        "platform_id": person.platform_id, "kind": kind.value,
-        "submission_id": submission_id, "release_id": release_id,
-        "line_item_url": placement.line_item_url, "user_sub": person.sub,
-        "stream_key": stream_key(placement.line_item_url, person.sub),
-        "score_given": score_given, "score_maximum": score_maximum, "comment": comment,
-        "review_url": review_url, "submitted_at": submitted_at,
-        "keep_existing_grade": keep_existing_grade, "idempotency_key": idempotency_key,
-        "state": OutboxState.PENDING.value,
-    }
-    statement = _insert_statement(session.get_bind().dialect.name, entity=True)
-    for _ in range(_TIMESTAMP_TRIES):
-        row: ScoreOutbox | None = session.scalars(
-            statement, {**values, "now": utcnow().replace(microsecond=0)}
-        ).first()
-        if row is None:
-            # Another transaction took this second (or wrote this very decision): look again.
-            again = session.scalar(
-                select(ScoreOutbox).where(ScoreOutbox.idempotency_key == idempotency_key)
-            )
-            if again is not None:
-                return again
-            continue
-        outbox.queue_after_commit(session, CHANNEL, row.id)
-        return row
-    raise UserFacingError("The grade could not be queued for the LMS just now; please try again.")
+    row_id = _insert(session, _row_values(
+        placement=placement, person_id=person.id, platform_id=person.platform_id,
+        user_sub=person.sub, kind=kind, idempotency_key=idempotency_key,
+        score_given=score_given, score_maximum=score_maximum, comment=comment,
+        review_url=review_url, submitted_at=submitted_at,
+        keep_existing_grade=keep_existing_grade, submission_id=submission_id,
+        release_id=release_id,
+    ))
+    return session.get(ScoreOutbox, row_id)
 
 
 def enqueue_release(
@@ -152,22 +123,41 @@ def enqueue_release(
     for every grade released). None if the link has no gradebook column."""
     if not placement.line_item_url:
         return None
-    return _insert(session, {
+    return _insert(session, _row_values(
+        placement=placement, person_id=person_id, platform_id=platform_id, user_sub=user_sub,
+        kind=OutboxKind.GRADE, idempotency_key=f"release:{release_id}:person:{person_id}",
+        score_given=score_given, score_maximum=score_maximum, comment=comment,
+        submission_id=submission_id, release_id=release_id,
+    ))
+
+
+def _row_values(
+    *, placement: Placement, person_id: int, platform_id: int, user_sub: str, kind: OutboxKind,
+    idempotency_key: str, score_given: float | None = None, score_maximum: float | None = None,
+    comment: str | None = None, review_url: str | None = None,
+    submitted_at: datetime | None = None, keep_existing_grade: bool = False,
+    submission_id: int | None = None, release_id: int | None = None,
+) -> dict[str, Any]:
+    line_item_url = placement.line_item_url or ""
+    return {
         "placement_id": placement.id, "person_id": person_id, "platform_id": platform_id,
-        "kind": OutboxKind.GRADE.value, "submission_id": submission_id, "release_id": release_id,
-        "line_item_url": placement.line_item_url, "user_sub": user_sub,
-        "stream_key": stream_key(placement.line_item_url, user_sub),
+        "kind": kind.value, "submission_id": submission_id, "release_id": release_id,
+        "line_item_url": line_item_url, "user_sub": user_sub,
+        "stream_key": stream_key(line_item_url, user_sub),
         "score_given": score_given, "score_maximum": score_maximum, "comment": comment,
-        "review_url": None, "submitted_at": None, "keep_existing_grade": False,
-        "idempotency_key": f"release:{release_id}:person:{person_id}",
+        "review_url": review_url, "submitted_at": submitted_at,
+        "keep_existing_grade": keep_existing_grade, "idempotency_key": idempotency_key,
         "state": OutboxState.PENDING.value,
-    })
+    }
 
 
 def _insert(session: Session, values: dict[str, Any]) -> int:
-    """``enqueue``'s insert and retries, on the session's connection (Core, no entity),
-    queueing the row's delivery: the row's id."""
-    statement = _insert_statement(session.get_bind().dialect.name, entity=False)
+    """Insert the row and queue its delivery after commit: its id.
+
+    The insert does nothing on a clash (no savepoint, one round trip): the clash is this key
+    (written meanwhile by another transaction: that row's id is returned, already queued by
+    its writer) or this cell's second (another score took it: the next second is tried)."""
+    statement = _insert_statement(session.get_bind().dialect.name)
     connection = session.connection()
     for _ in range(_TIMESTAMP_TRIES):
         row_id = connection.execute(
@@ -188,18 +178,17 @@ _INSERT_COLUMNS = (
     "line_item_url", "user_sub", "stream_key", "score_given", "score_maximum", "comment",
     "review_url", "submitted_at", "keep_existing_grade", "idempotency_key", "state",
 )
-_inserts: dict[tuple[str, bool], Insert] = {}
+_inserts: dict[str, Insert] = {}
 _ID_BY_KEY = select(ScoreOutbox.__table__.c.id).where(
     ScoreOutbox.__table__.c.idempotency_key == bindparam("key")
 )
 
 
-def _insert_statement(dialect: str, *, entity: bool) -> Insert:
-    """The outbox row's insert, built once per dialect and answer (building and keying a
-    statement of this size costs more than running it): every value a parameter, the
-    timestamp computed by the insert from the cell's last one, nothing written on a clash;
-    it answers the row (``entity``) or its id only (Core)."""
-    statement = _inserts.get((dialect, entity))
+def _insert_statement(dialect: str) -> Insert:
+    """The outbox row's insert, built once per dialect (building and keying a statement of
+    this size costs more than running it): every value a parameter, the timestamp computed by
+    the insert from the cell's last one, nothing written on a clash, the row's id returned."""
+    statement = _inserts.get(dialect)
     if statement is None:
         table = ScoreOutbox.__table__
         assert isinstance(table, Table)
@@ -210,13 +199,8 @@ def _insert_statement(dialect: str, *, entity: bool) -> Insert:
             dialect, bindparam("stream_key", type_=String()), bindparam("now", type_=UTCDateTime())
         )
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        if entity:
-            statement = insert(ScoreOutbox).values(values).on_conflict_do_nothing() \
-                .returning(ScoreOutbox)
-        else:
-            statement = insert(table).values(values).on_conflict_do_nothing() \
-                .returning(table.c.id)
-        _inserts[(dialect, entity)] = statement
+        statement = insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)
+        _inserts[dialect] = statement
     return statement
 
 

@@ -24,7 +24,6 @@ def next_timestamp(session: Session, key: str, *, now: datetime | None = None) -
     return candidate
 
 
-
 def next_timestamp_sql(
     dialect: str, key: ColumnElement[str], candidate: ColumnElement[datetime]
 ) -> ColumnElement[datetime]:
