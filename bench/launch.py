@@ -1,12 +1,12 @@
-"""Launch benchmark: the tool under gunicorn (production settings, PostgreSQL + Redis) and
+"""Launch benchmark: the tool under uWSGI (production settings, PostgreSQL + Redis) and
 the emulated LMS in its own process; N complete launches (login initiation, auth redirect,
 id_token post, landing page) from C concurrent clients.
 
 Prints launches/s, latency percentiles, and the CPU milliseconds the tool's own processes
-(gunicorn master and workers, read from /proc) spent per launch.
+(uWSGI's master and workers, read from /proc) spent per launch.
 
-The tool is started as an operator starts it, with `microbridge serve` (gunicorn, its access
-log, its control socket), once per worker count given with --workers: a number, or
+The tool is started as an operator starts it, with `microbridge serve` (uWSGI and its access
+log), once per worker count given with --workers: a number, or
 `default` for what `serve` chooses by itself on this machine. On a 2-core machine the tool
 shares the cores with the emulated LMS and the load generator: every worker beyond what the
 cores can keep busy adds context switches and cache misses that show up as more CPU per
@@ -191,7 +191,7 @@ def main() -> None:
     parser.add_argument("-c", type=int, default=8, help="concurrent clients")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", default="default,1,2",
-                        help="gunicorn worker counts to measure; `default` is serve's own choice")
+                        help="worker process counts to measure; `default` is serve's own choice")
     parser.add_argument("--redis-db", type=int, default=11, help="this bench's Redis database (1-13)")
     args = parser.parse_args()
     worker_counts = [count.strip() for count in args.workers.split(",")]
@@ -261,8 +261,10 @@ def main() -> None:
 
 
 def start_tool(command: list[str], env: dict[str, str], tool: str) -> subprocess.Popen[bytes]:
-    # The access log goes where an operator's would; here nobody reads it.
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    # The access log and uWSGI's own lines go where an operator's would: a file, here.
+    log = (ROOT / ".bench" / "launch-serve.log").open("wb")
+    proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
         try:
@@ -271,7 +273,7 @@ def start_tool(command: list[str], env: dict[str, str], tool: str) -> subprocess
         except requests.RequestException:
             time.sleep(0.2)
     stop(proc)
-    raise SystemExit(f"the tool did not come up: {' '.join(command)}")
+    raise SystemExit(f"the tool did not come up: {' '.join(command)} (see .bench/launch-serve.log)")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -292,7 +294,7 @@ def report(figures: dict[str, list[dict[str, float]]], labels: dict[str, str],
     best = min(m["tool CPU ms/launch"] for m in medians.values())
     print(f"\nmedians of {args.runs} rounds (N={args.n}, C={args.c}); tool CPU against the best count:")
     for count, median in medians.items():
-        print(f"gunicorn workers {labels[count]}:")
+        print(f"workers {labels[count]}:")
         for key, value in median.items():
             print(f"  {key:20s} {value:8.2f}")
         print(f"  {'vs best tool CPU':20s} {100 * (median['tool CPU ms/launch'] / best - 1):+7.1f} %")

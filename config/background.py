@@ -45,7 +45,8 @@ class Background:
         return True
 
     def _ensure_thread(self) -> None:
-        # A thread started before a fork (gunicorn --preload) does not run in the child.
+        # A thread started before a fork (a server that loads the app, then forks) does not
+        # run in the child.
         with self._lock:
             if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
                 return

@@ -1,4 +1,4 @@
-"""Every log line of the process, however it is made (our code, werkzeug, gunicorn's access
+"""Every log line of the process, however it is made (our code, werkzeug, serve's access
 log, a library), is cleaned once when its record is made:
 
 - secrets that travel in URLs are replaced: the launch token ``lt``, sign-in and operator

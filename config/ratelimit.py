@@ -8,10 +8,10 @@ a script from using the verification pages as a free signature oracle or crawlin
 links, not people. The count is kept in Redis when Redis is configured (all processes share
 it) and in the process otherwise (the embedded default: one process, nothing to share).
 
-The client's address is the one gunicorn's peer gave, unless that peer is one of the proxies
-in ``forwarded_allow_ips`` (the setting gunicorn already trusts): then the nearest address in
-``X-Forwarded-For`` that is not one of those proxies. IPv6 clients count per /64, the block a
-single home or phone is given.
+The client's address is the one the connection's peer gave, unless that peer is one of the
+proxies in ``forwarded_allow_ips`` (the setting config/forwarded.py trusts too): then the
+nearest address in ``X-Forwarded-For`` that is not one of those proxies. IPv6 clients count
+per /64, the block a single home or phone is given.
 """
 
 from __future__ import annotations

@@ -175,7 +175,8 @@ class Settings:
     # /outbox page, sign-in links and all. Never set it on a tool real people use.
     demo: bool = False
     log_level: str = "INFO"
-    # The proxies whose X-Forwarded-* headers gunicorn believes (comma-separated addresses).
+    # The proxies whose X-Forwarded-* headers the tool believes (comma-separated addresses or
+    # networks; config/forwarded.py, config/ratelimit.py).
     forwarded_allow_ips: str = "127.0.0.1"
     # Requests a minute one client address may make to the public, unauthenticated pages
     # (credential and packet verification, share links) and to their JSON (issuer profile,

@@ -40,28 +40,33 @@ def main() -> None:
     pass
 
 
-# Threads per gunicorn worker. A sync worker is held for the whole of a request, so a client
-# that stops half-way through an upload blocks it until gunicorn's 30 s timeout (five such
-# clients blocked every worker). With threads only that thread waits, and a read that stalls
-# longer than lti_tool.socket_waits.READ_SECONDS ends the request. Launches are CPU work, so more
-# threads add no throughput: they keep slow clients from taking the workers.
+# Threads per worker process. A thread is held for the whole of a request, so a client that
+# stops half-way through an upload holds one (and only until its read times out after
+# READ_SECONDS), not the worker. Launches are CPU work, so more threads add no throughput:
+# they keep slow clients from taking the workers.
 THREADS = 8
+# How long a read from (or a write to) a client's socket may stall before the request ends
+# and its thread serves others again (uWSGI's socket timeout).
+READ_SECONDS = 30
+# Request line and headers together (uWSGI's buffer; its default, 4 KB, is less than an LMS's
+# login initiation can send in its query string and cookies).
+HEADER_BYTES = 32768
 
 
-@main.command(help="Serve the tool with gunicorn (production settings).")
+@main.command(help="Serve the tool with uWSGI (production settings).")
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=0, type=int, help="Default: one per CPU core but one (at least one).")
 @click.option("--threads", default=THREADS, show_default=True, type=int,
-              help="Requests each worker serves at once (gthread): a stalled upload holds one.")
+              help="Requests each worker serves at once: a stalled upload holds one.")
 @click.option(
     "--demo", is_flag=True,
     help="Serve a demo: without SMTP, emails (sign-in links too) are shown to anyone at /outbox.",
 )
 def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
     if demo:
-        os.environ["MICROBRIDGE_DEMO"] = "true"  # read again by the gunicorn workers
-    # One database connection per thread stays open (read again by the gunicorn workers):
+        os.environ["MICROBRIDGE_DEMO"] = "true"  # read again by the uWSGI workers
+    # One database connection per thread stays open (read again by the uWSGI workers):
     # with fewer, the threads beyond the pool open and close a connection on every request
     # they serve at once with the others (bench/launch.py runs 8 launches at a time).
     os.environ.setdefault("MICROBRIDGE_DB_POOL_SIZE", str(max(1, threads)))
@@ -69,22 +74,56 @@ def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
     refusal = missing_mail_server(rt.settings)
     if refusal:
         raise click.ClickException(refusal)
-    count = workers or default_workers()
-    # Forwarded headers (the client's address and scheme) only from the proxies named in
-    # MICROBRIDGE_FORWARDED_ALLOW_IPS. The access log's secrets are redacted by the app's
-    # log hygiene, which gunicorn's access logger goes through too.
-    args = [
-        "gunicorn", "--bind", f"{host}:{port}", "--workers", str(count),
-        "--worker-class", "gthread", "--threads", str(max(1, threads)),
-        "--access-logfile", "-", "--logger-class", "config.access_log.AccessLogger",
-        "--forwarded-allow-ips", rt.settings.forwarded_allow_ips,
-        *control_socket_args(rt.settings.instance_path), "lti_tool.wsgi:app",
+    args = uwsgi_args(host, port, workers or default_workers(), max(1, threads))
+    os.execvp(sys.executable, [sys.executable, "-c", _RUN_UWSGI, *args])  # noqa: S606
+
+
+# uWSGI from its wheel (pyuwsgi) reads its options from sys.argv.
+_RUN_UWSGI = "import sys, pyuwsgi; sys.exit(pyuwsgi.run())"
+
+
+def uwsgi_args(host: str, port: int, workers: int, threads: int) -> list[str]:
+    """uWSGI's options for ``serve``.
+
+    uWSGI parses HTTP and builds each request's environ in C: a launch costs about a quarter
+    less CPU than under gunicorn, whose parsing, dispatch and logging ran in Python
+    (bench/launch.py). It opens no control or stats socket unless told to.
+    """
+    return [
+        "--strict",  # an unknown option is an error, not a warning
+        "--http-socket", f"{host}:{port}",
+        "--module", "lti_tool.wsgi:app",
+        "--need-app",  # a worker whose app does not load ends the server, with the reason
+        "--master", "--processes", str(workers), "--threads", str(threads),
+        "--lazy-apps",  # each worker builds its own app: no connection crosses a fork
+        "--single-interpreter",
+        "--listen", str(listen_backlog()),
+        "--socket-timeout", str(READ_SECONDS),
+        "--buffer-size", str(HEADER_BYTES),
+        # Our own access line (config/access_log.py) goes through the log hygiene; uWSGI's
+        # request log would not.
+        "--disable-logging",
+        # A client that leaves before its answer is sent is not an error of the tool.
+        "--ignore-sigpipe", "--ignore-write-errors", "--disable-write-exception",
+        # SIGTERM (systemd, docker, kill) lets requests under way finish, then stops.
+        "--hook-master-start", "unix_signal:15 gracefully_kill_them_all",
+        "--worker-reload-mercy", str(READ_SECONDS),
+        "--no-orphans",
     ]
-    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
+
+
+def listen_backlog(wanted: int = 1024) -> int:
+    """Connections the kernel may queue for the workers (uWSGI's default is 100; it refuses to
+    start with more than the system allows)."""
+    try:
+        allowed = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    except (OSError, ValueError):
+        return 100
+    return max(1, min(wanted, allowed))
 
 
 def default_workers() -> int:
-    """One gunicorn worker per core this process may use, but one: at least one.
+    """One worker process per core this process may use, but one: at least one.
 
     A launch is CPU work in Python (the database and Redis answer in well under a
     millisecond), and the tool rarely has the machine to itself: PostgreSQL, Redis, the
@@ -95,21 +134,6 @@ def default_workers() -> int:
     """
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
     return max(1, len(cores) - 1)
-
-
-# A Unix socket's path must fit in sun_path (108 bytes on Linux, with its terminating NUL).
-_SOCKET_PATH_MAX = 107
-
-
-def control_socket_args(instance_path: Path) -> list[str]:
-    """gunicorn's control socket in this instance's folder (its default, one per user in the
-    home folder, would be shared by every instance on the machine), or off if the path is too
-    long for a Unix socket."""
-    path = instance_path / "gunicorn.ctl"
-    if len(os.fsencode(path)) > _SOCKET_PATH_MAX:
-        click.echo(f"gunicorn's control socket is off: {path} is too long for a Unix socket.", err=True)
-        return ["--no-control-socket"]
-    return ["--control-socket", str(path)]
 
 
 WORKER_NAME = "microbridge@%h"

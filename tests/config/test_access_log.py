@@ -1,69 +1,113 @@
-"""The access log `serve` writes: gunicorn's combined line, built without gunicorn's dictionary of
-every header and environ variable, and still the operator's own format when one is set."""
+"""The access log `serve` writes: one Apache combined line per request, made in Python so
+that the log hygiene cleans it (uWSGI's own request log, in C, is turned off)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
+import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
-from gunicorn.config import Config
-from gunicorn.glogging import Logger
 
-from config.access_log import AccessLogger
+from config import access_log
 from config.logs import install_log_hygiene
 
-REQUESTS = [
-    # (environ, status, bytes sent)
-    ({"REQUEST_METHOD": "GET", "RAW_URI": "/course/project?x=1", "SERVER_PROTOCOL": "HTTP/1.1",
-      "REMOTE_ADDR": "10.0.0.7", "HTTP_USER_AGENT": "Mozilla/5.0 (X11)"}, "200 OK", 5120),
-    ({"REQUEST_METHOD": "POST", "RAW_URI": "/lti/launch", "SERVER_PROTOCOL": "HTTP/1.0",
-      "HTTP_REFERER": 'https://lms.example/"quoted"', "HTTP_USER_AGENT": 'a "quoted" agent'},
-     "303 SEE OTHER", 0),
-    ({"REQUEST_METHOD": "HEAD", "RAW_URI": '/x"y', "SERVER_PROTOCOL": "HTTP/1.1",
-      "REMOTE_ADDR": "127.0.0.1", "HTTP_AUTHORIZATION": "Basic YWxpY2U6c2VjcmV0"}, 404, None),
-]
+STAMP = "[06/Dec/2026:18:00:00 +0000]"
 
 
-class Answer:
-    def __init__(self, status: Any, sent: int | None) -> None:
-        self.status, self.sent = status, sent
-        self.headers = [("Content-Type", "text/html"), ("X-Quote", 'a"b')]
+class Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
 
 
-class Request:
-    headers = [("HOST", "tool.example"), ("USER-AGENT", "ignored here")]
+@pytest.fixture
+def logged(monkeypatch: pytest.MonkeyPatch) -> Iterable[tuple[logging.Logger, Lines]]:
+    install_log_hygiene()  # as in serve's workers
+    monkeypatch.setattr(access_log, "now", lambda: STAMP)
+    logger = logging.getLogger("tests.access")
+    logger.setLevel(logging.INFO)
+    lines = Lines()
+    logger.addHandler(lines)
+    yield logger, lines
+    logger.removeHandler(lines)
 
 
-def lines(logger_class: type[Logger], tmp_path: Path, log_format: str = "") -> list[str]:
-    config = Config()
-    path = tmp_path / f"{logger_class.__name__}.log"
-    config.set("accesslog", str(path))
-    if log_format:
-        config.set("access_log_format", log_format)
-    logger = logger_class(config)
-    logger.now = lambda: "[06/Dec/2026:18:00:00 +0000]"  # the two loggers log the same instant
-    for environ, status, sent in REQUESTS:
-        logger.access(Answer(status, sent), Request(), environ, timedelta(seconds=1, microseconds=5))
-    for handler in logger.access_log.handlers:
-        handler.close()
-    return path.read_text().splitlines()
+def answering(status: str, headers: list[tuple[str, str]]) -> Callable[..., Iterable[bytes]]:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        start_response(status, headers)
+        return [b"body"]
+
+    return app
 
 
-def test_the_lean_line_is_gunicorns_combined_line(tmp_path: Path) -> None:
-    install_log_hygiene()  # as in serve's workers: both lines go through the same hygiene
-    ours, gunicorns = lines(AccessLogger, tmp_path), lines(Logger, tmp_path)
-    assert len(ours) == len(REQUESTS)
-    assert ours == gunicorns
-    assert ours[1].endswith('"POST /lti/launch HTTP/1.0" 303 0 "https://lms.example/\\"quoted\\"" '
-                           '"a \\"quoted\\" agent"'), ours[1]
-    assert ours[2] == '127.0.0.1 - alice [06/Dec/2026:18:00:00 +0000] "HEAD /x\\"y HTTP/1.1" 404 - "-" "-"'
+def request(logged: tuple[logging.Logger, Lines], environ: dict[str, Any], status: str,
+            headers: list[tuple[str, str]]) -> tuple[list[bytes], list[Any]]:
+    logger, _lines = logged
+    started: list[Any] = []
+    app = access_log.with_access_log(answering(status, headers), logger)
+    body = list(app(environ, lambda *args: started.append(args)))
+    return body, started
 
 
-@pytest.mark.parametrize("log_format", ['%(h)s %({x-quote}o)s %(D)s "%(r)s"', "%(m)s %(U)s %(p)s"])
-def test_an_operators_own_format_is_still_gunicorns(tmp_path: Path, log_format: str) -> None:
-    ours, gunicorns = lines(AccessLogger, tmp_path, log_format), lines(Logger, tmp_path, log_format)
-    assert len(ours) == len(REQUESTS)
-    assert ours == gunicorns
+def test_each_request_writes_one_combined_line(logged: tuple[logging.Logger, Lines]) -> None:
+    body, started = request(logged, {
+        "REQUEST_METHOD": "GET", "REQUEST_URI": "/course/project?x=1", "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.7", "HTTP_USER_AGENT": "Mozilla/5.0 (X11)",
+    }, "200 OK", [("Content-Type", "text/html"), ("Content-Length", "5120")])
+    assert body == [b"body"]  # the answer is the app's, untouched
+    assert started == [("200 OK", [("Content-Type", "text/html"), ("Content-Length", "5120")], None)]
+    assert logged[1].lines == [
+        f'10.0.0.7 - - {STAMP} "GET /course/project?x=1 HTTP/1.1" 200 5120 "-" "Mozilla/5.0 (X11)"'
+    ]
 
+
+def test_quotes_a_client_sent_cannot_close_a_field(logged: tuple[logging.Logger, Lines]) -> None:
+    request(logged, {
+        "REQUEST_METHOD": "POST", "REQUEST_URI": '/x"y', "SERVER_PROTOCOL": "HTTP/1.0",
+        "REMOTE_ADDR": "127.0.0.1", "HTTP_REFERER": 'https://lms.example/"quoted"',
+        "HTTP_USER_AGENT": 'a "quoted" agent',
+    }, "303 SEE OTHER", [])
+    assert logged[1].lines == [
+        f'127.0.0.1 - - {STAMP} "POST /x\\"y HTTP/1.0" 303 - "https://lms.example/\\"quoted\\"" '
+        '"a \\"quoted\\" agent"'
+    ]
+
+
+@pytest.mark.parametrize(("authorization", "user"), [
+    ("Basic YWxpY2U6c2VjcmV0", "alice"),  # alice:secret
+    ("Bearer eyJhbGciOiJSUzI1NiJ9", "-"),
+    ("Basic not-base64!", "-"),
+])
+def test_the_user_is_basic_authentications_never_its_password(
+    logged: tuple[logging.Logger, Lines], authorization: str, user: str
+) -> None:
+    request(logged, {"REQUEST_METHOD": "HEAD", "REQUEST_URI": "/", "SERVER_PROTOCOL": "HTTP/1.1",
+                     "REMOTE_ADDR": "127.0.0.1", "HTTP_AUTHORIZATION": authorization}, "404 NOT FOUND", [])
+    [line] = logged[1].lines
+    assert line.startswith(f"127.0.0.1 - {user} {STAMP}")
+    assert "secret" not in line
+
+
+def test_secrets_and_control_characters_are_cleaned(logged: tuple[logging.Logger, Lines]) -> None:
+    request(logged, {"REQUEST_METHOD": "GET", "REQUEST_URI": "/work?lt=abc123secret&x=1",
+                     "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+                     "HTTP_USER_AGENT": "evil\nforged line"}, "200 OK", [("Content-Length", "2")])
+    [line] = logged[1].lines
+    assert "abc123secret" not in line and "lt=[redacted]&x=1" in line
+    assert "\n" not in line and "evil\\nforged line" in line
+
+
+def test_a_line_that_cannot_be_written_costs_nobody_their_answer(
+    monkeypatch: pytest.MonkeyPatch, logged: tuple[logging.Logger, Lines]
+) -> None:
+    def broken(*_args: Any) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(access_log, "combined_line", broken)
+    body, started = request(logged, {"REQUEST_METHOD": "GET"}, "200 OK", [])
+    assert body == [b"body"] and started[0][0] == "200 OK"
+    assert logged[1].lines == []

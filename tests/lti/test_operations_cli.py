@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import make_url
 
 from config.settings import load_settings
-from lti_tool.cli import control_socket_args, default_workers, main
+from lti_tool.cli import READ_SECONDS, default_workers, listen_backlog, main
 from tests.conftest import TEST_DATABASE_URL
 from tests.support.live import free_port
 
@@ -58,15 +58,6 @@ def test_db_upgrade_against_a_missing_database_says_how_to_create_it(
     assert f"createdb -h 127.0.0.1 -p 5432 -U postgres {name}" in result.output
 
 
-def test_gunicorns_control_socket_is_the_instances_own(tmp_path: Path) -> None:
-    assert control_socket_args(tmp_path) == ["--control-socket", str(tmp_path / "gunicorn.ctl")]
-
-
-def test_the_control_socket_is_off_when_the_instance_path_is_too_long_for_one(tmp_path: Path) -> None:
-    deep = tmp_path / ("d" * 100)
-    assert control_socket_args(deep) == ["--no-control-socket"]
-
-
 @pytest.mark.parametrize(("given", "expected"), [(None, 8), ("3", 3)])
 def test_serve_keeps_a_database_connection_open_per_thread_unless_told_otherwise(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, given: str | None, expected: int
@@ -82,28 +73,41 @@ def test_serve_keeps_a_database_connection_open_per_thread_unless_told_otherwise
         monkeypatch.delenv("MICROBRIDGE_DB_POOL_SIZE")
     result = CliRunner().invoke(main, ["serve", "--workers", "1", "--threads", "8"])
     assert result.exit_code == 0, result.output
-    # What a gunicorn worker reads when it builds its engine.
+    # What a uWSGI worker reads when it builds its engine.
     assert load_settings().db_pool_size == expected
 
 
-def test_serve_writes_its_access_log_through_the_lean_logger(
+def test_serve_runs_uwsgi_with_no_control_socket_and_our_own_access_log(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from gunicorn.util import load_class
-
-    from config.access_log import AccessLogger
-
     assert upgrade(monkeypatch, tmp_path).exit_code == 0
     started: list[list[str]] = []
     monkeypatch.setattr(os, "execvp", lambda _file, argv: started.append(argv))
     monkeypatch.setenv("MICROBRIDGE_SMTP_URL", "smtp://127.0.0.1:2525")
     monkeypatch.setenv("MICROBRIDGE_DB_POOL_SIZE", "8")  # serve sets it when unset
-    result = CliRunner().invoke(main, ["serve", "--workers", "1"])
+    result = CliRunner().invoke(main, ["serve", "--workers", "2", "--threads", "6", "--port", "8123"])
     assert result.exit_code == 0, result.output
     argv = started[0]
-    assert argv[argv.index("--access-logfile") + 1] == "-"
-    # As gunicorn's master loads it (its config names classes by dotted path).
-    assert load_class(argv[argv.index("--logger-class") + 1]) is AccessLogger
+    assert "pyuwsgi.run()" in argv[2]
+
+    def option(name: str) -> str:
+        return argv[argv.index(name) + 1]
+
+    assert option("--http-socket") == "0.0.0.0:8123"
+    assert option("--module") == "lti_tool.wsgi:app"
+    assert (option("--processes"), option("--threads")) == ("2", "6")
+    assert option("--socket-timeout") == str(READ_SECONDS)  # a stalled upload frees its thread
+    # uWSGI's request log is written in C, past the log hygiene: ours replaces it.
+    assert "--disable-logging" in argv
+    # No control, stats or fifo socket: nothing another instance or user could talk to.
+    assert not {"--stats", "--master-fifo", "--emperor", "--socket", "--shared-socket"} & set(argv)
+    assert "--strict" in argv and "--need-app" in argv
+
+
+def test_the_listen_backlog_stays_within_what_the_system_allows() -> None:
+    allowed = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    assert listen_backlog() == min(1024, allowed)
+    assert listen_backlog(wanted=allowed + 1) == allowed
 
 
 @pytest.mark.parametrize(("cores", "expected"), [(1, 1), (2, 1), (4, 3), (16, 15)])

@@ -1,4 +1,4 @@
-"""L2: secrets in URLs never reach a log line (the app's, werkzeug's or gunicorn's access log).
+"""L2: secrets in URLs never reach a log line (the app's, werkzeug's or serve's access log).
 
 A launch, a magic-link sign-in, an operator sign-in and a dynamic registration are run over
 real HTTP against a served tool; then every captured line is searched for each secret.
@@ -54,39 +54,32 @@ def _register_over_http(base: str, db: Session, school: School) -> tuple[str, st
     return query["rt"], query["registration_token"]
 
 
-def _gunicorn_access_line(tmp_path: Path, query: str, referer: str) -> str:
-    """What gunicorn's own access logger, and the lean one serve runs it with, write for a
-    request with these secrets."""
-    from gunicorn.glogging import Logger
+def _access_line(query: str, referer: str) -> str:
+    """What serve's access log (config/access_log.py) writes for a request with these secrets."""
+    from config.access_log import with_access_log
 
-    from config.access_log import AccessLogger
+    lines: list[str] = []
 
-    return "".join(_access_line(logger_class, tmp_path, query, referer)
-                   for logger_class in (Logger, AccessLogger))
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
 
-
-def _access_line(logger_class: Any, tmp_path: Path, query: str, referer: str) -> str:
-    from gunicorn.config import Config
-
-    config = Config()
-    config.set("accesslog", str(tmp_path / f"{logger_class.__name__}.log"))
-    logger = logger_class(config)
-
-    class Answer:
-        status = "200 OK"
-        sent = 10
-        headers: list[tuple[str, str]] = []
-
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/work?" + query, "PATH_INFO": "/work",
+    logger = logging.getLogger("tests.access.redaction")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler := Collect())
+    environ = {"REQUEST_METHOD": "GET", "REQUEST_URI": "/work?" + query, "PATH_INFO": "/work",
                "QUERY_STRING": query, "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
                "HTTP_REFERER": referer, "HTTP_USER_AGENT": "test"}
-    class Request:
-        headers = [("REFERER", referer)]
 
-    logger.access(Answer(), Request(), environ, timedelta(seconds=0.01))
-    for handler in logger.access_log.handlers:
-        handler.flush()
-    return (tmp_path / f"{logger_class.__name__}.log").read_text()
+    def answer(_environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Length", "10")])
+        return [b"0123456789"]
+
+    try:
+        list(with_access_log(answer, logger)(environ, lambda *_: None))
+    finally:
+        logger.removeHandler(handler)
+    return "\n".join(lines)
 
 
 def test_no_secret_reaches_a_log_line(app: Flask, db: Session, canvas_course: School,
@@ -102,7 +95,7 @@ def test_no_secret_reaches_a_log_line(app: Flask, db: Session, canvas_course: Sc
     assert requests.get(base + "/admin/sign-in", params={"token": operator},
                         timeout=10).status_code == 200
     rt, registration_token = _register_over_http(base, db, canvas_course)
-    access = _gunicorn_access_line(tmp_path, f"lt={lt}&x=1", f"{base}/employer/sign-in/{magic}")
+    access = _access_line(f"lt={lt}&x=1", f"{base}/employer/sign-in/{magic}")
 
     logged = caplog.text + access
     assert "/employer/sign-in/" in logged and "/work" in logged  # the lines are there

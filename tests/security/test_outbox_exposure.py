@@ -33,7 +33,7 @@ def test_the_demo_has_its_outbox_page(settings: Settings) -> None:
 
 @pytest.fixture
 def serve(app: Flask, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Run ``microbridge serve`` up to the point where it would hand over to gunicorn."""
+    """Run ``microbridge serve`` up to the point where it would hand over to uWSGI."""
     for name in ("SMTP_URL", "DEMO", "REDIS_URL"):
         monkeypatch.delenv(f"MICROBRIDGE_{name}", raising=False)
     monkeypatch.setenv("MICROBRIDGE_INSTANCE_PATH", str(settings.instance_path))
