@@ -48,9 +48,10 @@ THREADS = 8
 # How long a read from (or a write to) a client's socket may stall before the request ends
 # and its thread serves others again (uWSGI's socket timeout).
 READ_SECONDS = 30
-# Request line and headers together (uWSGI's buffer; its default, 4 KB, is less than an LMS's
-# login initiation can send in its query string and cookies).
-HEADER_BYTES = 32768
+# Request line and headers together: uWSGI's buffer, at its largest (its default, 4 KB, is less
+# than an LMS's login initiation can send in its query string and cookies). A request with more
+# is dropped without an answer: a proxy in front answers such requests itself (nginx: 400).
+HEADER_BYTES = 65535
 
 
 @main.command(help="Serve the tool with uWSGI (production settings).")
