@@ -24,7 +24,7 @@ from lti_tool.app import create_app
 from lti_tool.demo_lms import keys as demo_lms_keys
 from lti_tool.models_index import metadata
 
-# Under pytest-xdist (`make test` runs two workers) each worker gets a database and a Redis
+# Under pytest-xdist (`make test` runs three workers) each worker gets a database and a Redis
 # database number of its own, derived from the ones given: gw0 keeps them, gw1 takes `<db>_gw1`
 # and the Redis database below, and so on. Tests wipe what they use, so they must not share.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -54,7 +54,7 @@ USES_SERVICES = bool(TEST_DATABASE_URL.startswith("postgresql") and TEST_REDIS_U
 
 
 # Files that take longest, started first so that `make test`'s workers finish together (xdist
-# hands out groups in collection order: `--no-loadscope-reorder` in the Makefile).
+# hands out tests in collection order).
 SLOW_FIRST = (
     "tests/browser/",
     "tests/security/test_csrf_crawler.py",
@@ -71,21 +71,14 @@ def _slowness_rank(item: pytest.Item) -> int:
                 len(SLOW_FIRST))
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items.sort(key=_slowness_rank)  # stable: files keep their tests together and in order
-    # `make test` hands out groups (`--dist loadgroup`): a file is a group (its module fixtures
-    # are built once), except that every browser test is in one group, so only one Chromium
-    # runs at a time: several at once on two cores starved each other past their timeouts.
     for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        browser = path.startswith("tests/browser/")
-        item.add_marker(pytest.mark.xdist_group("browser" if browser else path))
-        if browser:
+        if item.nodeid.startswith("tests/browser/"):
             # A browser test that fails is run once more, from fresh fixtures, and the summary
-            # counts it as rerun: on two busy cores Chromium has missed a 15 s wait in about one
-            # full run in three, each time at a different step, and passes alone. A real fault
-            # fails both times.
+            # counts it as rerun: on two busy cores Chromium has missed a 15 s wait in about
+            # one full run in three, each time at a different step, and passes alone. A real
+            # fault fails both times.
             item.add_marker(pytest.mark.flaky(reruns=1))
     if USES_SERVICES:
         return

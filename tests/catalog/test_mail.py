@@ -60,7 +60,7 @@ def smtp_server() -> Iterator[Any]:
     server.daemon_threads = True
     server.received = []
     server.rcpt_reply = b"250 ok\r\n"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server
     server.shutdown()

@@ -57,7 +57,8 @@ def served(settings: Settings, tmp_path: Path) -> Iterator[str]:
             raise AssertionError("serve did not start:\n" + (tmp_path / "serve.log").read_text())
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        # SIGINT: uWSGI stops at once (SIGTERM would let requests under way finish first).
+        os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
