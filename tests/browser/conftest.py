@@ -63,8 +63,10 @@ def _what_pages_show(contexts: list[Any]) -> str:
         for page in context.pages:
             for frame in page.frames:
                 try:
-                    text = frame.evaluate("() => document.body ? document.body.innerText : ''")
-                except Exception as error:  # a closed or navigating frame
+                    # Bounded: a frame that never answers (a hung page) must not hang the report
+                    # (evaluate() has no timeout: once it outlasted pytest-timeout and ended the run).
+                    text = frame.locator("body").inner_text(timeout=2000)
+                except Exception as error:  # a closed, navigating or unresponsive frame
                     text = f"(unreadable: {error})"
                 lines.append(f"--- {frame.name or 'top'}: {frame.url}\n{text[:1500]}")
     return "\n".join(lines)
