@@ -96,8 +96,10 @@ def test_five_stalled_uploads_leave_the_tool_answering(served: str) -> None:
 def test_each_request_has_one_access_line_with_its_secrets_redacted(
     served: str, tmp_path: Path
 ) -> None:
-    assert requests.get(served + "/healthz?lt=abc123notforlogs&x=1", timeout=10,
-                        headers={"User-Agent": "stalled-test"}).status_code == 200
+    answer = requests.get(served + "/healthz?lt=abc123notforlogs&x=1", timeout=10,
+                          headers={"User-Agent": "stalled-test"})
+    assert answer.status_code == 200
+    assert answer.headers["Date"].endswith(" GMT")  # RFC 9110, 6.6.1 (uWSGI leaves it to us)
     log = tmp_path / "serve.log"
     deadline = time.monotonic() + 10
     while "stalled-test" not in log.read_text() and time.monotonic() < deadline:
