@@ -17,10 +17,11 @@ import binascii
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 ACCESS_LOGGER = "microbridge.access"
 
@@ -63,14 +64,14 @@ def combined_line(environ: dict[str, Any], status: str, size: str, stamp: str) -
     )
 
 
-def with_access_log(wsgi: WsgiApp, logger: logging.Logger) -> WsgiApp:
+def with_access_log(wsgi: WSGIApplication, logger: logging.Logger) -> WSGIApplication:
     """``wsgi`` writing one combined line per request to ``logger``.
 
     The line is written once the app has answered, with the size its Content-Length gives
     (every response of the app carries one; ``-`` otherwise), before the body is sent.
     """
 
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         answer: list[Any] = []
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

@@ -4,11 +4,12 @@ sends one). gunicorn added it; uWSGI, which ``serve`` runs, leaves it to the app
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from email.utils import formatdate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _last: tuple[int, str] = (0, "")
 
@@ -22,8 +23,8 @@ def http_date(now: float | None = None) -> str:
     return _last[1]
 
 
-def with_date_header(wsgi: WsgiApp) -> WsgiApp:
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+def with_date_header(wsgi: WSGIApplication) -> WSGIApplication:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             if not any(name.lower() == "date" for name, _ in headers):
                 headers.append(("Date", http_date()))

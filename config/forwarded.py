@@ -7,33 +7,23 @@ believed only when the request came from one of the proxies ``forwarded_allow_ip
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from config.ratelimit import Network, trusted_proxies
+from config.ratelimit import from_trusted_proxy, trusted_proxies
 
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 SCHEMES = frozenset({"http", "https"})
 
 
-def is_trusted(remote_addr: str, proxies: list[Network] | None) -> bool:
-    if proxies is None:  # "*"
-        return True
-    try:
-        peer = ipaddress.ip_address(remote_addr.strip().strip("[]"))
-    except ValueError:
-        return False
-    return any(peer in network for network in proxies)
-
-
-def with_forwarded_scheme(wsgi: WsgiApp, allow_ips: str) -> WsgiApp:
+def with_forwarded_scheme(wsgi: WSGIApplication, allow_ips: str) -> WSGIApplication:
     proxies = trusted_proxies(allow_ips)
 
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         claimed = environ.get("HTTP_X_FORWARDED_PROTO")
-        if claimed and is_trusted(environ.get("REMOTE_ADDR", ""), proxies):
+        if claimed and from_trusted_proxy(environ.get("REMOTE_ADDR", ""), proxies):
             # A chain of proxies appends: the first value is what the client used.
             scheme = claimed.split(",", 1)[0].strip().lower()
             if scheme in SCHEMES:

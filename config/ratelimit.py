@@ -78,6 +78,12 @@ def _trusted(address: Address, proxies: list[Network] | None) -> bool:
     return proxies is None or any(address in network for network in proxies)
 
 
+def from_trusted_proxy(remote_addr: str, proxies: list[Network] | None) -> bool:
+    """Whether the connection's peer is one of the proxies (config/forwarded.py asks too)."""
+    peer = _address(remote_addr)
+    return peer is not None and _trusted(peer, proxies)
+
+
 def client_address(remote_addr: str, forwarded_for: Iterable[str],
                    proxies: list[Network] | None) -> str:
     """The client as the nearest untrusted hop sees it (see the module docstring)."""

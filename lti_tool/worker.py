@@ -16,7 +16,7 @@ from config.broker_fixes import survive_restore_without_client
 from config.celery_app import PASSBACK_QUEUE, configure_celery
 from config.logs import install_log_hygiene
 from config.settings import load_settings
-from grading.passback.pump import ScorePump
+from grading.passback.pump import ScorePump, runs_on
 from grading.passback.tasks import deliver_later
 from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
 from lti_tool.runtime import build_tool_runtime, prepare
@@ -54,7 +54,7 @@ class ScorePumpStep(bootsteps.StartStopStep):  # type: ignore[misc]
         broker = str(worker.app.conf.broker_url or "")
         if consumed is not None and PASSBACK_QUEUE not in consumed:
             return None
-        if not broker.startswith(("redis://", "rediss://")):
+        if not runs_on(broker):
             return None
         return ScorePump(worker_runtime, redis_url=broker, threads=int(worker.concurrency),
                          schedule=deliver_later)

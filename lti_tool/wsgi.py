@@ -11,7 +11,7 @@ from lti_tool.app import create_app
 
 app = create_app()
 app.wsgi_app = with_date_header(with_access_log(  # type: ignore[method-assign,assignment]
-    with_forwarded_scheme(app.wsgi_app, app.config["MICROBRIDGE"].forwarded_allow_ips),  # type: ignore[arg-type]
+    with_forwarded_scheme(app.wsgi_app, app.config["MICROBRIDGE"].forwarded_allow_ips),
     access_logger(),
 ))
 

@@ -53,6 +53,11 @@ def _client(url: str) -> redis.Redis:
                                 socket_timeout=WAIT_SECONDS + 4)
 
 
+def runs_on(broker_url: str) -> bool:
+    """Whether workers on this broker run the pump (its list lives in that Redis)."""
+    return broker_url.startswith(("redis://", "rediss://"))
+
+
 def push(redis_url: str, outbox_id: int) -> bool:
     """Queue the first try of one row; False (and a log line) when Redis cannot be reached."""
     try:

@@ -71,7 +71,7 @@ def enqueue(outbox_id: int) -> bool:
     With workers over Redis the id goes to the score pump's list (grading/passback/pump.py);
     in-process (the embedded default) and on any other broker, to the task itself."""
     broker = str(celery_app.conf.broker_url or "")
-    if not celery_app.conf.task_always_eager and broker.startswith(("redis://", "rediss://")):
+    if not celery_app.conf.task_always_eager and pump.runs_on(broker):
         return pump.push(broker, outbox_id)
     try:
         deliver_score.delay(outbox_id=outbox_id)

@@ -9,6 +9,7 @@ person's request is still answered at once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -109,5 +110,53 @@ def test_each_request_has_one_access_line_with_its_secrets_redacted(
                         r'200 \d+ "-" "stalled-test"', line), line
     # uWSGI's own request log (in C, past the log hygiene) is off: the token is nowhere.
     assert "abc123notforlogs" not in log.read_text()
-    # ... and the tool opened no control socket of its own.
-    assert not [p for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("uwsgi*") if p.is_socket()]
+    # ... and serve's processes listen on the one port they were given, with no control,
+    # stats or fifo socket of their own (no TCP listener besides it, no Unix socket with a path).
+    listening, named = _sockets_of_server(int(served.rsplit(":", 1)[1]))
+    assert listening == {int(served.rsplit(":", 1)[1])}
+    assert named == []
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[len("socket:["):-1])
+    return inodes
+
+
+def _sockets_of_server(port: int) -> tuple[set[int], list[str]]:
+    """The TCP ports the processes serving ``port`` listen on, and their Unix sockets' paths
+    (read from /proc: what the kernel says they hold, whatever their options said)."""
+    listeners: dict[str, int] = {}  # inode: port
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                listeners[fields[9]] = int(fields[1].rsplit(":", 1)[1], 16)
+    holders: dict[int, set[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                holders[int(entry.name)] = _socket_inodes(int(entry.name))
+    groups = {os.getpgid(pid) for pid, inodes in holders.items()
+              if any(listeners.get(inode) == port for inode in inodes)}
+    assert len(groups) == 1, groups  # serve's master and workers: one process group
+    group = groups.pop()
+    ours = set().union(*(inodes for pid, inodes in holders.items()
+                         if _group_of(pid) == group))
+    named = []
+    for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
+        fields = line.split()
+        if len(fields) >= 8 and fields[6] in ours:
+            named.append(fields[7])
+    return {listeners[inode] for inode in ours if inode in listeners}, named
+
+
+def _group_of(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None
