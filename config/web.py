@@ -83,10 +83,16 @@ def read_only(view: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def close_db(_exc: BaseException | None = None) -> None:
+def end_session() -> None:
+    """Close the request's session (what it did not commit is rolled back); ``db()`` opens
+    a new one."""
     session: Session | None = g.pop("_db_session", None)
     if session is not None:
         session.close()
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    end_session()
     connection: Connection | None = g.pop("_db_autocommit", None)
     if connection is not None:
         connection.close()

@@ -33,6 +33,7 @@ from config.web import (
     url,
 )
 from lti_tool import models_index  # noqa: F401  (every model mapped before the first query)
+from lti_tool.launch.landing_page import page_address
 from lti_tool.registry.cache import platform_active
 from lti_tool.runtime import build_tool_runtime, prepare
 from lti_tool.unavailable import register_unavailable_pages
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     # Forms inside the LMS iframe carry the launch session: {{ launch_field() }}.
     app.jinja_env.globals["launch_field"] = launch_field
     app.jinja_env.globals["csrf_token"] = csrf_token
+    # A launch answers with its landing page: the page shows its own address (landing_page.py).
+    app.jinja_env.globals["page_address"] = page_address
     # Times in the person's zone (the LMS's, else the browser's): {{ shown_time(value) }}.
     app.jinja_env.globals["shown_time"] = shown_time
     app.jinja_env.globals["person_zone"] = person_zone

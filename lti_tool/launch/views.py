@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from config import launch_session, runtime
 from config.web import autocommit_connection, db, set_launch
 from lti_tool import runtime as tool_runtime
-from lti_tool.launch import flow
+from lti_tool.launch import flow, landing_page
 from lti_tool.launch import login as login_service
 
 bp = Blueprint("lti_launch", __name__)
@@ -85,11 +85,11 @@ def confirm() -> Response:
 
 
 def _enter(accepted: flow.Accepted) -> Response:
-    """Record the launch, then redirect to its landing page with the launch session."""
+    """Record the launch, then answer with its landing page and the launch session."""
     rt = tool_runtime.current()
     entered = flow.enter(accepted, rt=rt, connection=autocommit_connection(), session=db())
     set_launch(entered.identity, entered.token)
-    response = redirect(entered.landing.location(), code=303)
+    response = landing_page.answer_with(entered.landing.location())
     _set_partitioned(
         response, launch_session.COOKIE_NAME, entered.token,
         rt.settings.launch_session_hours * 3600, "/",

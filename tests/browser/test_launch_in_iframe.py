@@ -53,9 +53,17 @@ def test_a_student_launch_opens_inside_the_lms_iframe(
         frame = page.frame_locator("iframe[name=tool]")
         frame.get_by_role("heading", name="Your project in Market Research Practicum").wait_for()
         assert "Ada Lovelace" in frame.locator("main").inner_text()
-        # Navigation inside the iframe keeps the session without any third-party cookie.
+        # The launch answered with the page; the frame's address is the page's own, which
+        # carries the session without any third-party cookie.
         tool_frame = next(f for f in page.frames if f.url.startswith(tool.base_url))
-        assert "lt=" in tool_frame.url
+        assert "/course/project?lt=" in tool_frame.url
+        # Reloading the frame asks for the page again (a GET), not the used launch again.
+        methods: list[str] = []
+        page.on("request", lambda request: methods.append(f"{request.method} {request.url}"))
+        tool_frame.evaluate("location.reload()")
+        frame.get_by_role("heading", name="Your project in Market Research Practicum").wait_for()
+        assert "Ada Lovelace" in frame.locator("main").inner_text()
+        assert f"GET {tool_frame.url}" in methods and not any("/lti/launch" in m for m in methods)
     finally:
         server.shutdown()
 

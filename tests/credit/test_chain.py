@@ -157,8 +157,12 @@ def test_a_student_who_withdrew_from_the_course_cannot_be_approved(canvas_course
     set_policy(canvas_course)
     person_id, _ = _ready(canvas_course)
     decide(canvas_course, canvas_course.instructor(), person_id)
-    canvas_course.db.add(RosterMember(placement_id=canvas_course.placement_id, status="Deleted",
-                                      user_sub=canvas_course.installed.student.user_id))
+    # The instructor's launch loaded the roster; the LMS now lists the student as withdrawn.
+    member = canvas_course.db.scalar(select(RosterMember).where(
+        RosterMember.placement_id == canvas_course.placement_id,
+        RosterMember.user_sub == canvas_course.installed.student.user_id))
+    assert member is not None
+    member.status = "Deleted"
     canvas_course.db.commit()
     answer = officer(canvas_course).post(
         f"/credit-office/placements/{canvas_course.placement_id}/students/{person_id}/decide",

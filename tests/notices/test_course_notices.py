@@ -88,6 +88,7 @@ def test_a_student_without_an_address_gets_nothing_and_the_grade_still_goes_out(
     student, submission = submitted(course)
     person = course.people[student.name]
     person.email = ""  # the LMS withheld it (a privacy setting), and no roster gave one
+    _roster_address(db, course, person.sub, "")
     db.commit()
     graded = course.instructor().post(
         f"/reviews/placements/{course.placement_id}/submissions/{submission.id}/grade",
@@ -98,14 +99,24 @@ def test_a_student_without_an_address_gets_nothing_and_the_grade_still_goes_out(
     assert db.scalars(select(OutgoingEmail)).all() == []
 
 
+def _roster_address(db: Session, course: School, sub: str, email: str) -> None:
+    """What the roster says of a learner's address (the instructor's launch loaded it)."""
+    member = db.scalar(select(RosterMember).where(RosterMember.placement_id == course.placement_id,
+                                                  RosterMember.user_sub == sub))
+    if member is None:
+        db.add(RosterMember(placement_id=course.placement_id, user_sub=sub, email=email,
+                            is_learner=True))
+    else:
+        member.email = email
+
+
 def test_the_rosters_address_is_used_when_the_launch_gave_none(
     course: School, db: Session, mailbox: Mailbox,
 ) -> None:
     student, submission = submitted(course)
     person = course.people[student.name]
     person.email = ""
-    db.add(RosterMember(placement_id=course.placement_id, user_sub=person.sub,
-                        email="ada.roster@example.edu", is_learner=True))
+    _roster_address(db, course, person.sub, "ada.roster@example.edu")
     db.commit()
     course.instructor().post(
         f"/reviews/placements/{course.placement_id}/submissions/{submission.id}/grade",

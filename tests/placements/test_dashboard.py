@@ -15,6 +15,7 @@ from config.settings import Settings
 from grading.placements.models import Placement
 from grading.placements.tasks import load_roster
 from tests.placements.helpers import Setup, open_deep_linking, refresh_roster, send_to_lms
+from tests.support.lms import landing_address, launch_token
 
 
 def _placed(setup: Setup) -> tuple[str, str]:
@@ -23,7 +24,7 @@ def _placed(setup: Setup) -> tuple[str, str]:
     link_id = setup.lms.deep_link_outcomes[-1].resource_link_ids[0]
     response = setup.driver.launch(setup.installed.tool, setup.installed.instructor,
                                    setup.installed.course, resource_link=link_id)
-    return link_id, response.headers["Location"]
+    return link_id, landing_address(response)
 
 
 def test_the_course_home_lists_the_courses_placements(setup: Setup, client: FlaskClient) -> None:
@@ -41,11 +42,18 @@ def test_the_course_home_counts_each_placements_loaded_learners(
     lms, installed = setup.lms, setup.installed
     for given in ("Grace", "Alan"):
         lms.enrol(installed.course, lms.add_user(given, "Student"), "Learner")
-    _, location = _placed(setup)
-    token = location.split("lt=")[1]
-    assert "roster not loaded" in client.get(f"/course?lt={token}").get_data(as_text=True)
+    picker = open_deep_linking(setup)
+    send_to_lms(picker.respond([setup.revision.id], **{"p0-title": "Churn study"}))
+    # A learner opened it first: linked, but its roster is not loaded until an instructor does.
+    link_id = setup.lms.deep_link_outcomes[-1].resource_link_ids[0]
+    setup.driver.launch(installed.tool, installed.student, installed.course, resource_link=link_id)
+    assert "roster not loaded" in client.get(f"/course?lt={picker.token}").get_data(as_text=True)
 
-    refresh_roster(client, location)
+    # The instructor opens it (its first load is queued) and refreshes it by hand.
+    launched = setup.driver.launch(installed.tool, installed.instructor, installed.course,
+                                   resource_link=link_id)
+    refresh_roster(client, landing_address(launched))
+    token = launch_token(launched)
     home = client.get(f"/course?lt={token}").get_data(as_text=True)
 
     assert "roster not loaded" not in home
@@ -108,7 +116,7 @@ def test_a_placement_is_only_seen_from_its_own_course(setup: Setup, client: Flas
     other = lms.add_course(title="Another course")
     lms.enrol(other, installed.instructor, "Instructor")
     elsewhere = setup.driver.launch(installed.tool, installed.instructor, other)
-    token = elsewhere.headers["Location"].split("lt=")[1]
+    token = landing_address(elsewhere).split("lt=")[1]
 
     for suffix in ("", "/learners.csv"):
         assert client.get(f"{placement_path}{suffix}?lt={token}").status_code == 404
@@ -120,7 +128,7 @@ def test_learners_cannot_open_the_dashboard(setup: Setup, client: FlaskClient) -
     link_id, location = _placed(setup)
     learner = setup.driver.launch(setup.installed.tool, setup.installed.student,
                                   setup.installed.course, resource_link=link_id)
-    token = learner.headers["Location"].split("lt=")[1]
+    token = landing_address(learner).split("lt=")[1]
 
     assert client.get(location.split("?")[0] + f"?lt={token}").status_code == 403
 

@@ -8,6 +8,7 @@ import gzip
 from flask.testing import FlaskClient
 
 from tests.placements.helpers import Setup, open_deep_linking, refresh_roster, send_to_lms
+from tests.support.lms import landing_address
 
 LEARNERS = 500
 
@@ -18,8 +19,8 @@ def _big_course(setup: Setup, client: FlaskClient) -> str:
         lms.enrol(installed.course, lms.add_user(f"Learner{n:03d}", "Student"), "Learner")
     send_to_lms(open_deep_linking(setup).respond([setup.revision.id], **{"p0-title": "Churn study"}))
     link_id = setup.lms.deep_link_outcomes[-1].resource_link_ids[0]
-    location = setup.driver.launch(setup.installed.tool, setup.installed.instructor,
-                                   setup.installed.course, resource_link=link_id).headers["Location"]
+    location = landing_address(setup.driver.launch(setup.installed.tool, setup.installed.instructor,
+                                                   setup.installed.course, resource_link=link_id))
     refresh_roster(client, location)
     return str(location)
 

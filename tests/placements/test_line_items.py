@@ -13,13 +13,14 @@ from grading.placements.models import Placement
 from lti_tool.deep_linking import gradebook_column
 from lti_tool.services import ags_lineitems as ags
 from tests.placements.helpers import Setup, hidden_fields, open_deep_linking, query, send_to_lms
+from tests.support.lms import landing_address
 
 
 def _attach(setup: Setup, client: FlaskClient, link_id: str, **fields: str) -> str:
     """Open a link made by hand as the instructor and give it the project; return the page."""
     launch = setup.driver.launch(setup.installed.tool, setup.installed.instructor,
                                  setup.installed.course, resource_link=link_id)
-    location = launch.headers["Location"]
+    location = landing_address(launch)
     assert location.startswith("/course?lt=") and "link=unplaced" in location
     token = query(location)["lt"]
     home = client.get(location).get_data(as_text=True)
@@ -42,7 +43,7 @@ def test_a_hand_made_link_gets_its_project_and_a_new_line_item(
     link = setup.lms.add_resource_link(setup.installed.course, setup.installed.tool, title="Capstone")
     early = setup.driver.launch(setup.installed.tool, setup.installed.student,
                                 setup.installed.course, resource_link=link)
-    assert early.headers["Location"].startswith("/course/project?lt=")
+    assert landing_address(early).startswith("/course/project?lt=")
 
     location = _attach(setup, client, link.id)
 
@@ -78,7 +79,7 @@ def test_the_settings_page_puts_label_and_score_maximum(
     outcome = setup.lms.deep_link_outcomes[-1]
     launch = setup.driver.launch(setup.installed.tool, setup.installed.instructor,
                                  setup.installed.course, resource_link=outcome.resource_link_ids[0])
-    location = launch.headers["Location"]
+    location = landing_address(launch)
     path, token = location.split("?")[0], query(location)["lt"]
     form = client.get(f"/lti/placements/{path.rsplit('/', 1)[1]}/settings?lt={token}")
     assert form.status_code == 200
@@ -104,7 +105,7 @@ def test_settings_with_mistakes_are_refused_field_by_field(setup: Setup, client:
     launch = setup.driver.launch(setup.installed.tool, setup.installed.instructor,
                                  setup.installed.course,
                                  resource_link=setup.lms.deep_link_outcomes[-1].resource_link_ids[0])
-    location = launch.headers["Location"]
+    location = landing_address(launch)
     placement_id, token = location.split("?")[0].rsplit("/", 1)[1], query(location)["lt"]
     form = client.get(f"/lti/placements/{placement_id}/settings?lt={token}")
     data = MultiDict(hidden_fields(form.get_data(as_text=True)))

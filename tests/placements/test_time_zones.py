@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from grading.placements.models import Placement
 from tests.placements.helpers import Setup, hidden_fields, open_deep_linking, query, send_to_lms
+from tests.support.lms import landing_address
 
 SETTINGS = {"p0-title": "Churn study", "p0-points": "10", "p0-team_size": "1",
             "p0-release_mode": "instructor"}
@@ -23,7 +24,7 @@ def _settings_page(setup: Setup, client: FlaskClient) -> tuple[str, str]:
     link = setup.lms.deep_link_outcomes[-1].resource_link_ids[0]
     launch = setup.driver.launch(setup.installed.tool, setup.installed.instructor,
                                  setup.installed.course, resource_link=link)
-    location = launch.headers["Location"]
+    location = landing_address(launch)
     placement_id, token = location.split("?")[0].rsplit("/", 1)[1], query(location)["lt"]
     return f"/lti/placements/{placement_id}/settings", token
 

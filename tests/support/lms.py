@@ -145,6 +145,12 @@ class LaunchDriver:
         return self.post_launch(self.authorize(login))
 
 
+def landing_address(response: TestResponse) -> str:
+    """Where a launch landed: the page its answer is (Content-Location), or a redirect's target
+    (a launch that ends on another page, such as a deep-linking answer)."""
+    return response.headers.get("Content-Location") or response.headers["Location"]
+
+
 def launch_token(response: TestResponse) -> str:
-    location = response.headers["Location"]
+    location = landing_address(response)
     return dict(parse_qsl(urlsplit(location).query))["lt"]
