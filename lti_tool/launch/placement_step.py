@@ -40,7 +40,8 @@ class Landing:
     values: dict[str, Any] = field(default_factory=dict)
 
     def location(self) -> str:
-        """The page to redirect to; the launch token comes first in the query string."""
+        """The landing page's address (the launch answers with that page); the launch token
+        comes first in the query string."""
         token = launch_token()
         first = {LAUNCH_TOKEN_PARAM: token} if token else {}
         return url(self.endpoint, **first, **self.values)

@@ -51,7 +51,7 @@ def test_2500_members_through_short_pages(setup: Setup, client: FlaskClient, db:
 
 def test_the_access_token_is_cached_and_shared(setup: Setup, client: FlaskClient) -> None:
     issued = setup.lms.stats.tokens_issued
-    location = _placed(setup)  # the instructor's first launch loads the roster: one token
+    location = _placed(setup)  # the instructor's first launch queues the roster's first load
     refresh_roster(client, location)
     refresh_roster(client, location)
     rt = setup.live.app.extensions["microbridge"]
@@ -61,7 +61,7 @@ def test_the_access_token_is_cached_and_shared(setup: Setup, client: FlaskClient
     ))
 
     assert len(members) == 2
-    assert setup.lms.stats.tokens_issued == issued + 1  # one token for four syncs, two processes
+    assert setup.lms.stats.tokens_issued == issued + 1  # one token for every sync, in every process
 
 
 def test_an_lms_that_does_not_answer_keeps_the_cached_roster(
