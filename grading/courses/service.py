@@ -26,9 +26,17 @@ def learner_landing(
     if found is None:
         return None
     title, label, context_id, *names = found
-    name = display_name(*names)
+    return landing_of((title, label, context_id), (names[0], names[1], names[2]))
+
+
+def landing_of(
+    course_names: tuple[str | None, str | None, str], person_names: tuple[str | None, ...]
+) -> LearnerLanding:
+    """The landing from the course's (title, label, context_id) and the person's (name,
+    given_name, family_name), as stored."""
+    name = display_name(*person_names)
     return LearnerLanding(
-        course_title=display_title(title, label, context_id),
+        course_title=display_title(*course_names),
         learner_name="" if name == UNNAMED else name,
     )
 

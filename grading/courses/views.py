@@ -16,6 +16,7 @@ from config.web import (
 )
 from grading import launches
 from grading.choices import service as choice_sets
+from grading.courses import seen_at_launch
 from grading.courses import service as courses
 from grading.people.models import Course
 from grading.placements import roster
@@ -57,7 +58,7 @@ def home() -> str:
 @bp.get("/course/project")
 def my_project() -> str:
     identity = require_launch()
-    landing = courses.learner_landing(
+    landing = seen_at_launch.recall(identity) or courses.learner_landing(
         autocommit_connection(), course_id=identity.course_id, person_id=identity.person_id
     )
     if landing is None:

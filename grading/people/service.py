@@ -7,7 +7,8 @@ stored value, and every text is cut to its column's length.
 INSERT ... ON CONFLICT DO UPDATE ... RETURNING is safe when the same person or course
 launches twice at once. On PostgreSQL both rows are written by one statement (a
 data-modifying WITH), on SQLite by two. The course upsert also returns the placement at the
-launch's resource link (:link_id), so the placement step needs no query of its own.
+launch's resource link (:link_id), so the placement step needs no query of its own, and
+both return the names as stored, so the page the launch answers with needs none either.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ class Written:
     person_id: int
     course_id: int
     placement_at_link: int | None
+    person_names: tuple[str, str, str]
+    """name, given_name, family_name as stored after the upsert."""
+    course_names: tuple[str, str, str]
+    """title, label, context_id as stored after the upsert."""
 
 
 def record_launch(
@@ -121,16 +126,26 @@ def write(connection: Connection, person: Upsert, course: Upsert, *, link_id: st
     if connection.dialect.name == "postgresql":
         row = first_row(connection, _both(person.shape(), course.shape()), params)
         assert row is not None  # an upsert always returns its row
-        return Written(int(row[0]), int(row[1]), _id(row[2]))
-    person_id = connection.execute(_single(person.shape(), "id"), params).scalar_one()
-    course_row = connection.execute(_single(course.shape(), _COURSE_RETURNING), params).one()
-    return Written(int(person_id), int(course_row[0]), _id(course_row[1]))
+        person_row, course_row = row[:4], row[4:]
+    else:
+        person_row = tuple(connection.execute(_single(person.shape(), _PERSON_RETURNING), params).one())
+        course_row = tuple(connection.execute(_single(course.shape(), _COURSE_RETURNING), params).one())
+    return Written(
+        int(person_row[0]), int(course_row[0]), _id(course_row[1]),
+        person_names=_texts(person_row[1:4]), course_names=_texts(course_row[2:5]),
+    )
 
 
+_PERSON_RETURNING = "id, name, given_name, family_name"
+# The same columns of the person upsert, read by the course upsert that follows it (PostgreSQL).
+_PERSON_FROM_CTE = ", ".join(
+    "(SELECT " + name + " FROM person_row)" for name in _PERSON_RETURNING.split(", ")  # noqa: S608
+)
 # The placement table is named, not imported: people sit below placements in grading.
 _COURSE_RETURNING = (
     "id, (SELECT placement.id FROM placement "
-    "WHERE placement.course_id = course.id AND placement.resource_link_id = :link_id)"
+    "WHERE placement.course_id = course.id AND placement.resource_link_id = :link_id), "
+    "title, label, context_id"
 )
 Shape = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
@@ -142,8 +157,9 @@ def _single(shape: Shape, returning: str) -> TextClause:
 
 @functools.lru_cache(maxsize=64)
 def _both(person: Shape, course: Shape) -> TextClause:
-    returning = "(SELECT id FROM person_row), " + _COURSE_RETURNING  # noqa: S608 (constants)
-    sql = "WITH person_row AS (" + _insert_sql(person, "id") + ") " + _insert_sql(course, returning)
+    returning = _PERSON_FROM_CTE + ", " + _COURSE_RETURNING
+    sql = ("WITH person_row AS (" + _insert_sql(person, _PERSON_RETURNING) + ") "
+           + _insert_sql(course, returning))
     return _typed(sql, person, course)
 
 
@@ -190,3 +206,8 @@ _COURSE_LENGTHS = _lengths(_table(Course), COURSE_BLANKS)
 
 def _id(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+def _texts(values: tuple[Any, ...]) -> tuple[str, str, str]:
+    first, second, third = (str(value or "") for value in values)
+    return first, second, third

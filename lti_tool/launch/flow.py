@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from config import launch_session
 from config.web import LaunchIdentity
+from grading.courses.service import LearnerLanding
 from lti_tool.launch import login as login_service
 from lti_tool.launch import message, service
 from lti_tool.launch.errors import LaunchRejected, expired_or_used
@@ -71,6 +72,7 @@ class Entered:
     identity: LaunchIdentity
     token: str
     landing: Landing
+    learner_landing: LearnerLanding
 
 
 def state_cookie_name(state: str) -> str:
@@ -168,7 +170,7 @@ def enter(
     landing = after_launch(
         session, identity=identity, body=body, placement_at_link=recorded.placement_at_link
     )
-    return Entered(identity, token, landing)
+    return Entered(identity, token, landing, recorded.learner_landing)
 
 
 def _ask_platform_storage(

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from config import timezones
 from config.store import KeyValueStore
 from config.web import LaunchIdentity, Roles
+from grading.courses import service as courses
 from grading.people import service as people
 from grading.people.service import CourseSeen, PersonSeen
 from lti_tool.deep_linking import settings as deep_linking_settings
@@ -39,6 +40,8 @@ class RecordedLaunch:
     # The placement already at the launch's resource link, read by the course upsert itself
     # (None: no placement there, or no link to look at).
     placement_at_link: int | None
+    # The learner's landing from the names the upserts returned (the page needs no query).
+    learner_landing: courses.LearnerLanding
 
 
 def check_launch(body: dict[str, Any]) -> CheckedLaunch:
@@ -164,7 +167,8 @@ def record_launch(
         message_type=checked.message_type,
         timezone=zone_of(body),
     )
-    return RecordedLaunch(identity, written.placement_at_link)
+    landing = courses.landing_of(written.course_names, written.person_names)
+    return RecordedLaunch(identity, written.placement_at_link, landing)
 
 
 def zone_of(body: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from config import launch_session, runtime
 from config.web import autocommit_connection, db, set_launch
+from grading.courses import seen_at_launch
 from lti_tool import runtime as tool_runtime
 from lti_tool.launch import flow, landing_page
 from lti_tool.launch import login as login_service
@@ -89,6 +90,7 @@ def _enter(accepted: flow.Accepted) -> Response:
     rt = tool_runtime.current()
     entered = flow.enter(accepted, rt=rt, connection=autocommit_connection(), session=db())
     set_launch(entered.identity, entered.token)
+    seen_at_launch.remember(entered.identity, entered.learner_landing)
     response = landing_page.answer_with(entered.landing.location())
     _set_partitioned(
         response, launch_session.COOKIE_NAME, entered.token,

@@ -3,12 +3,17 @@ and every text is cut to its column."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from config import runtime
+from config.identity import LaunchIdentity
+from grading.courses import seen_at_launch
+from grading.courses.service import LearnerLanding, landing_of
 from grading.people.models import Course, Person
-from grading.people.service import CourseSeen, PersonSeen, record_launch
+from grading.people.service import CourseSeen, PersonSeen, Written, record_launch
 from lti_tool.registry import service as registry
 
 
@@ -62,3 +67,39 @@ def test_what_the_platform_hides_next_time_keeps_its_stored_value(app: Flask, db
     assert person is not None and course is not None
     assert (person.given_name, person.email) == ("Augusta", "ada@example.edu")
     assert course.title == "Market research"
+
+
+def test_the_upserts_return_the_names_as_stored(app: Flask, db: Session) -> None:
+    """The launch's page shows these names without reading them again, so they must be the
+    stored ones: what the platform hid this time is the value kept from before."""
+    platform_id = _platform(db)
+    _launch(app, PersonSeen(platform_id, "sub-1", given_name="Ada", family_name="Lovelace"),
+            CourseSeen(platform_id, "dep-1", "ctx-1", title="Market research"))
+    with runtime.of_app(app).engine.connect() as raw:
+        written = record_launch(
+            raw.execution_options(isolation_level="AUTOCOMMIT"),
+            person=PersonSeen(platform_id, "sub-1", given_name="Augusta"),  # family name hidden
+            course=CourseSeen(platform_id, "dep-1", "ctx-1", label="MR-1"),  # title hidden
+            link_id=None,
+        )
+    assert written.person_names == ("", "Augusta", "Lovelace")
+    assert written.course_names == ("Market research", "MR-1", "ctx-1")
+    landing = learner_landing_of(written)
+    assert (landing.course_title, landing.learner_name) == ("Market research", "Augusta Lovelace")
+
+
+def test_a_landing_remembered_at_launch_serves_only_that_person_in_that_course(app: Flask) -> None:
+    seen = LearnerLanding(course_title="Market research", learner_name="Ada")
+    ada = LaunchIdentity(session_id="s", person_id=1, platform_id=1, deployment_id="d", course_id=7)
+    with app.test_request_context("/course/project"):
+        assert seen_at_launch.recall(ada) is None  # nothing remembered: the page reads the rows
+        seen_at_launch.remember(ada, seen)
+        assert seen_at_launch.recall(ada) == seen
+        assert seen_at_launch.recall(replace(ada, person_id=2)) is None
+        assert seen_at_launch.recall(replace(ada, course_id=8)) is None
+    with app.test_request_context("/course/project"):
+        assert seen_at_launch.recall(ada) is None  # another request remembers nothing
+
+
+def learner_landing_of(written: Written) -> LearnerLanding:
+    return landing_of(written.course_names, written.person_names)
