@@ -1,5 +1,5 @@
-"""The learner's landing as the launch's own upsert returned it, for the page the launch
-answers with.
+"""The course's title and the person's name as the launch's own upserts returned them, for
+the page the launch answers with (the learner's landing, the instructor's course home).
 
 lti_tool renders that page in a request nested in the launch's (lti_tool/launch/landing_page.py),
 which shares the launch's ``g``. The upsert committed the rows it returned, so the page shows

@@ -33,17 +33,23 @@ def _course(course_id: int | None) -> Course:
 
 
 def _home(identity: LaunchIdentity) -> str:
-    course = _course(identity.course_id)
+    # The launch that answers with this page just wrote the course and returned its title.
+    seen = seen_at_launch.recall(identity)
+    if seen is not None and identity.course_id is not None:
+        course_id, title = identity.course_id, seen.course_title
+    else:
+        course = _course(identity.course_id)
+        course_id, title = course.id, course.display_title()
     session = db()
-    choice_activities, options = choice_sets.in_course(session, course_id=course.id)
-    listed = [p for p in placements.list_for_course(session, course_id=course.id) if p.id not in options]
+    choice_activities, options = choice_sets.in_course(session, course_id=course_id)
+    listed = [p for p in placements.list_for_course(session, course_id=course_id) if p.id not in options]
     learners = roster.cached_counts(session, placement_ids=[p.id for p in listed])
     # The launch came from a link with no project yet (made by hand): offer to choose one,
     # unless a placement has reached the link since (the list holds every link's placement).
     link_id = launches.resource_link_id(identity) if request.args.get("link") == "unplaced" else None
     unplaced = link_id is not None and all(p.resource_link_id != link_id for p in listed)
     return render_template(
-        "grading/course_home.html.jinja2", course=course, identity=identity,
+        "grading/course_home.html.jinja2", course_title=title, identity=identity,
         linked=[p for p in listed if p.is_linked], waiting=[p for p in listed if not p.is_linked],
         learners=learners, unplaced=unplaced, choice_activities=choice_activities,
     )
