@@ -26,7 +26,7 @@ def learner_landing(
     if found is None:
         return None
     title, label, context_id, *names = found
-    return landing_of((title, label, context_id), (names[0], names[1], names[2]))
+    return landing_of((title, label, context_id), tuple(names))
 
 
 def landing_of(

@@ -13,7 +13,7 @@ from config.identity import LaunchIdentity
 from grading.courses import seen_at_launch
 from grading.courses.service import LearnerLanding, landing_of
 from grading.people.models import Course, Person
-from grading.people.service import CourseSeen, PersonSeen, Written, record_launch
+from grading.people.service import CourseSeen, PersonSeen, record_launch
 from lti_tool.registry import service as registry
 
 
@@ -84,7 +84,7 @@ def test_the_upserts_return_the_names_as_stored(app: Flask, db: Session) -> None
         )
     assert written.person_names == ("", "Augusta", "Lovelace")
     assert written.course_names == ("Market research", "MR-1", "ctx-1")
-    landing = learner_landing_of(written)
+    landing = landing_of(written.course_names, written.person_names)
     assert (landing.course_title, landing.learner_name) == ("Market research", "Augusta Lovelace")
 
 
@@ -99,7 +99,3 @@ def test_a_landing_remembered_at_launch_serves_only_that_person_in_that_course(a
         assert seen_at_launch.recall(replace(ada, course_id=8)) is None
     with app.test_request_context("/course/project"):
         assert seen_at_launch.recall(ada) is None  # another request remembers nothing
-
-
-def learner_landing_of(written: Written) -> LearnerLanding:
-    return landing_of(written.course_names, written.person_names)
