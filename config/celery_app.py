@@ -10,6 +10,7 @@ import importlib
 import logging
 import threading
 import time
+from dataclasses import dataclass
 
 import kombu.pools
 from celery import Celery
@@ -133,7 +134,26 @@ def _forget_connections() -> None:
     kombu.pools.reset()  # type: ignore[no-untyped-call]
 
 
-def start_in_process_beat(rt: Runtime) -> threading.Thread | None:
+IN_PROCESS_BEAT = "microbridge.in_process_beat"
+"""Where ``create_app`` keeps its ``InProcessBeat`` (None when tasks go to a worker)."""
+
+
+@dataclass
+class InProcessBeat:
+    """The embedded default's periodic tasks, run from a daemon thread until stopped."""
+
+    thread: threading.Thread
+    stopping: threading.Event
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the thread to end after the task it runs now, and wait for it."""
+        self.stopping.set()
+        self.thread.join(timeout)
+
+
+def start_in_process_beat(
+    rt: Runtime, *, first_after: float = 30.0, tick: float = 5.0
+) -> InProcessBeat | None:
     """The embedded default has no beat: run the periodic tasks from a thread instead.
 
     Every periodic task is idempotent and claims its rows, so several web processes doing
@@ -141,30 +161,32 @@ def start_in_process_beat(rt: Runtime) -> threading.Thread | None:
     """
     if not rt.settings.run_tasks_in_process or rt.settings.testing:
         return None
-    thread = threading.Thread(target=_beat_forever, args=(rt,), name="microbridge-beat", daemon=True)
+    stopping = threading.Event()
+    thread = threading.Thread(target=_beat_until, args=(rt, stopping, first_after, tick),
+                              name="microbridge-beat", daemon=True)
     thread.start()
-    return thread
+    return InProcessBeat(thread, stopping)
 
 
-def _beat_forever(rt: Runtime) -> None:
+def _beat_until(rt: Runtime, stopping: threading.Event, first_after: float, tick: float) -> None:
     # The periodic tasks run outside any request: they use the runtime of the app that started them.
     with bound(rt):
-        _run_schedule()
+        _run_schedule(stopping, first_after, tick)
 
 
-def _run_schedule() -> None:
+def _run_schedule(stopping: threading.Event, first_after: float, tick: float) -> None:
     celery_app.loader.import_default_modules()
     schedule = {
         entry["task"]: float(entry["schedule"]) for entry in celery_app.conf.beat_schedule.values()
     }
-    due = dict.fromkeys(schedule, time.monotonic() + 30.0)
-    while True:
+    due = dict.fromkeys(schedule, time.monotonic() + first_after)
+    while not stopping.is_set():
         now = time.monotonic()
         for name, every in schedule.items():
-            if due[name] <= now:
+            if due[name] <= now and not stopping.is_set():
                 due[name] = now + every
                 try:
                     celery_app.tasks[name].apply()
                 except Exception:  # one failing sweep must not stop the others
                     log.exception("periodic task %s failed", name)
-        time.sleep(5.0)
+        stopping.wait(tick)

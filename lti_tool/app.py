@@ -12,7 +12,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
 import templates
-from config.celery_app import configure_celery, start_in_process_beat
+from config.celery_app import IN_PROCESS_BEAT, configure_celery, start_in_process_beat
 from config.compiled_templates import shared_templates
 from config.compression import compress
 from config.logs import install_log_hygiene
@@ -106,7 +106,8 @@ def create_app(settings: Settings | None = None, *, check_schema: bool = True) -
     app.after_request(compress)
     # Last: the beat thread imports task modules, and a models module half-imported there
     # while this thread runs its first query fails the mapper configuration.
-    start_in_process_beat(rt)
+    # Kept on the app so whoever owns it (a test, an embedding server) can stop the thread.
+    app.extensions[IN_PROCESS_BEAT] = start_in_process_beat(rt)
     return app
 
 

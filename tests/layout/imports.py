@@ -59,8 +59,21 @@ def _targets(node: ast.Import | ast.ImportFrom, importer: str, is_package: bool)
         yield f"{base}.{alias.name}"  # `from pkg import module` imports pkg.module
 
 
+def parse_module(path: Path) -> ast.Module:
+    # CPython 3.11 counts the AST constructor's depth per interpreter, not per thread: a
+    # traceback formatted on another thread at that moment (3.11's traceback module parses the
+    # failing line) makes ast.parse raise SystemError "recursion depth mismatch" (gh-106905).
+    # The source is the same on a second try; only a SyntaxError means the file is wrong.
+    for _ in range(2):
+        try:
+            return ast.parse(path.read_text(), filename=str(path))
+        except SystemError:
+            continue
+    return ast.parse(path.read_text(), filename=str(path))
+
+
 def imports_of(module: str, path: Path, known: set[str]) -> Iterator[Import]:
-    tree = ast.parse(path.read_text(), filename=str(path))
+    tree = parse_module(path)
     parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
     for node in ast.walk(tree):
         if not isinstance(node, ast.Import | ast.ImportFrom) or _under_type_checking(node, parents):
