@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import Executable
 
 from config.database import Base, UTCDateTime, utcnow
 
@@ -33,6 +34,14 @@ class KeyValueStore(Protocol):
     def add_first(self, keys: Sequence[str], value: str, ttl: int) -> str | None:
         """``add`` to the first of ``keys`` that is absent, in one step; that key, or None
         when every one is taken (a slot of a limited resource, say)."""
+        ...
+
+    def put_while(self, key: str, value: str, ttl: int, guard: str, expected: str) -> bool:
+        """``put`` only while ``guard`` holds ``expected``; True when this call stored it.
+
+        A login stores its state this way while the registry is as it was when the platform
+        was last read as active (lti_tool/registry/version.py): one round trip on Redis.
+        """
         ...
 
     def get(self, key: str) -> str | None: ...
@@ -88,13 +97,26 @@ class DatabaseStore:
         self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
 
     def put(self, key: str, value: str, ttl: int) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(self._upsert(key, value, ttl))
+
+    def put_while(self, key: str, value: str, ttl: int, guard: str, expected: str) -> bool:
+        # No lock on the guard's row: a change committed between this read and the write is
+        # the same race a check-then-write always has, and a lock would queue every login.
+        with self._engine.begin() as conn:
+            held = conn.execute(select(StoreEntry.value).where(
+                StoreEntry.key == guard, StoreEntry.expires_at > utcnow())).scalar_one_or_none()
+            if held is None or held != expected:
+                return False
+            conn.execute(self._upsert(key, value, ttl))
+        return True
+
+    def _upsert(self, key: str, value: str, ttl: int) -> Executable:
         expires = utcnow() + timedelta(seconds=ttl)
         stmt = self._insert(StoreEntry).values(key=key, value=value, expires_at=expires)
-        stmt = stmt.on_conflict_do_update(
+        return stmt.on_conflict_do_update(
             index_elements=[StoreEntry.key], set_={"value": value, "expires_at": expires}
         )
-        with self._engine.begin() as conn:
-            conn.execute(stmt)
 
     def add(self, key: str, value: str, ttl: int) -> bool:
         now = utcnow()
@@ -189,6 +211,15 @@ if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
 end
 return {taken, 0}
 """
+# KEYS: key to put, guard; ARGV: value, ttl, the guard's expected value. A missing guard
+# reads as false and never equals a string.
+_PUT_WHILE = """
+if redis.call('GET', KEYS[2]) == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return 1
+end
+return 0
+"""
 # KEYS: key; ARGV: value.
 _DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -221,6 +252,7 @@ class RedisStore:
         self._add_then_put = client.register_script(_ADD_THEN_PUT)
         self._take_then_add_then_put = client.register_script(_TAKE_THEN_ADD_THEN_PUT)
         self._delete_if = client.register_script(_DELETE_IF)
+        self._put_while = client.register_script(_PUT_WHILE)
         self._add_first = client.register_script(_ADD_FIRST)
 
     @classmethod
@@ -241,6 +273,9 @@ class RedisStore:
     def add_first(self, keys: Sequence[str], value: str, ttl: int) -> str | None:
         found = self._add_first(keys=list(keys), args=[value, ttl])
         return None if found is None else str(found)
+
+    def put_while(self, key: str, value: str, ttl: int, guard: str, expected: str) -> bool:
+        return bool(self._put_while(keys=[key, guard], args=[value, ttl, expected]))
 
     def get(self, key: str) -> str | None:
         value = self._redis.get(key)

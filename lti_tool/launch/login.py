@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from config.store import KeyValueStore
 from lti_tool.launch.errors import LaunchRejected, unknown_platform
-from lti_tool.registry import cache
+from lti_tool.registry import cache, version
 from lti_tool.registry import service as registry
+from lti_tool.registry.cache import PlatformInfo
 
 STATE_TTL = 600
 # Login parameters kept with the state so a blocked-cookie launch can restart in a new window.
@@ -42,11 +43,11 @@ class LoginStart:
 
 
 def begin_login(
-    session: Session, connection: Connection, store: KeyValueStore, params: Mapping[str, str],
-    *, launch_url: str,
+    session: Session, connect: Callable[[], Connection], store: KeyValueStore,
+    params: Mapping[str, str], *, launch_url: str,
 ) -> LoginStart:
-    """``connection`` autocommits (the platform's active flag, read on every login); the
-    session is used only when the registration is not cached."""
+    """``session`` is used only when this process holds no confirmed registration, and
+    ``connect`` (an autocommit connection) only when the registry keeps changing under us."""
     issuer, client_id = params.get("iss", ""), params.get("client_id", "")
     if not issuer or not params.get("login_hint"):
         raise LaunchRejected(
@@ -61,12 +62,11 @@ def begin_login(
             raise unknown_platform(issuer, client_id)
         client_id = candidates[0].client_id
         params = {**params, "client_id": client_id}
-    platform = cache.lookup(session, issuer=issuer, client_id=client_id)
-    # The cache may be up to 30 s behind a deactivation made in another process: nothing is
-    # stored for a platform that is off.
-    if platform is None or not registry.is_active(connection, platform_id=platform.id):
-        raise unknown_platform(issuer, client_id)
     state, nonce = "state-" + secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    platform = _store_state_while_active(
+        session, connect, store, params, issuer=issuer, client_id=client_id,
+        state=state, nonce=nonce,
+    )
     request = {
         "scope": "openid",
         "response_type": "id_token",
@@ -81,6 +81,42 @@ def begin_login(
     if params.get("lti_message_hint"):
         request["lti_message_hint"] = params["lti_message_hint"]
     separator = "&" if "?" in platform.auth_login_url else "?"
+    return LoginStart(
+        auth_url=platform.auth_login_url + separator + urlencode(request),
+        state=state,
+        nonce=nonce,
+        storage_target=params.get("lti_storage_target", ""),
+        platform_origin=origin_of(platform.auth_login_url),
+    )
+
+
+def _store_state_while_active(
+    session: Session, connect: Callable[[], Connection], store: KeyValueStore,
+    params: Mapping[str, str], *, issuer: str, client_id: str, state: str, nonce: str,
+) -> PlatformInfo:
+    """Nothing is stored for a platform that is off, even one switched off a moment ago in
+    another process: the state is written only while the registry's version is the one
+    under which this process last read the platform as active (registry/version.py)."""
+    for _ in range(2):
+        found = cache.confirmed(session, issuer=issuer, client_id=client_id,
+                                read_version=lambda: version.current(store))
+        if found is None:
+            raise unknown_platform(issuer, client_id)
+        platform, seen = found
+        record = _state_record(params, platform, issuer=issuer, client_id=client_id, nonce=nonce)
+        if store.put_while(state_key(state), record, STATE_TTL, version.KEY, seen):
+            return platform
+        cache.forget()  # the registry changed since this process read it: read it again
+    # Changing twice in a row: ask the database itself, as every login once did.
+    if not registry.is_active(connect(), platform_id=platform.id):
+        raise unknown_platform(issuer, client_id)
+    store.put(state_key(state), record, STATE_TTL)
+    return platform
+
+
+def _state_record(
+    params: Mapping[str, str], platform: PlatformInfo, *, issuer: str, client_id: str, nonce: str
+) -> str:
     record: dict[str, Any] = {
         "nonce": nonce,
         "issuer": issuer,
@@ -89,14 +125,7 @@ def begin_login(
         "created": int(time.time()),
         "restart": {k: params[k] for k in RESTART_PARAMS if params.get(k)},
     }
-    store.put(state_key(state), json.dumps(record), STATE_TTL)
-    return LoginStart(
-        auth_url=platform.auth_login_url + separator + urlencode(request),
-        state=state,
-        nonce=nonce,
-        storage_target=params.get("lti_storage_target", ""),
-        platform_origin=origin_of(platform.auth_login_url),
-    )
+    return json.dumps(record)
 
 
 def origin_of(url: str) -> str:

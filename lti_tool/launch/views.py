@@ -38,7 +38,7 @@ def login() -> Response | str:
     # LTI Core §5.1.1: the parameters come in the query (GET) or the form body (POST).
     params = (request.form if request.method == "POST" else request.args).to_dict()
     start = login_service.begin_login(
-        db(), autocommit_connection(), runtime.current().store, params, launch_url=_launch_url()
+        db(), autocommit_connection, runtime.current().store, params, launch_url=_launch_url()
     )
     response: Response
     if start.storage_target:

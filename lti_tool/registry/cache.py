@@ -1,7 +1,8 @@
 """A short-lived, per-process cache of registrations: every launch looks one up twice.
 
 The database stays the truth. Registrations change rarely; a change made in this process
-forgets the cache at once, one made elsewhere is seen within ``TTL`` seconds. Unknown
+forgets the cache at once, one made elsewhere is seen within ``TTL`` seconds (by a login at
+once: it checks the registry's version, version.py). Unknown
 registrations are never cached, so a newly added platform can launch immediately.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
@@ -34,17 +36,45 @@ class PlatformInfo:
     deployment_ids: frozenset[str]
 
 
-_entries: dict[tuple[str, str], tuple[float, PlatformInfo]] = {}
+@dataclass(frozen=True)
+class _Entry:
+    expires: float
+    info: PlatformInfo
+    version: str | None
+    """The registry version read just before the database said active (None: not read)."""
+
+
+_entries: dict[tuple[str, str], _Entry] = {}
 _lock = threading.Lock()
 
 
 def lookup(session: Session, *, issuer: str, client_id: str) -> PlatformInfo | None:
     key = (issuer, client_id)
-    now = time.monotonic()
     with _lock:
         cached = _entries.get(key)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    if cached is not None and cached.expires > time.monotonic():
+        return cached.info
+    return _load(session, key, version=None)
+
+
+def confirmed(
+    session: Session, *, issuer: str, client_id: str, read_version: Callable[[], str]
+) -> tuple[PlatformInfo, str] | None:
+    """The registration and the registry version under which the database last said it is
+    active (version.py); read again, version first, when this process has no such pair."""
+    key = (issuer, client_id)
+    with _lock:
+        cached = _entries.get(key)
+    if cached is not None and cached.expires > time.monotonic() and cached.version:
+        return cached.info, cached.version
+    version = read_version()
+    info = _load(session, key, version=version)
+    return None if info is None else (info, version)
+
+
+def _load(session: Session, key: tuple[str, str], *, version: str | None) -> PlatformInfo | None:
+    now = time.monotonic()
+    issuer, client_id = key
     platform = session.scalar(
         select(Platform).where(
             Platform.issuer == issuer, Platform.client_id == client_id, Platform.active.is_(True)
@@ -69,7 +99,7 @@ def lookup(session: Session, *, issuer: str, client_id: str) -> PlatformInfo | N
         deployment_ids=frozenset(deployments),
     )
     with _lock:
-        _entries[key] = (now + TTL, info)
+        _entries[key] = _Entry(now + TTL, info, version)
     return info
 
 

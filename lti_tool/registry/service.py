@@ -9,6 +9,7 @@ from config.database import first_row
 from config.web import UserFacingError
 from grading.people.models import Course
 from lti_tool.registry import cache
+from lti_tool.registry import version as _version  # noqa: F401  (its commit hooks: every change here)
 from lti_tool.registry.models import Deployment, Flavour, Platform
 
 

@@ -52,6 +52,20 @@ def test_delete_if_deletes_only_while_the_key_holds_that_value(app: Flask) -> No
     assert store.add("slot:2", "new", 60) is True
 
 
+def test_put_while_writes_only_while_the_guard_holds_that_value(app: Flask) -> None:
+    store = _store(app)
+    assert store.put_while("state:1", "s", 60, "guard", "v1") is False  # no guard: nothing
+    assert store.get("state:1") is None
+    store.put("guard", "v1", 60)
+    assert store.put_while("state:1", "s", 60, "guard", "v2") is False
+    assert store.get("state:1") is None
+    assert store.put_while("state:1", "s", 60, "guard", "v1") is True
+    assert store.get("state:1") == "s"
+    store.put("guard", "v1", -1)  # expired: as good as gone
+    assert store.put_while("state:2", "s", 60, "guard", "v1") is False
+    assert store.get("state:2") is None
+
+
 def test_expired_entries_are_gone(app: Flask) -> None:
     store = _store(app)
     store.put("short", "x", -1)

@@ -12,10 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,48 +21,14 @@ import pytest
 import requests
 
 from config.settings import Settings
-from tests.support.live import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.served import serving
 
 
 @pytest.fixture
 def served(settings: Settings, tmp_path: Path) -> Iterator[str]:
     """The tool under ``microbridge serve`` (one worker); its output is in tmp_path/serve.log."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT),
-           "MICROBRIDGE_DATABASE_URL": settings.database_url,
-           "MICROBRIDGE_INSTANCE_PATH": str(settings.instance_path),
-           "MICROBRIDGE_SECRET_KEY": settings.secret_key,
-           "MICROBRIDGE_LOG_LEVEL": "WARNING"}
-    env.pop("MICROBRIDGE_REDIS_URL", None)
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lti_tool.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1", "--demo"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("serve did not start:\n" + (tmp_path / "serve.log").read_text())
+    with serving(settings, tmp_path / "serve.log") as base:
         yield base
-    finally:
-        # SIGINT: uWSGI stops at once (SIGTERM would let requests under way finish first).
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        log.close()
 
 
 def _stall_an_upload(port: int) -> socket.socket:
