@@ -1,9 +1,9 @@
 """A short-lived, per-process cache of registrations: every launch looks one up twice.
 
 The database stays the truth. Registrations change rarely; a change made in this process
-forgets the cache at once, one made elsewhere is seen within ``TTL`` seconds (by a login at
-once: it checks the registry's version, version.py). Unknown
-registrations are never cached, so a newly added platform can launch immediately.
+forgets the cache at once, one made elsewhere is seen within ``TTL`` seconds, and by a login
+at once (it checks the registry's version, version.py). Unknown registrations are never
+cached, so a newly added platform can launch immediately.
 """
 
 from __future__ import annotations
