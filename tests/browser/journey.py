@@ -109,6 +109,20 @@ _DOCUMENT_HEIGHT = "() => Math.ceil(document.documentElement.getBoundingClientRe
 _FRAME_HEIGHT = "() => document.querySelector('iframe[name=tool]').clientHeight"
 
 
+def wait_for_page_address(frame: Any, *, timeout_ms: int = 15000) -> str:
+    """The frame's address once a launch's answer has put its page's own there.
+
+    The page is served at /lti/launch, and page_address.js replaces that in the frame's history,
+    deferred until the page is parsed: its heading can show first, on busy cores long enough
+    for a test to read the launch's address. Playwright's wait pumps its events (frame.url
+    is updated by them); a page served at its own address returns at once."""
+    waited = 0
+    while urlsplit(frame.url).path.startswith("/lti/launch") and waited < timeout_ms:
+        frame.page.wait_for_timeout(50)
+        waited += 50
+    return str(frame.url)
+
+
 @dataclass
 class Lms:
     """The demo LMS in one browser tab, with the tool in its `tool` iframe."""
@@ -153,11 +167,12 @@ class Lms:
         return self.page.frame_locator("iframe[name=tool]")
 
     def tool_frame(self) -> Any:
-        """The tool iframe's current document, for evaluation."""
+        """The tool iframe's current document, for evaluation, at its page's own address."""
         frame = self.page.frame(name="tool")
         assert frame is not None and frame.url.startswith(self.tool_url), (
             f"the tool iframe is at {frame.url if frame else None}"
         )
+        wait_for_page_address(frame)
         return frame
 
     def launch(self, title: str) -> None:

@@ -14,6 +14,7 @@ from lti_tool.demo_lms.app import create_platform_app
 from lti_tool.demo_lms.platform import Platform
 from lti_tool.demo_lms.server import serve_in_thread
 from tests.browser.a11y import assert_accessible
+from tests.browser.journey import wait_for_page_address
 from tests.support.live import LiveTool, free_port, live_tool
 from tests.support.lms import install_tool
 
@@ -56,7 +57,7 @@ def test_a_student_launch_opens_inside_the_lms_iframe(
         # The launch answered with the page; the frame's address is the page's own, which
         # carries the session without any third-party cookie.
         tool_frame = next(f for f in page.frames if f.url.startswith(tool.base_url))
-        assert "/course/project?lt=" in tool_frame.url
+        assert "/course/project?lt=" in wait_for_page_address(tool_frame)
         # Reloading the frame asks for the page again (a GET), not the used launch again.
         methods: list[str] = []
         page.on("request", lambda request: methods.append(f"{request.method} {request.url}"))
