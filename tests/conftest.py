@@ -88,6 +88,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+_RERUN_REPORTS: list[pytest.TestReport] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if str(report.outcome) == "rerun":  # an outcome of pytest-rerunfailures
+        _RERUN_REPORTS.append(report)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # A rerun that passed leaves only its name in the summary; CI's log should say why the
+    # first try failed, or a flaky test can never be told from a race in the product.
+    for report in _RERUN_REPORTS:
+        terminalreporter.write_sep("-", f"why the first try of {report.nodeid} failed")
+        terminalreporter.write_line(report.longreprtext[-4000:])
+
+
 class ReusedKeys:
     """RSA keys for the tests: the n-th key a test asks for, per purpose, is the n-th key any
     earlier test asked for, generated once per worker. Keys stay distinct inside a test (a
