@@ -106,7 +106,7 @@ class DatabaseStore:
         with self._engine.begin() as conn:
             held = conn.execute(select(StoreEntry.value).where(
                 StoreEntry.key == guard, StoreEntry.expires_at > utcnow())).scalar_one_or_none()
-            if held is None or held != expected:
+            if held != expected:  # a missing guard (None) never holds a version
                 return False
             conn.execute(self._upsert(key, value, ttl))
         return True

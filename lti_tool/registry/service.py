@@ -8,8 +8,7 @@ from sqlalchemy.orm import Session
 from config.database import first_row
 from config.web import UserFacingError
 from grading.people.models import Course
-from lti_tool.registry import cache
-from lti_tool.registry import version as _version  # noqa: F401  (its commit hooks: every change here)
+from lti_tool.registry import version as _version  # noqa: F401  (after-commit: forget, replace)
 from lti_tool.registry.models import Deployment, Flavour, Platform
 
 
@@ -95,7 +94,6 @@ def add_platform(
     )
     session.add(platform)
     session.flush()
-    cache.forget()
     for deployment_id in deployment_ids or []:
         add_deployment(session, platform=platform, deployment_id=deployment_id)
     return platform
@@ -111,7 +109,6 @@ def add_deployment(session: Session, *, platform: Platform, deployment_id: str) 
     deployment = Deployment(platform=platform, deployment_id=deployment_id)
     session.add(deployment)
     session.flush()
-    cache.forget()
     return deployment
 
 
@@ -136,5 +133,4 @@ def remove_platform(session: Session, *, platform_id: int) -> Platform:
         )
     session.delete(platform)
     session.flush()
-    cache.forget()
     return platform

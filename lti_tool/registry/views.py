@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from config import mail, runtime
 from config.web import Principal, UserFacingError, authorised_by, db, protect, url
-from lti_tool.registry import cache, service
+from lti_tool.registry import service
 from lti_tool.registry.admin import accept_operator_link, require_admin
 from lti_tool.registry.models import Platform
 
@@ -68,8 +68,7 @@ def set_active(platform_id: int) -> Response:
     if platform is None or not scope.may_manage(platform.institution_id):
         abort(404)
     platform.active = request.form.get("active") == "1"
-    session.commit()
-    cache.forget()
+    session.commit()  # the registry's commit hook forgets the cache (registry/version.py)
     return redirect(url("platform_admin.index"), code=303)
 
 

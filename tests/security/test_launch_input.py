@@ -12,11 +12,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from config.store import RedisStore, StoreEntry
 from grading.people.models import Person
 from lti_tool.demo_lms.platform import Platform
 from lti_tool.registry.models import Platform as PlatformRow
 from tests.support.lms import Installed, LaunchDriver, install_tool, running_platform
+from tests.support.store_entries import store_entries
 
 
 @pytest.fixture
@@ -40,14 +40,6 @@ def test_a_launch_whose_sub_is_not_a_string_is_refused(
     assert db.scalar(select(func.count()).select_from(Person)) == 0
 
 
-def _stored(app: Flask) -> int:
-    rt = app.extensions["microbridge"]
-    if isinstance(rt.store, RedisStore):
-        return len(list(rt.store._redis.scan_iter("*")))
-    with rt.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(StoreEntry)).scalar_one())
-
-
 def _login(client: FlaskClient, installed: Installed, **change: str) -> Any:
     params = {"iss": installed.platform.issuer, "login_hint": "1",
               "client_id": installed.tool.client_id,
@@ -58,12 +50,12 @@ def _login(client: FlaskClient, installed: Installed, **change: str) -> Any:
 def test_a_login_for_an_unknown_platform_stores_nothing(
     app: Flask, client: FlaskClient, installed: Installed
 ) -> None:
-    before = _stored(app)
+    before = store_entries(app)
     for change in ({"client_id": "not-registered"}, {"iss": "https://unknown.example"}):
         response = _login(client, installed, **change)
         assert response.status_code == 400
         assert "Set-Cookie" not in response.headers
-    assert _stored(app) == before
+    assert store_entries(app) == before
 
 
 def test_a_login_for_a_platform_deactivated_elsewhere_stores_nothing(
@@ -73,8 +65,8 @@ def test_a_login_for_a_platform_deactivated_elsewhere_stores_nothing(
     # Another process (the admin page on another worker, the CLI) switches the platform off.
     db.execute(update(PlatformRow).where(PlatformRow.id == installed.row_id).values(active=False))
     db.commit()
-    before = _stored(app)
+    before = store_entries(app)
     response = _login(client, installed)
     assert response.status_code == 400
     assert "Set-Cookie" not in response.headers
-    assert _stored(app) == before
+    assert store_entries(app) == before

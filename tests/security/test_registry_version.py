@@ -25,9 +25,9 @@ from lti_tool.launch.errors import LaunchRejected
 from lti_tool.registry import version
 from lti_tool.registry.models import Platform as PlatformRow
 from tests.security.portal import operator_login, page_token
-from tests.security.test_launch_input import _stored
 from tests.support.lms import Installed, install_tool, running_platform
 from tests.support.served import serving
+from tests.support.store_entries import store_entries
 
 
 @pytest.fixture
@@ -67,14 +67,14 @@ def test_a_platform_switched_off_on_the_admin_page_is_refused_at_once_by_another
     # The other process has read the platform as active and caches it for 30 s.
     assert _login_at(other_process, installed).status_code == 302
     _switch(app, installed, on=False)
-    before = _stored(app)
+    before = store_entries(app)
 
     refused = _login_at(other_process, installed)
 
     assert refused.status_code == 400
     assert "not registered" in refused.text
     assert "Set-Cookie" not in refused.headers
-    assert _stored(app) == before  # no state kept for it
+    assert store_entries(app) == before  # no state kept for it
     _switch(app, installed, on=True)
     assert _login_at(other_process, installed).status_code == 302
 
@@ -150,11 +150,11 @@ def test_a_registry_that_keeps_changing_sends_the_login_to_the_database(
             with rt.engine.begin() as conn:
                 conn.execute(update(PlatformRow).values(active=False))
 
-        before = _stored(app)
+        before = store_entries(app)
         with pytest.raises(LaunchRejected):
             _begin(db, _ChangingRegistry(rt.store, switch_off_by_hand), installed, opened)
         assert len(opened) == 2
-        assert _stored(app) == before
+        assert store_entries(app) == before
     finally:
         for connection in opened:
             connection.close()
