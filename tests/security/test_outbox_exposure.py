@@ -34,8 +34,11 @@ def test_the_demo_has_its_outbox_page(settings: Settings) -> None:
 @pytest.fixture
 def serve(app: Flask, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Run ``microbridge serve`` up to the point where it would hand over to uWSGI."""
-    for name in ("SMTP_URL", "DEMO", "REDIS_URL"):
+    for name in ("SMTP_URL", "REDIS_URL"):
         monkeypatch.delenv(f"MICROBRIDGE_{name}", raising=False)
+    # `serve --demo` sets MICROBRIDGE_DEMO in this process for uWSGI: setenv records it for
+    # restoring (delenv of an absent name records nothing) and keeps it off the next test.
+    monkeypatch.setenv("MICROBRIDGE_DEMO", "false")
     monkeypatch.setenv("MICROBRIDGE_INSTANCE_PATH", str(settings.instance_path))
     monkeypatch.setenv("MICROBRIDGE_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("MICROBRIDGE_SECRET_KEY", settings.secret_key)
