@@ -102,6 +102,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for report in _RERUN_REPORTS:
         terminalreporter.write_sep("-", f"why the first try of {report.nodeid} failed")
         terminalreporter.write_line(report.longreprtext[-4000:])
+        for name, content in report.sections:  # the servers' log lines say what reached them
+            terminalreporter.write_line(f"--- {name}\n{content[-3000:]}")
 
 
 class ReusedKeys:
